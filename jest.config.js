@@ -19,14 +19,14 @@ const common = {
 };
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'], setupFiles: ['reflect-metadata'] },
     {
       ...common,
       displayName: 'integration',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
-      setupFiles: ['<rootDir>/test/setup/env.ts'],
+      setupFiles: ['reflect-metadata', '<rootDir>/test/setup/env.ts'],
     },
   ],
 };

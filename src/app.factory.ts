@@ -1,0 +1,32 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppValidationPipe } from './common/app-validation.pipe';
+import { AppConfig } from './config/app-config';
+import { setupSwagger } from './observability/swagger';
+import { registerHttpMetrics } from './observability/http-metrics';
+import { registerContentParsers } from './common/content-parsers';
+
+/**
+ * Builds the application exactly as production runs it (used by main.ts and by the
+ * e2e suites): Fastify, pino, global validation, Swagger, HTTP metrics, shutdown hooks.
+ */
+export async function createApp(): Promise<NestFastifyApplication> {
+  // Read once up front so that a bad variable fails before anything starts.
+  const { loadConfig } = await import('./config/app-config');
+  const early = loadConfig();
+  const adapter = new FastifyAdapter({ bodyLimit: early.bodyLimitBytes, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new AppValidationPipe());
+  registerContentParsers(app);
+  registerHttpMetrics(app);
+  setupSwagger(app, config);
+  app.enableShutdownHooks();
+  return app;
+}
+
+export type App = INestApplication;

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ClsModule } from 'nestjs-cls';
+import { LoggerModule } from 'nestjs-pino';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { CalculationModule } from './calculation/calculation.module';
+import { correlationIdOf, loggerParams } from './observability/logging';
+import { ObservabilityModule } from './observability/observability.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    ClsModule.forRoot({
+      global: true,
+      middleware: { mount: true, generateId: true, idGenerator: (req) => correlationIdOf(req) },
+    }),
+    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
+    ObservabilityModule,
+    CalculationModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+})
+export class AppModule {}

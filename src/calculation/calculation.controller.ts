@@ -1,0 +1,93 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { BacktestRequestDto, DrawdownRequestDto, PositionSizeRequestDto, RiskRequestDto } from './dto/risk-request.dto';
+import { BacktestResponseDto, DrawdownResponseDto, PositionSizeResponseDto, RiskResponseDto } from './dto/risk-response.dto';
+import { EXAMPLES } from './calculation.examples';
+import { CalculationService } from './calculation.service';
+
+@ApiTags('calculations')
+@Controller('v1')
+export class CalculationController {
+  constructor(private readonly calculations: CalculationService) {}
+
+  @Post('var')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Value-at-Risk of a return series',
+    description:
+      'VaR at `confidence` % over `horizon_days`, in return terms (`var_return`, negative = loss) and money (`var`). ' +
+      'historical: type-7 quantile (numpy linear), needs ⌈100/(100−c)⌉ returns (20 at 95 %, 100 at 99 %); ' +
+      'parametric: μ + zσ (σ over n − 1); cornish_fisher: modified VaR with sample skewness and excess kurtosis; ' +
+      'monte_carlo: quantile of N simulated (compounded) horizon returns, seeded.',
+  })
+  @ApiBody({ type: RiskRequestDto, examples: EXAMPLES.var })
+  @ApiOkResponse({ type: RiskResponseDto })
+  @ApiErrors(400, 413, 415, 422)
+  var(@Body() body: RiskRequestDto): RiskResponseDto {
+    return this.calculations.risk(body, false);
+  }
+
+  @Post('cvar')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Expected shortfall (CVaR) of a return series',
+    description:
+      'The VaR and the mean of the tail beyond it. historical: mean of the returns strictly below the type-7 quantile ' +
+      '(the quantile itself when none is); parametric: μ − σφ(z)/α; cornish_fisher: modified ES (Boudt–Peterson–Croux); ' +
+      'monte_carlo: mean of the simulated returns strictly below their quantile.',
+  })
+  @ApiBody({ type: RiskRequestDto, examples: EXAMPLES.cvar })
+  @ApiOkResponse({ type: RiskResponseDto })
+  @ApiErrors(400, 413, 415, 422)
+  cvar(@Body() body: RiskRequestDto): RiskResponseDto {
+    return this.calculations.risk(body, true);
+  }
+
+  @Post('drawdown')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Drawdown statistics of an equity curve or a return series',
+    description:
+      'Give exactly one of `values` (equity curve) or `returns` (curve V_0 = 1, V_t = V_{t−1}(1 + r_t), so count = n + 1). ' +
+      'Depths are positive fractions; indices point into the curve.',
+  })
+  @ApiBody({ type: DrawdownRequestDto, examples: EXAMPLES.drawdown })
+  @ApiOkResponse({ type: DrawdownResponseDto })
+  @ApiErrors(400, 413, 415)
+  drawdown(@Body() body: DrawdownRequestDto): DrawdownResponseDto {
+    return this.calculations.drawdown(body);
+  }
+
+  @Post('position-size')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Position size: fixed-fractional, Kelly or volatility target, capped by limits',
+    description:
+      'fixed_fractional: units = ⌊equity × risk_fraction / |entry − stop|⌋; kelly: f* = p − (1 − p)/b, used max(0, f*) × kelly_multiplier; ' +
+      'volatility_target: weight = target_annual_vol / (σ_daily √periods_per_year). The result is then capped by ' +
+      'max_position_size_percent (request, else the portfolio limit when portfolio_id is given) and max_leverage (default 1); ' +
+      '`capped_by` says which bound applied.',
+  })
+  @ApiBody({ type: PositionSizeRequestDto, examples: EXAMPLES.positionSize })
+  @ApiOkResponse({ type: PositionSizeResponseDto })
+  @ApiErrors(400, 404, 413, 415)
+  positionSize(@Body() body: PositionSizeRequestDto): Promise<PositionSizeResponseDto> {
+    return this.calculations.positionSize(body);
+  }
+
+  @Post('backtest')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'VaR backtest: Kupiec, Christoffersen, conditional coverage, Basel traffic light',
+    description:
+      'Either rolling forecasts (VaR_t from the `window` returns before t, t excluded, by `method`) or your own `var_forecasts` ' +
+      '(one per return, return terms). An exception is r_t < VaR_t. The traffic light uses the last 250 observations and is defined at 99 % only.',
+  })
+  @ApiBody({ type: BacktestRequestDto, examples: EXAMPLES.backtest })
+  @ApiOkResponse({ type: BacktestResponseDto })
+  @ApiErrors(400, 413, 415, 422)
+  backtest(@Body() body: BacktestRequestDto): BacktestResponseDto {
+    return this.calculations.backtest(body);
+  }
+}

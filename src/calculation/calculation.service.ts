@@ -1,0 +1,147 @@
+import { Injectable, Optional } from '@nestjs/common';
+import Big from 'big.js';
+import { ValidationError } from '../common/errors';
+import { formatMoney, parseMoney, scaleMoney } from '../common/money';
+import { AppConfig } from '../config/app-config';
+import { backtest, computeRisk, drawdownFromReturns, drawdownStats, RiskResult } from '../math';
+import { CalculationMetrics } from '../observability/calculation-metrics.service';
+import { BacktestRequestDto, DrawdownRequestDto, PositionSizeRequestDto, RiskRequestDto } from './dto/risk-request.dto';
+import { BacktestResponseDto, DrawdownResponseDto, PositionSizeResponseDto, RiskResponseDto } from './dto/risk-response.dto';
+import { PositionLimitSource, PositionSizingService } from './position-sizing.service';
+
+const MONTE_CARLO_ONLY = ['simulations', 'seed', 'distribution'] as const;
+
+/** Stateless calculations: the analyst's what-if on a pasted series. */
+@Injectable()
+export class CalculationService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: CalculationMetrics,
+    private readonly sizing: PositionSizingService,
+  ) {}
+
+  risk(dto: RiskRequestDto, wantCvar: boolean): RiskResponseDto {
+    const method = dto.method ?? 'historical';
+    if (method !== 'monte_carlo') {
+      const stray = MONTE_CARLO_ONLY.filter((f) => dto[f] !== undefined);
+      if (stray.length > 0) throw new ValidationError(stray.map((f) => `${f} applies to method monte_carlo only`));
+    }
+    const portfolioValue = parseMoney(dto.portfolio_value ?? '1', 'portfolio_value', { positive: true });
+    const riskLimit = dto.risk_limit === undefined ? undefined : parseMoney(dto.risk_limit, 'risk_limit', { positive: true });
+    const result = this.metrics.measure(method, dto.asset_class, () =>
+      computeRisk({
+        returns: dto.returns,
+        confidence: dto.confidence ?? 95,
+        method,
+        horizonDays: dto.horizon_days ?? 1,
+        simulations: dto.simulations,
+        seed: dto.seed,
+        distribution: dto.distribution,
+        wantCvar,
+      }),
+    );
+    return this.toResponse(dto, result, portfolioValue, riskLimit, wantCvar);
+  }
+
+  drawdown(dto: DrawdownRequestDto): DrawdownResponseDto {
+    if ((dto.values === undefined) === (dto.returns === undefined)) {
+      throw new ValidationError('give exactly one of values (an equity curve) or returns');
+    }
+    const s = this.metrics.measure('drawdown', undefined, () =>
+      dto.values ? drawdownStats(dto.values) : drawdownFromReturns(dto.returns!),
+    );
+    return {
+      max_drawdown: s.maxDrawdown,
+      peak_index: s.peakIndex,
+      trough_index: s.troughIndex,
+      recovery_index: s.recoveryIndex,
+      current_drawdown: s.currentDrawdown,
+      current_drawdown_periods: s.currentDrawdownPeriods,
+      longest_drawdown_periods: s.longestDrawdownPeriods,
+      count: s.count,
+      ...(s.ulcerIndex === undefined ? {} : { ulcer_index: s.ulcerIndex }),
+    };
+  }
+
+  positionSize(dto: PositionSizeRequestDto, limits?: PositionLimitSource): Promise<PositionSizeResponseDto> {
+    return this.sizing.size(dto, limits);
+  }
+
+  backtest(dto: BacktestRequestDto): BacktestResponseDto {
+    const usesForecasts = dto.var_forecasts !== undefined;
+    if (usesForecasts && (dto.window !== undefined || dto.method !== undefined)) {
+      throw new ValidationError('window and method apply to rolling forecasts only: leave them out when var_forecasts is given');
+    }
+    if (usesForecasts && dto.var_forecasts!.length !== dto.returns.length) {
+      throw new ValidationError(
+        `var_forecasts must have one value per return (${dto.returns.length}), got ${dto.var_forecasts!.length}`,
+      );
+    }
+    const confidence = dto.confidence ?? 99;
+    const r = this.metrics.measure(`backtest_${usesForecasts ? 'forecasts' : (dto.method ?? 'historical')}`, undefined, () =>
+      backtest({
+        returns: dto.returns,
+        varForecasts: dto.var_forecasts,
+        confidence,
+        window: dto.window ?? 250,
+        method: dto.method ?? 'historical',
+      }),
+    );
+    return {
+      observations: r.observations,
+      exceptions: r.exceptions,
+      expected_exceptions: r.expectedExceptions,
+      kupiec: { lr: r.kupiec.lr, p_value: r.kupiec.pValue },
+      christoffersen: { lr: r.christoffersen.lr, p_value: r.christoffersen.pValue },
+      conditional_coverage: { lr: r.conditionalCoverage.lr, p_value: r.conditionalCoverage.pValue },
+      traffic_light: r.trafficLight,
+      exceptions_last_250: r.exceptionsLast250,
+      transitions: { ...r.transitions },
+      confidence_level: confidence,
+    };
+  }
+
+  private toResponse(dto: RiskRequestDto, r: RiskResult, value: Big, riskLimit: Big | undefined, wantCvar: boolean): RiskResponseDto {
+    const now = new Date();
+    const varMoney = scaleMoney(r.varReturn, value);
+    const out: RiskResponseDto = {
+      ...(dto.portfolio_id === undefined ? {} : { portfolio_id: dto.portfolio_id }),
+      ...(dto.asset_class === undefined ? {} : { asset_class: dto.asset_class }),
+      method: r.method,
+      confidence_level: r.confidenceLevel,
+      horizon_days: r.horizonDays,
+      scaling: r.scaling,
+      var_return: r.varReturn,
+      var: formatMoney(varMoney),
+      portfolio_value: formatMoney(value),
+      statistics: {
+        count: r.statistics.count,
+        mean: r.statistics.mean,
+        std_dev: r.statistics.stdDev,
+        skewness: r.statistics.skewness,
+        excess_kurtosis: r.statistics.excessKurtosis,
+        min: r.statistics.min,
+        max: r.statistics.max,
+      },
+      calculated_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + this.config.resultTtlSeconds * 1000).toISOString(),
+    };
+    if (wantCvar && r.cvarReturn !== undefined) {
+      out.cvar_return = r.cvarReturn;
+      out.cvar = formatMoney(scaleMoney(r.cvarReturn, value));
+    }
+    if (r.monteCarlo) {
+      out.monte_carlo = {
+        simulations: r.monteCarlo.simulations,
+        seed: r.monteCarlo.seed,
+        distribution: r.monteCarlo.distribution,
+        standard_error: r.monteCarlo.standardError,
+      };
+    }
+    if (riskLimit) {
+      out.risk_limit = formatMoney(riskLimit);
+      out.risk_limit_breached = varMoney.abs().gt(riskLimit);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,41 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { throwError } from 'rxjs';
+import { CORRELATION_HEADER, currentCorrelationId } from './correlation-id';
+import { toErrorBody } from './error-body';
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): unknown;
+}
+
+/**
+ * One filter for every error, REST and NATS: answers api.md's error body. A 5xx
+ * is logged with its stack here and answered without internals.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const correlationId = currentCorrelationId() ?? correlationFromHost(host);
+    const body = toErrorBody(exception, correlationId);
+    if (body.status_code >= 500) {
+      this.logger.error({ err: exception, correlation_id: correlationId }, 'request failed');
+    }
+    if (host.getType() === 'rpc') {
+      return throwError(() => new RpcException({ error: body }));
+    }
+    const reply = host.switchToHttp().getResponse<ReplyLike>();
+    if (correlationId) reply.header(CORRELATION_HEADER, correlationId);
+    reply.status(body.status_code).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+}
+
+function correlationFromHost(host: ArgumentsHost): string | undefined {
+  if (host.getType() !== 'http') return undefined;
+  const req = host.switchToHttp().getRequest<{ raw?: { id?: unknown }; id?: unknown }>();
+  const id = req?.raw?.id ?? req?.id;
+  return typeof id === 'string' ? id : undefined;
+}

@@ -1,0 +1,48 @@
+import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
+import { MalformedPayload } from './malformed-payload';
+import { ValidationError } from './errors';
+import { numericArraysOf, readNumericArray } from './numeric-array';
+import { validationExceptionFactory } from './validation';
+
+/**
+ * The global pipe: class-validator for ordinary fields (whitelist, unknown fields
+ * rejected), and a one-pass reader for the DTO's @NumericArray fields. Every problem
+ * of a body is reported in one 400.
+ */
+@Injectable()
+export class AppValidationPipe extends ValidationPipe {
+  constructor() {
+    super({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (value instanceof MalformedPayload) throw new ValidationError(`payload is not valid JSON: ${value.reason}`);
+    const arrays = metadata.type === 'body' ? numericArraysOf(metadata.metatype) : undefined;
+    if (!arrays) return super.transform(value, metadata);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new ValidationError('body must be a JSON object');
+    }
+    const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    const problems: string[] = [];
+    const parsed: Record<string, Float64Array> = {};
+    for (const [field, spec] of arrays) {
+      const raw = rest[field];
+      delete rest[field];
+      if (raw === undefined || (raw === null && spec.optional)) {
+        if (!spec.optional) problems.push(`${field} is required`);
+        continue;
+      }
+      const arr = readNumericArray(raw, field, spec, problems);
+      if (arr) parsed[field] = arr;
+    }
+    let dto: object;
+    try {
+      dto = (await super.transform(rest, metadata)) as object;
+    } catch (err) {
+      if (err instanceof ValidationError) throw new ValidationError([...problems, ...err.messages]);
+      throw err;
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+    return Object.assign(dto, parsed);
+  }
+}

@@ -1,0 +1,195 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value; // left as is: @IsBoolean reports it
+};
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * The environment the service reads, validated once at start. Every variable is
+ * optional: with nothing set the service runs on its embedded defaults (PGlite under
+ * DATA_DIR, in-process cache, events logged instead of published).
+ */
+class EnvironmentVariables {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional() @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString()
+  DATA_DIR = './data';
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  REDIS_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  NATS_URL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  ADMIN_API_KEY?: string;
+
+  /** Largest accepted request body, bytes (a million returns as JSON is about 20 MB). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1024)
+  BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
+  /** How long a calculated figure is valid (expires_at = calculated_at + this). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  RESULT_TTL_SECONDS = 900;
+
+  /** Time-to-live of cached asset return series. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  CACHE_TTL_SECONDS = 900;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  CACHE_MAX_SERIES = 5000;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0)
+  LIMIT_WARNING_UTILIZATION = 0.8;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0)
+  LIMIT_BREACH_UTILIZATION = 1;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0)
+  LIMIT_CRITICAL_UTILIZATION = 1.25;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0)
+  DEFAULT_MAX_VAR_PERCENT = 5;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0)
+  DEFAULT_MAX_DRAWDOWN_PERCENT = 20;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0)
+  DEFAULT_MAX_POSITION_SIZE_PERCENT = 10;
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(50) @Max(99.99)
+  DEFAULT_LIMIT_CONFIDENCE = 95;
+
+  /** Relay poll interval and retry backoff ceiling for the outbox, ms. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10)
+  OUTBOX_POLL_MS = 200;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100)
+  OUTBOX_MAX_BACKOFF_MS = 30000;
+
+  /** When true, GET /metrics needs an API key like /v1 routes. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  METRICS_REQUIRE_API_KEY = false;
+
+  /** Turn the NATS request handlers off even when NATS_URL is set. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  NATS_HANDLERS_ENABLED = true;
+}
+
+export type LimitThresholds = { warning: number; breach: number; critical: number };
+
+/** Typed, validated configuration. Injected by class: `constructor(private readonly config: AppConfig)`. */
+export class AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly redisUrl?: string;
+  readonly natsUrl?: string;
+  readonly adminApiKey?: string;
+  readonly bodyLimitBytes: number;
+  readonly resultTtlSeconds: number;
+  readonly cacheTtlSeconds: number;
+  readonly cacheMaxSeries: number;
+  readonly limitThresholds: LimitThresholds;
+  readonly defaultLimits: {
+    maxVarPercent: number;
+    maxDrawdownPercent: number;
+    maxPositionSizePercent: number;
+    confidenceLevel: number;
+  };
+  readonly outboxPollMs: number;
+  readonly outboxMaxBackoffMs: number;
+  readonly metricsRequireApiKey: boolean;
+  readonly natsHandlersEnabled: boolean;
+
+  constructor(env: EnvironmentVariables) {
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.logLevel = env.LOG_LEVEL;
+    this.databaseUrl = env.DATABASE_URL;
+    this.dataDir = env.DATA_DIR;
+    this.redisUrl = env.REDIS_URL;
+    this.natsUrl = env.NATS_URL;
+    this.adminApiKey = env.ADMIN_API_KEY;
+    this.bodyLimitBytes = env.BODY_LIMIT_BYTES;
+    this.resultTtlSeconds = env.RESULT_TTL_SECONDS;
+    this.cacheTtlSeconds = env.CACHE_TTL_SECONDS;
+    this.cacheMaxSeries = env.CACHE_MAX_SERIES;
+    this.limitThresholds = {
+      warning: env.LIMIT_WARNING_UTILIZATION,
+      breach: env.LIMIT_BREACH_UTILIZATION,
+      critical: env.LIMIT_CRITICAL_UTILIZATION,
+    };
+    this.defaultLimits = {
+      maxVarPercent: env.DEFAULT_MAX_VAR_PERCENT,
+      maxDrawdownPercent: env.DEFAULT_MAX_DRAWDOWN_PERCENT,
+      maxPositionSizePercent: env.DEFAULT_MAX_POSITION_SIZE_PERCENT,
+      confidenceLevel: env.DEFAULT_LIMIT_CONFIDENCE,
+    };
+    this.outboxPollMs = env.OUTBOX_POLL_MS;
+    this.outboxMaxBackoffMs = env.OUTBOX_MAX_BACKOFF_MS;
+    this.metricsRequireApiKey = env.METRICS_REQUIRE_API_KEY;
+    this.natsHandlersEnabled = env.NATS_HANDLERS_ENABLED;
+  }
+}
+
+export class ConfigValidationError extends Error {}
+
+/**
+ * Reads and validates the environment. Throws one error naming every bad variable,
+ * e.g. `Invalid configuration: PORT must not be greater than 65535 (got "70000")`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const picked: Record<string, unknown> = {};
+  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'NATS_URL', 'ADMIN_API_KEY']) {
+    if (env[key] !== undefined) picked[key] = env[key];
+  }
+  const parsed = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) =>
+      Object.values(e.constraints ?? {}).map((m) => `${m} (got ${JSON.stringify(picked[e.property])})`),
+    );
+    throw new ConfigValidationError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const t = parsed;
+  if (!(t.LIMIT_WARNING_UTILIZATION < t.LIMIT_BREACH_UTILIZATION && t.LIMIT_BREACH_UTILIZATION < t.LIMIT_CRITICAL_UTILIZATION)) {
+    throw new ConfigValidationError(
+      'Invalid configuration: LIMIT_WARNING_UTILIZATION < LIMIT_BREACH_UTILIZATION < LIMIT_CRITICAL_UTILIZATION must hold',
+    );
+  }
+  return new AppConfig(parsed);
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { ConsumerDeserializer, ConsumerSerializer, IncomingRequest, OutgoingResponse } from '@nestjs/microservices';
+import { NatsRecordSerializer } from '@nestjs/microservices/serializers/nats-record.serializer';
+import { JSONCodec } from 'nats';
+import { MalformedPayload } from '../common/malformed-payload';
+
+
+const PLAIN_PREFIX = 'plain:';
+const codec = JSONCodec();
+
+/**
+ * Nest's NATS transport expects its own envelope `{ pattern, data, id }`; a plain client
+ * (`nats req`, a Go service) sends bare JSON and would be taken for an event and never
+ * answered. This deserializer keeps Nest envelopes as they are and turns a bare message
+ * with a reply subject into a request with an id of our own, so the serializer can
+ * answer it with bare JSON.
+ */
+export class PlainJsonDeserializer implements ConsumerDeserializer {
+  deserialize(value: Uint8Array, options?: { channel?: string; replyTo?: string }): IncomingRequest {
+    let decoded: unknown;
+    try {
+      decoded = value.length === 0 ? {} : codec.decode(value);
+    } catch (err) {
+      decoded = new MalformedPayload((err as Error).message);
+    }
+    if (isNestEnvelope(decoded)) return decoded as IncomingRequest;
+    const packet = { pattern: options?.channel ?? '', data: decoded } as IncomingRequest;
+    if (options?.replyTo) (packet as { id?: string }).id = `${PLAIN_PREFIX}${randomUUID()}`;
+    return packet;
+  }
+}
+
+/**
+ * Answers plain requests with the bare JSON result, or `{ "error": { …api.md error body… } }`;
+ * Nest clients keep the Nest envelope.
+ */
+export class PlainJsonSerializer implements ConsumerSerializer {
+  private readonly nest = new NatsRecordSerializer();
+
+  serialize(packet: OutgoingResponse & { id?: string }): { data: Uint8Array; headers?: unknown } {
+    if (typeof packet?.id !== 'string' || !packet.id.startsWith(PLAIN_PREFIX)) return this.nest.serialize(packet);
+    if (packet.err !== undefined) return { data: codec.encode(normaliseError(packet.err)) };
+    if (packet.response !== undefined) return { data: codec.encode(packet.response) };
+    // The end-of-stream marker Nest sends after a reply: a plain client has already taken its answer.
+    return { data: new Uint8Array() };
+  }
+}
+
+function isNestEnvelope(v: unknown): boolean {
+  return !!v && typeof v === 'object' && !(v instanceof MalformedPayload) && 'pattern' in v && 'data' in v;
+}
+
+function normaliseError(err: unknown): unknown {
+  if (err && typeof err === 'object' && 'error' in err) return err;
+  return {
+    error: { status_code: 500, error: 'Internal Server Error', error_type: 'UNKNOWN_ERROR', message: ['internal error'], correlation_id: undefined },
+  };
+}
