@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,6 +9,8 @@ import { AppConfig } from './config/app-config';
 import { setupSwagger } from './observability/swagger';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { registerContentParsers } from './common/content-parsers';
+import { CORRELATION_HEADER } from './common/correlation-id';
+import { correlationIdOf } from './observability/logging';
 
 /**
  * Builds the application exactly as production runs it (used by main.ts and by the
@@ -17,7 +20,18 @@ export async function createApp(): Promise<NestFastifyApplication> {
   // Read once up front so that a bad variable fails before anything starts.
   const { loadConfig } = await import('./config/app-config');
   const early = loadConfig();
-  const adapter = new FastifyAdapter({ bodyLimit: early.bodyLimitBytes, return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: early.bodyLimitBytes,
+    return503OnClosing: true,
+    // The request id is the correlation id (x-correlation-id when well-formed, else a UUID).
+    genReqId: (req: IncomingMessage) => correlationIdOf(req),
+    requestIdHeader: false,
+    disableRequestLogging: true,
+  });
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.header(CORRELATION_HEADER, request.id);
+    done();
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));

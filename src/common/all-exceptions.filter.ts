@@ -35,7 +35,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
 function correlationFromHost(host: ArgumentsHost): string | undefined {
   if (host.getType() !== 'http') return undefined;
-  const req = host.switchToHttp().getRequest<{ raw?: { id?: unknown }; id?: unknown }>();
-  const id = req?.raw?.id ?? req?.id;
+  const req = host.switchToHttp().getRequest<{ id?: unknown }>();
+  const id = req?.id;
   return typeof id === 'string' ? id : undefined;
 }

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { registerDecorator, ValidationArguments } from 'class-validator';
 import { ValidationError } from './errors';
 
 /** Money is decimal text, computed with big.js and answered rounded to cents, half-even. */
@@ -37,4 +38,19 @@ export function formatMoney(amount: Big): string {
 export function scaleMoney(ratio: number, amount: Big): Big {
   if (!Number.isFinite(ratio)) throw new Error(`cannot scale money by ${ratio}`);
   return new Big(ratio).times(amount);
+}
+
+/** class-validator: a decimal amount given as a string or a finite JSON number (sign rules are the use case's). */
+export function IsDecimalAmount(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isDecimalAmount',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) =>
+          (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && DECIMAL.test(value.trim())),
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a decimal amount (string or number), e.g. "1000000.00"`,
+      },
+    });
 }

@@ -1,6 +1,5 @@
 /** JetStream stream and subjects of the service's events (api.md "NATS"). */
 export const RISK_STREAM = 'RISK';
-export const RISK_STREAM_SUBJECTS = ['risk.>'];
 
 export const SUBJECT = {
   varCalculated: 'risk.var.calculated',
@@ -19,8 +18,16 @@ export const HANDLER = {
 } as const;
 export const QUEUE_GROUP = 'risk-service';
 
-/** Durable JetStream consumer of NAV updates (stream NAV, subjects risk.nav.>). */
-export const NAV_STREAM = 'RISK_NAV';
+/**
+ * Subjects of the RISK stream. api.md says `risk.>`, but a stream on `risk.>` also captures
+ * the request subjects (risk.var.calculate …) and JetStream then answers every plain request
+ * with its own PubAck before the handler can (verified against nats-server 2.9). So the
+ * stream lists every event subject of the contract, and nothing else: the three events the
+ * service publishes and the NAV updates it consumes.
+ */
+export const RISK_STREAM_SUBJECTS = [SUBJECT.varCalculated, SUBJECT.limitBreach, SUBJECT.drawdownAlert, HANDLER.navUpdated];
+
+/** Durable JetStream consumer of NAV updates on the RISK stream. */
 export const NAV_CONSUMER = 'risk-service-nav';
 
 /**

@@ -4,15 +4,18 @@ import type { Logger as PinoInstance } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { CORRELATION_HEADER, currentCorrelationId, resolveCorrelationId } from '../common/correlation-id';
 
-type RawRequest = IncomingMessage & { id?: string };
+const CORRELATION = Symbol('correlationId');
+type RawRequest = IncomingMessage & { [CORRELATION]?: string };
 
-/** The request's correlation ID, resolved once and kept on the raw request (shared by pino-http and CLS). */
-export function correlationIdOf(req: RawRequest, res?: ServerResponse): string {
-  if (typeof req.id !== 'string') {
-    req.id = resolveCorrelationId(req.headers[CORRELATION_HEADER]);
-  }
-  if (res && !res.headersSent && !res.getHeader(CORRELATION_HEADER)) res.setHeader(CORRELATION_HEADER, req.id);
-  return req.id;
+/**
+ * The request's correlation ID, resolved once (by Fastify's genReqId, first thing on a request)
+ * and kept on the raw request, so Fastify, pino-http and the CLS context all share it.
+ */
+export function correlationIdOf(req: IncomingMessage, res?: ServerResponse): string {
+  const raw = req as RawRequest;
+  raw[CORRELATION] ??= resolveCorrelationId(raw.headers[CORRELATION_HEADER]);
+  if (res && !res.headersSent && !res.getHeader(CORRELATION_HEADER)) res.setHeader(CORRELATION_HEADER, raw[CORRELATION]);
+  return raw[CORRELATION];
 }
 
 /** pino JSON logs: one line per request and per event, every line carrying `correlation_id`. */

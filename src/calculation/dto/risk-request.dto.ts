@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsDecimalAmount } from '../../common/money';
 import { NumericArray } from '../../common/numeric-array';
 
 export const VAR_METHODS = ['historical', 'parametric', 'cornish_fisher', 'monte_carlo'] as const;
@@ -31,7 +32,7 @@ export class RiskRequestDto extends ConfidenceField {
   method?: VarMethod;
 
   @ApiPropertyOptional({ description: 'Positive decimal (string preferred; a number is read through its shortest decimal text). Default "1", so var equals var_return.', example: MONEY_EXAMPLE, default: '1', oneOf: [{ type: 'string' }, { type: 'number' }] })
-  @IsOptional()
+  @IsOptional() @IsDecimalAmount()
   portfolio_value?: string | number;
 
   @ApiPropertyOptional({ description: 'Horizon in periods, integer 1..250.', example: 1, default: 1, minimum: 1, maximum: 250 })
@@ -59,7 +60,7 @@ export class RiskRequestDto extends ConfidenceField {
   asset_class?: (typeof ASSET_CLASSES)[number];
 
   @ApiPropertyOptional({ description: 'Optional money amount: the answer says whether |var| exceeds it.', example: '50000' })
-  @IsOptional()
+  @IsOptional() @IsDecimalAmount()
   risk_limit?: string | number;
 }
 
@@ -106,6 +107,7 @@ export class PositionSizeRequestDto {
   method!: SizingMethod;
 
   @ApiProperty({ description: 'Account equity, positive decimal.', example: '1000000' })
+  @IsDecimalAmount()
   equity!: string | number;
 
   @ApiPropertyOptional({ description: "Stored portfolio whose max_position_size_percent limit caps the result.", example: 'desk-7' })
@@ -125,11 +127,11 @@ export class PositionSizeRequestDto {
   risk_fraction?: number;
 
   @ApiPropertyOptional({ description: 'fixed_fractional: entry price, positive decimal.', example: '50.00' })
-  @IsOptional()
+  @IsOptional() @IsDecimalAmount()
   entry_price?: string | number;
 
   @ApiPropertyOptional({ description: 'fixed_fractional: stop price, positive decimal ≠ entry_price.', example: '48.00' })
-  @IsOptional()
+  @IsOptional() @IsDecimalAmount()
   stop_price?: string | number;
 
   @ApiPropertyOptional({ description: 'kelly: probability of a winning trade, 0 ≤ p ≤ 1.', example: 0.55 })
