@@ -1,4 +1,4 @@
-import { quantileType7 } from './quantile';
+import { lowTailQuantile, quantileOfScratch, scratchOf } from './quantile';
 import { assertConfidence, assertMinCount, assertReturns, minObservationsHistorical, tailProbability } from './validation';
 
 /**
@@ -8,9 +8,20 @@ import { assertConfidence, assertMinCount, assertReturns, minObservationsHistori
  */
 export function historicalVar(returns: ArrayLike<number>, confidence: number): number {
   assertConfidence(confidence);
-  assertReturns(returns);
-  assertMinCount(returns.length, minObservationsHistorical(confidence), 'historical VaR', confidence);
-  return quantileType7(returns, tailProbability(confidence));
+  const n = returns.length;
+  assertMinCount(n, minObservationsHistorical(confidence), 'historical VaR', confidence);
+  const alpha = tailProbability(confidence);
+  const throwFor = () => assertReturns(returns); // throws, naming the element
+  const shallow = lowTailQuantile(returns, alpha, throwFor);
+  if (shallow !== undefined) return shallow;
+  // Validation fused with the copy into the selection buffer: one pass over the input.
+  const a = scratchOf(n);
+  for (let i = 0; i < n; i++) {
+    const v = returns[i];
+    if (!(v > -1 && v < Infinity)) assertReturns(returns); // throws, naming the element
+    a[i] = v;
+  }
+  return quantileOfScratch(a, n, alpha);
 }
 
 /** The mean of the values of `x` strictly below `q`; `q` itself when there are none. */

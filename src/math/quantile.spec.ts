@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { quantileType7, quantileWithIndices } from './quantile';
+import { lowTailQuantile, quantileType7, quantileWithIndices } from './quantile';
 
 /** numpy.quantile(x, p, method='linear') by a full sort, as the oracle. */
 function sortedQuantile(x: readonly number[], p: number): number {
@@ -16,6 +16,18 @@ describe('quantileType7', () => {
     fc.assert(
       fc.property(series, fc.double({ min: 0, max: 1, noNaN: true }), (x, p) => {
         expect(quantileType7(x, p)).toBe(sortedQuantile(x, p));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the same low-tail quantile from the one-pass small-tail buffer', () => {
+    fc.assert(
+      fc.property(series, fc.double({ min: 0, max: 0.05, noNaN: true }), (x, p) => {
+        const q = lowTailQuantile(x, p, () => {
+          throw new Error('unexpected invalid value');
+        });
+        if (q !== undefined) expect(q).toBe(sortedQuantile(x, p));
       }),
       { numRuns: 300 },
     );

@@ -3,7 +3,7 @@ import { InvalidInputError } from './errors';
 /** Reusable scratch buffer: selection works on a copy, never on the caller's array. */
 let scratch = new Float64Array(1024);
 
-function scratchOf(n: number): Float64Array {
+export function scratchOf(n: number): Float64Array {
   if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
   return scratch;
 }
@@ -74,7 +74,7 @@ export function quantileInPlace(a: Float64Array, n: number, p: number): number {
   return quantileOfScratch(a, n, p);
 }
 
-function quantileOfScratch(a: Float64Array, n: number, p: number): number {
+export function quantileOfScratch(a: Float64Array, n: number, p: number): number {
   const h = (n - 1) * p;
   const k = Math.floor(h);
   const f = h - k;
@@ -106,4 +106,46 @@ export function quantileWithIndices(x: ArrayLike<number>, p: number): { value: n
   const lo = x[lowIndex];
   const value = f === 0 ? lo : lo + f * (x[highIndex] - lo);
   return { value, lowIndex, highIndex, fraction: f === 0 ? 0 : f };
+}
+
+const SMALL_TAIL = 48;
+const tailBuffer = new Float64Array(SMALL_TAIL);
+
+/**
+ * Type-7 quantile for a low tail probability whose order statistics are among the smallest
+ * SMALL_TAIL values (k + 2 ≤ 48, e.g. 99 % of 1,000 returns): one pass keeping the k + 2
+ * smallest values in a small sorted buffer; most elements are rejected by one comparison.
+ * `check(v, i)` is called for each element that is not a finite number > −1 (validation fused
+ * into the pass) and is expected to throw. Returns undefined when the tail is too deep.
+ */
+export function lowTailQuantile(x: ArrayLike<number>, p: number, check: (i: number) => void): number | undefined {
+  const n = x.length;
+  const h = (n - 1) * p;
+  const k = Math.floor(h);
+  const m = Math.min(k + 2, n);
+  if (m > SMALL_TAIL) return undefined;
+  const buf = tailBuffer;
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (!(v > -1 && v < Infinity)) check(i);
+    if (size < m) {
+      let j = size++;
+      while (j > 0 && buf[j - 1] > v) {
+        buf[j] = buf[j - 1];
+        j--;
+      }
+      buf[j] = v;
+    } else if (v < buf[m - 1]) {
+      let j = m - 1;
+      while (j > 0 && buf[j - 1] > v) {
+        buf[j] = buf[j - 1];
+        j--;
+      }
+      buf[j] = v;
+    }
+  }
+  const f = h - k;
+  const lo = buf[k];
+  return f === 0 || k + 1 >= n ? lo : lo + f * (buf[k + 1] - lo);
 }

@@ -6,6 +6,7 @@ export const MAX_HORIZON_DAYS = 250;
 export function assertReturns(x: ArrayLike<number>, field = 'returns'): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
+    if (v > -1 && v < Infinity) continue;
     if (!Number.isFinite(v)) throw new InvalidInputError(`${field}[${i}] must be a finite number`, `${field}[${i}]`);
     if (!(v > -1)) throw new InvalidInputError(`${field}[${i}] must be greater than -1 (a simple return of -100 % or worse)`, `${field}[${i}]`);
   }
