@@ -36,7 +36,7 @@ export function gaussianCvar(mean: number, stdDev: number, confidence: number, h
 /**
  * ∫_{−∞}^{g} u^q φ(u) du for q = 0..7 by the recurrence I_q = −g^{q−1} φ(g) + (q − 1) I_{q−2}.
  */
-function truncatedNormalMoments(g: number): Float64Array {
+export function truncatedNormalMoments(g: number): Float64Array {
   const I = new Float64Array(8);
   const phi = normalPdf(g);
   I[0] = normalCdf(g);

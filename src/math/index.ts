@@ -13,3 +13,4 @@ export * from './var';
 export * from './drawdown';
 export * from './position-size';
 export * from './backtest';
+export * from './portfolio';
