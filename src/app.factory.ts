@@ -3,7 +3,10 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { AppModule } from './app.module';
+import { PlainJsonDeserializer, PlainJsonSerializer } from './events/nats-serdes';
+import { QUEUE_GROUP } from './events/subjects';
 import { AppValidationPipe } from './common/app-validation.pipe';
 import { AppConfig } from './config/app-config';
 import { setupSwagger } from './observability/swagger';
@@ -26,7 +29,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
     // The request id is the correlation id (x-correlation-id when well-formed, else a UUID).
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
     requestIdHeader: false,
-    disableRequestLogging: true,
   });
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_HEADER, request.id);
@@ -39,6 +41,23 @@ export async function createApp(): Promise<NestFastifyApplication> {
   registerContentParsers(app);
   registerHttpMetrics(app);
   setupSwagger(app, config);
+  if (config.natsUrl && config.natsHandlersEnabled) {
+    app.connectMicroservice<MicroserviceOptions>(
+      {
+        transport: Transport.NATS,
+        options: {
+          servers: [config.natsUrl],
+          queue: QUEUE_GROUP,
+          name: 'risk-service-handlers',
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 1000,
+          serializer: new PlainJsonSerializer(),
+          deserializer: new PlainJsonDeserializer(),
+        },
+      },
+      { inheritAppConfig: true },
+    );
+  }
   app.enableShutdownHooks();
   return app;
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CalculationController } from './calculation.controller';
+import { CalculationNatsController } from './calculation.nats.controller';
 import { CalculationService } from './calculation.service';
 import { PositionSizingService } from './position-sizing.service';
 
 @Module({
-  controllers: [CalculationController],
+  controllers: [CalculationController, CalculationNatsController],
   providers: [CalculationService, PositionSizingService],
   exports: [CalculationService, PositionSizingService],
 })

@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { RpcException } from '@nestjs/microservices';
 import { throwError } from 'rxjs';
-import { CORRELATION_HEADER, currentCorrelationId } from './correlation-id';
+import { CORRELATION_HEADER, currentCorrelationId, resolveCorrelationId } from './correlation-id';
 import { toErrorBody } from './error-body';
 
 interface ReplyLike {
@@ -25,7 +24,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, correlation_id: correlationId }, 'request failed');
     }
     if (host.getType() === 'rpc') {
-      return throwError(() => new RpcException({ error: body }));
+      // Plain object, so the NATS serializer answers `{ "error": { … } }` as it is.
+      return throwError(() => ({ error: body }));
     }
     const reply = host.switchToHttp().getResponse<ReplyLike>();
     if (correlationId) reply.header(CORRELATION_HEADER, correlationId);
@@ -34,6 +34,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 function correlationFromHost(host: ArgumentsHost): string | undefined {
+  if (host.getType() === 'rpc') {
+    // Errors thrown before the handler's context (e.g. by validation) still answer with the caller's id.
+    const ctx = host.switchToRpc().getContext<{ getHeaders?: () => { get(k: string): string } | undefined }>();
+    const value = ctx?.getHeaders?.()?.get(CORRELATION_HEADER);
+    return value ? resolveCorrelationId(value) : undefined;
+  }
   if (host.getType() !== 'http') return undefined;
   const req = host.switchToHttp().getRequest<{ id?: unknown }>();
   const id = req?.id;

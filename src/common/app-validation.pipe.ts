@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
+import { RpcParamtype } from '@nestjs/microservices/enums/rpc-paramtype.enum';
 import { MalformedPayload } from './malformed-payload';
 import { ValidationError } from './errors';
 import { numericArraysOf, readNumericArray } from './numeric-array';
@@ -17,7 +18,9 @@ export class AppValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (value instanceof MalformedPayload) throw new ValidationError(`payload is not valid JSON: ${value.reason}`);
-    const arrays = metadata.type === 'body' ? numericArraysOf(metadata.metatype) : undefined;
+    // REST bodies and NATS payloads (@Payload(): RpcParamtype.PAYLOAD) share the DTOs.
+    const isBody = metadata.type === 'body' || (metadata.type as unknown) === RpcParamtype.PAYLOAD;
+    const arrays = isBody ? numericArraysOf(metadata.metatype) : undefined;
     if (!arrays) return super.transform(value, metadata);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new ValidationError('body must be a JSON object');

@@ -11,6 +11,7 @@ export async function startHttpApp(env: Record<string, string | undefined> = {})
   }
   try {
     const app = await createApp();
+    await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : 0;
