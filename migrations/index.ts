@@ -1,0 +1,4 @@
+import { InitialSchema1732500000000 } from './1732500000000-initial-schema';
+
+/** Every migration, in order: listed explicitly so the same list serves the app, the CLI and the tests. */
+export const MIGRATIONS = [InitialSchema1732500000000];
