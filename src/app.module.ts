@@ -5,7 +5,13 @@ import { LoggerModule } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { AuthModule } from './auth/auth.module';
+import { EventsModule } from './events/events.module';
+import { LimitsModule } from './limits/limits.module';
 import { CalculationModule } from './calculation/calculation.module';
+import { PersistenceModule } from './persistence/persistence.module';
+import { PortfoliosModule } from './portfolios/portfolios.module';
 import { correlationIdOf, loggerParams } from './observability/logging';
 import { ObservabilityModule } from './observability/observability.module';
 
@@ -18,7 +24,13 @@ import { ObservabilityModule } from './observability/observability.module';
     }),
     LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
     ObservabilityModule,
+    PersistenceModule,
+    AuthModule,
     CalculationModule,
+    PortfoliosModule,
+    EventsModule,
+    AlertsModule,
+    LimitsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

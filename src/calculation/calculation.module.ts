@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { CalculationController } from './calculation.controller';
 import { CalculationNatsController } from './calculation.nats.controller';
 import { CalculationService } from './calculation.service';
+import { PortfolioCalculator } from './portfolio-calculator.service';
 import { PositionSizingService } from './position-sizing.service';
 
 @Module({
   controllers: [CalculationController, CalculationNatsController],
-  providers: [CalculationService, PositionSizingService],
-  exports: [CalculationService, PositionSizingService],
+  providers: [CalculationService, PositionSizingService, PortfolioCalculator],
+  exports: [CalculationService, PositionSizingService, PortfolioCalculator],
 })
 export class CalculationModule {}

@@ -35,6 +35,8 @@ export abstract class PortfolioRepository {
   abstract findById(id: string, tx?: Tx): Promise<Portfolio | null>;
   abstract list(tx?: Tx): Promise<Portfolio[]>;
   abstract touch(id: string, tx?: Tx): Promise<void>;
+  /** Locks the portfolio row for the transaction (serialises writes of its results, alerts and drawdown); false if absent. */
+  abstract lock(id: string, tx: Tx): Promise<boolean>;
 }
 
 export abstract class PositionRepository {

@@ -100,7 +100,7 @@ describe('repositories on PostgreSQL', () => {
 
   it('leases outbox events so that two relays do not take the same one', async () => {
     const repo = get(OutboxRepository);
-    const ids = [randomUUID(), randomUUID()];
+    const ids: string[] = [randomUUID(), randomUUID()];
     await repo.add(ids.map((id) => ({ id, subject: 'risk.test', payload: { id }, headers: { 'x-correlation-id': 'c' }, correlationId: 'c' })));
     const first = await repo.claimDue(1000, 60_000);
     const mine = first.filter((e) => ids.includes(e.id));

@@ -39,6 +39,10 @@ export class SqlPortfolioRepository extends PortfolioRepository {
     const rows: Record<string, unknown>[] = await managerOf(this.ds, tx).query('SELECT * FROM portfolios ORDER BY id');
     return rows.map(toPortfolio);
   }
+  async lock(id: string, tx: Tx): Promise<boolean> {
+    const rows = await managerOf(this.ds, tx).query('SELECT id FROM portfolios WHERE id = $1 FOR UPDATE', [id]);
+    return rows.length > 0;
+  }
   async touch(id: string, tx?: Tx): Promise<void> {
     await managerOf(this.ds, tx).query('UPDATE portfolios SET updated_at = now() WHERE id = $1', [id]);
   }

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { currentActor } from '../common/actor';
+import { currentCorrelationId } from '../common/correlation-id';
+import { ConflictError, NotFoundError } from '../common/errors';
+import { Alert, AlertStatus, BreachType, Severity } from '../persistence/models';
+import { AlertRepository, AuditLogRepository, TransactionRunner, Tx } from '../persistence/repositories';
+
+const SEVERITY_RANK: Record<Severity, number> = { warning: 1, high: 2, critical: 3 };
+
+export interface RaiseOutcome {
+  alert: Alert;
+  opened: boolean;
+  escalated: boolean;
+}
+
+/**
+ * Alert lifecycle: one open alert per (portfolio, type). "Open" is active or acknowledged: a
+ * repeat raises `occurrences` (and may escalate severity, which re-activates an acknowledged
+ * alert) rather than opening a second alert. Resolve closes it; the next raise opens a new one.
+ */
+@Injectable()
+export class AlertsService {
+  constructor(
+    private readonly alerts: AlertRepository,
+    private readonly audit: AuditLogRepository,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  /** Inside the caller's transaction: opens, repeats or escalates the open alert. */
+  async raise(p: { portfolioId: string; type: BreachType; severity: Severity; message: string; threshold: number; currentValue: number; at: Date }, tx: Tx): Promise<RaiseOutcome> {
+    const open = await this.alerts.findOpen(p.portfolioId, p.type, tx);
+    if (!open) {
+      const alert: Alert = {
+        id: randomUUID(),
+        portfolioId: p.portfolioId,
+        type: p.type,
+        severity: p.severity,
+        message: p.message,
+        threshold: p.threshold,
+        currentValue: p.currentValue,
+        triggeredAt: p.at,
+        lastTriggeredAt: p.at,
+        status: 'active',
+        occurrences: 1,
+        acknowledgedBy: null,
+        acknowledgedAt: null,
+        acknowledgeNote: null,
+        resolvedAt: null,
+        resolvedBy: null,
+      };
+      await this.alerts.insert(alert, tx);
+      return { alert, opened: true, escalated: false };
+    }
+    const escalated = SEVERITY_RANK[p.severity] > SEVERITY_RANK[open.severity];
+    const updated: Alert = {
+      ...open,
+      severity: escalated ? p.severity : open.severity,
+      message: escalated ? p.message : open.message,
+      threshold: p.threshold,
+      currentValue: p.currentValue,
+      lastTriggeredAt: p.at,
+      occurrences: open.occurrences + 1,
+      status: escalated ? 'active' : open.status,
+    };
+    await this.alerts.update(updated, tx);
+    return { alert: updated, opened: false, escalated };
+  }
+
+  /** Inside the caller's transaction: resolves the open alert on recovery. */
+  async resolveOnRecovery(portfolioId: string, type: BreachType, at: Date, tx: Tx): Promise<Alert | null> {
+    const open = await this.alerts.findOpen(portfolioId, type, tx);
+    if (!open) return null;
+    const resolved: Alert = { ...open, status: 'resolved', resolvedAt: at, resolvedBy: 'system (recovered)' };
+    await this.alerts.update(resolved, tx);
+    return resolved;
+  }
+
+  async acknowledge(id: string, note: string | undefined): Promise<Alert> {
+    return this.tx.run(async (t) => {
+      const a = await this.alerts.findById(id, t, true);
+      if (!a) throw new NotFoundError(`alert ${id} not found`);
+      if (a.status === 'resolved') throw new ConflictError(`alert ${id} is resolved and cannot be acknowledged`);
+      const updated: Alert = { ...a, status: 'acknowledged', acknowledgedBy: currentActor(), acknowledgedAt: new Date(), acknowledgeNote: note ?? null };
+      await this.alerts.update(updated, t);
+      await this.audit.append({ actor: currentActor(), action: 'alert.acknowledge', entity: 'alert', entityId: id, details: { note }, correlationId: currentCorrelationId() }, t);
+      return updated;
+    });
+  }
+
+  async resolve(id: string, note?: string): Promise<Alert> {
+    return this.tx.run(async (t) => {
+      const a = await this.alerts.findById(id, t, true);
+      if (!a) throw new NotFoundError(`alert ${id} not found`);
+      if (a.status === 'resolved') throw new ConflictError(`alert ${id} is already resolved`);
+      const updated: Alert = { ...a, status: 'resolved', resolvedAt: new Date(), resolvedBy: currentActor() };
+      await this.alerts.update(updated, t);
+      await this.audit.append({ actor: currentActor(), action: 'alert.resolve', entity: 'alert', entityId: id, details: { note }, correlationId: currentCorrelationId() }, t);
+      return updated;
+    });
+  }
+
+  list(filter: { portfolioId?: string; status?: AlertStatus }): Promise<Alert[]> {
+    return this.alerts.list(filter);
+  }
+}
+
+export function alertToResponse(a: Alert) {
+  return {
+    id: a.id,
+    portfolio_id: a.portfolioId,
+    type: a.type,
+    severity: a.severity,
+    message: a.message,
+    threshold: a.threshold,
+    current_value: a.currentValue,
+    triggered_at: a.triggeredAt.toISOString(),
+    last_triggered_at: a.lastTriggeredAt.toISOString(),
+    status: a.status,
+    occurrences: a.occurrences,
+    acknowledged_by: a.acknowledgedBy,
+    acknowledged_at: a.acknowledgedAt?.toISOString() ?? null,
+    acknowledge_note: a.acknowledgeNote,
+    resolved_at: a.resolvedAt?.toISOString() ?? null,
+    resolved_by: a.resolvedBy,
+  };
+}

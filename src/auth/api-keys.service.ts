@@ -1,0 +1,79 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { currentActor } from '../common/actor';
+import { currentCorrelationId } from '../common/correlation-id';
+import { NotFoundError } from '../common/errors';
+import { AppConfig } from '../config/app-config';
+import { ApiKey, Role } from '../persistence/models';
+import { ApiKeyRepository, AuditLogRepository, TransactionRunner } from '../persistence/repositories';
+
+/** SHA-256 of the key: keys are 256-bit random, so a fast hash is enough to make a stolen table useless. */
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** API keys: stored hashed, shown once at creation, revocable. Lookups are cached for 10 s. */
+@Injectable()
+export class ApiKeysService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ApiKeys');
+  private readonly cache = new LRUCache<string, ApiKey | false>({ max: 10_000, ttl: 10_000 });
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly audit: AuditLogRepository,
+    private readonly tx: TransactionRunner,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Seeds ADMIN_API_KEY; with no key at all, creates an admin key and prints it once. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.adminApiKey) {
+      await this.keys.insert({ id: randomUUID(), name: 'admin (ADMIN_API_KEY)', role: 'admin', keyHash: hashKey(this.config.adminApiKey), keyPrefix: this.config.adminApiKey.slice(0, 6), createdAt: new Date(), createdBy: 'config', revokedAt: null });
+      return;
+    }
+    if ((await this.keys.countActive()) > 0) return;
+    const key = newKey();
+    await this.keys.insert({ id: randomUUID(), name: 'initial admin', role: 'admin', keyHash: hashKey(key), keyPrefix: key.slice(0, 6), createdAt: new Date(), createdBy: 'first start', revokedAt: null });
+    // Printed once, on the first start only: the service keeps only its hash.
+    process.stdout.write(`\n  No API key was configured: created an admin key (shown once, keep it safe):\n\n    x-api-key: ${key}\n\n`);
+    this.logger.warn('created the initial admin API key (printed once on stdout)');
+  }
+
+  async authenticate(key: string): Promise<ApiKey | null> {
+    const hash = hashKey(key);
+    const cached = this.cache.get(hash);
+    if (cached !== undefined) return cached || null;
+    const found = await this.keys.findActiveByHash(hash);
+    this.cache.set(hash, found ?? false);
+    return found;
+  }
+
+  async create(name: string, role: Role): Promise<ApiKey & { key: string }> {
+    const key = newKey();
+    const record: ApiKey = { id: randomUUID(), name, role, keyPrefix: key.slice(0, 6), createdAt: new Date(), createdBy: currentActor(), revokedAt: null };
+    await this.tx.run(async (t) => {
+      await this.keys.insert({ ...record, keyHash: hashKey(key) }, t);
+      await this.audit.append({ actor: currentActor(), action: 'api_key.create', entity: 'api_key', entityId: record.id, details: { name, role }, correlationId: currentCorrelationId() }, t);
+    });
+    return { ...record, key };
+  }
+
+  list(): Promise<ApiKey[]> {
+    return this.keys.list();
+  }
+
+  async revoke(id: string): Promise<void> {
+    const done = await this.tx.run(async (t) => {
+      const ok = await this.keys.revoke(id, new Date(), t);
+      if (ok) await this.audit.append({ actor: currentActor(), action: 'api_key.revoke', entity: 'api_key', entityId: id, correlationId: currentCorrelationId() }, t);
+      return ok;
+    });
+    if (!done) throw new NotFoundError(`active API key ${id} not found`);
+    this.cache.clear();
+  }
+}
+
+function newKey(): string {
+  return `rk_${randomBytes(32).toString('base64url')}`;
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import Big from 'big.js';
+import { InvalidStateError, NotFoundError, UnprocessableError } from '../common/errors';
+import { formatMoney, scaleMoney } from '../common/money';
+import { portfolioRisk, PortfolioRiskResult, RiskMethod } from '../math';
+import { InsufficientDataError } from '../math/errors';
+import { CalculationMetrics } from '../observability/calculation-metrics.service';
+import { Contribution, Portfolio, Position } from '../persistence/models';
+import { PortfolioRepository, PositionRepository } from '../persistence/repositories';
+import { ReturnSeriesCache } from '../persistence/return-series.cache';
+
+export interface PortfolioRiskRequest {
+  method: RiskMethod;
+  confidence: number;
+  horizonDays: number;
+  lookbackDays: number;
+  simulations?: number;
+  seed?: number;
+  distribution?: 'normal' | 'bootstrap';
+}
+
+export interface PortfolioRiskComputation {
+  portfolio: Portfolio;
+  positions: Position[];
+  portfolioValue: Big;
+  weights: number[];
+  dates: string[];
+  result: PortfolioRiskResult;
+  varContributions: Contribution[];
+  cvarContributions: Contribution[];
+}
+
+/**
+ * Risk of a stored portfolio: weights from market values, portfolio returns over the dates on
+ * which every held asset has a return (the newest `lookbackDays` of them), Euler contributions.
+ */
+@Injectable()
+export class PortfolioCalculator {
+  constructor(
+    private readonly portfolios: PortfolioRepository,
+    private readonly positions: PositionRepository,
+    private readonly series: ReturnSeriesCache,
+    private readonly metrics: CalculationMetrics,
+  ) {}
+
+  async compute(portfolioId: string, req: PortfolioRiskRequest): Promise<PortfolioRiskComputation> {
+    const portfolio = await this.portfolios.findById(portfolioId);
+    if (!portfolio) throw new NotFoundError(`portfolio ${portfolioId} not found`);
+    const positions = await this.positions.findByPortfolio(portfolioId);
+    if (positions.length === 0) throw new UnprocessableError(`portfolio ${portfolioId} has no positions: PUT /v1/portfolios/${portfolioId}/positions first`);
+    const total = positions.reduce((acc, p) => acc.plus(p.marketValue), new Big(0));
+    if (total.lte(0)) throw new InvalidStateError(`portfolio ${portfolioId} has a net market value of ${formatMoney(total)}: weights need a positive value`);
+    const weights = positions.map((p) => Number(new Big(p.marketValue).div(total)));
+    const ids = positions.map((p) => p.assetId);
+    const loaded = await this.series.getSeries(ids);
+    const missing = ids.filter((id) => !loaded.has(id));
+    if (missing.length) throw new UnprocessableError(`no returns stored for ${missing.join(', ')}: PUT /v1/assets/{asset_id}/returns first`);
+    const { dates, columns } = align(ids.map((id) => loaded.get(id)!), req.lookbackDays);
+    let result: PortfolioRiskResult;
+    try {
+      result = this.metrics.measure(req.method, 'portfolio', () =>
+        portfolioRisk({
+          weights,
+          assetReturns: columns,
+          confidence: req.confidence,
+          method: req.method,
+          horizonDays: req.horizonDays,
+          simulations: req.simulations,
+          seed: req.seed,
+          distribution: req.distribution,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof InsufficientDataError) {
+        throw new UnprocessableError(`${err.message.replace(/returns?/, 'aligned dates')} (the assets share ${dates.length} dates within lookback_days ${req.lookbackDays})`);
+      }
+      throw err;
+    }
+    const contributions = (c: Float64Array): Contribution[] =>
+      ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: c[i], component_var: formatMoney(scaleMoney(c[i], total)) }));
+    return { portfolio, positions, portfolioValue: total, weights, dates, result, varContributions: contributions(result.varComponents), cvarContributions: contributions(result.cvarComponents) };
+  }
+}
+
+/** Dates on which every series has a value, ascending; the newest `lookback` of them. */
+export function align(series: Array<{ dates: string[]; values: Float64Array }>, lookback: number): { dates: string[]; columns: Float64Array[] } {
+  const index = series.map((s) => new Map(s.dates.map((d, i) => [d, i])));
+  const shortest = series.reduce((a, b) => (b.dates.length < a.dates.length ? b : a));
+  const common = shortest.dates.filter((d) => index.every((m) => m.has(d)));
+  const dates = common.slice(Math.max(0, common.length - lookback));
+  const columns = series.map((s, k) => {
+    const col = new Float64Array(dates.length);
+    dates.forEach((d, t) => (col[t] = s.values[index[k].get(d)!]));
+    return col;
+  });
+  return { dates, columns };
+}

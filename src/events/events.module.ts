@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { NatsConnectionService } from './nats-connection.service';
+import { OutboxRelayService } from './outbox-relay.service';
+import { OutboxService } from './outbox.service';
+
+@Global()
+@Module({
+  providers: [NatsConnectionService, OutboxService, OutboxRelayService],
+  exports: [NatsConnectionService, OutboxService, OutboxRelayService],
+})
+export class EventsModule {}

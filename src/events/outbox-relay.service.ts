@@ -1,0 +1,133 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { headers as natsHeaders, JSONCodec } from 'nats';
+import type { Gauge } from 'prom-client';
+import { runWithCorrelationId } from '../common/correlation-id';
+import { AppConfig } from '../config/app-config';
+import { METRIC } from '../observability/metrics';
+import { OutboxEvent } from '../persistence/models';
+import { OutboxRepository } from '../persistence/repositories';
+import { NatsConnectionService } from './nats-connection.service';
+import { OutboxService } from './outbox.service';
+
+const BATCH = 200;
+const LEASE_MS = 30_000;
+const codec = JSONCodec();
+
+/**
+ * Publishes outbox events to JetStream with Nats-Msg-Id = event id and x-correlation-id, waits for
+ * the publish ack, then marks them sent. While the broker is down it retries with exponential
+ * backoff (capped at OUTBOX_MAX_BACKOFF_MS): events wait in the database, never lost. Without
+ * NATS_URL it logs each event and marks it delivered. Several replicas share the work through
+ * leases (SKIP LOCKED); JetStream's duplicate window drops a re-publish after a lost ack.
+ */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly nats: NatsConnectionService,
+    private readonly config: AppConfig,
+    outboxService: OutboxService,
+    @InjectMetric(METRIC.outboxPending) private readonly pending: Gauge,
+  ) {
+    outboxService.onCommitted(() => this.kick());
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs a cycle as soon as possible (after a commit). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** One pass over due events; resolves when it is done (tests and shutdown use it). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.outbox.claimDue(BATCH, LEASE_MS);
+      if (batch.length === 0) break;
+      total += await this.deliver(batch);
+      if (batch.length < BATCH) break;
+    }
+    this.pending.set(await this.outbox.countPending());
+    return total;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.cycle().finally(() => {
+        this.running = undefined;
+        const next = this.again ? 0 : this.config.outboxPollMs;
+        this.again = false;
+        this.schedule(next);
+      });
+    }, ms);
+  }
+
+  private async cycle(): Promise<void> {
+    try {
+      await this.drain();
+    } catch (err) {
+      this.logger.warn(`relay cycle failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Publishes in order; stops at the first failure so later events wait behind it. */
+  private async deliver(batch: OutboxEvent[]): Promise<number> {
+    const sent: string[] = [];
+    try {
+      for (const e of batch) {
+        if (this.nats.enabled) {
+          await this.publish(e);
+        } else {
+          runWithCorrelationId(e.correlationId ?? e.id, () => this.logger.log({ event: e.payload, subject: e.subject }, `event ${e.subject} (NATS not configured)`));
+        }
+        sent.push(e.id);
+      }
+    } catch (err) {
+      const failed = batch[sent.length];
+      const delay = Math.min(this.config.outboxMaxBackoffMs, this.config.outboxPollMs * 2 ** Math.min(failed.attempts, 16));
+      this.logger.warn(`publish of ${failed.subject} ${failed.id} failed (attempt ${failed.attempts + 1}, retry in ${delay} ms): ${(err as Error).message}`);
+      await this.outbox.markFailed(failed.id, (err as Error).message, new Date(Date.now() + delay));
+      // The rest of the batch waits for the same retry time (their lease is released now).
+      for (const e of batch.slice(sent.length + 1)) await this.outbox.markFailed(e.id, 'waiting behind a failed publish', new Date(Date.now() + delay));
+    }
+    await this.outbox.markSent(sent);
+    return sent.length;
+  }
+
+  private async publish(e: OutboxEvent): Promise<void> {
+    const js = await withTimeout(this.nats.jetstream(), 5000);
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(e.headers)) h.set(k, v);
+    await js.publish(e.subject, codec.encode(e.payload), { msgID: e.id, headers: h, timeout: 5000 });
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`NATS not reachable within ${ms} ms`)), ms);
+    p.then((v) => (clearTimeout(t), resolve(v)), (e) => (clearTimeout(t), reject(e)));
+  });
+}

@@ -1,0 +1,25 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDateString, IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { MC_DISTRIBUTIONS, VAR_METHODS, VarMethod } from '../../calculation/dto/risk-request.dto';
+
+export class PortfolioRiskRequestDto {
+  @ApiPropertyOptional({ enum: VAR_METHODS, default: 'historical' }) @IsOptional() @IsIn(VAR_METHODS) method?: VarMethod;
+  @ApiPropertyOptional({ example: 99, default: 95, description: 'Percent, 50 < c < 100' })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'confidence must be a number (a percentage, e.g. 95)' })
+  confidence?: number;
+  @ApiPropertyOptional({ example: 1, default: 1 }) @IsOptional() @IsInt({ message: 'horizon_days must be an integer number of periods' }) @Min(1) @Max(250) horizon_days?: number;
+  @ApiPropertyOptional({ example: 252, default: 252, description: 'The newest N aligned dates are used' }) @IsOptional() @IsInt() @Min(2) @Max(100_000) lookback_days?: number;
+  @ApiPropertyOptional({ example: 10000, description: 'monte_carlo only (at most 200,000 for a stored portfolio)' }) @IsOptional() @IsInt() @Min(1) @Max(200_000) simulations?: number;
+  @ApiPropertyOptional({ example: 42, description: 'monte_carlo only' }) @IsOptional() @IsInt() @Min(0) @Max(4294967295) seed?: number;
+  @ApiPropertyOptional({ enum: MC_DISTRIBUTIONS, description: 'monte_carlo only' }) @IsOptional() @IsIn(MC_DISTRIBUTIONS) distribution?: 'normal' | 'bootstrap';
+}
+
+export class HistoryQueryDto {
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsDateString({ strict: true }) since?: string;
+  @ApiPropertyOptional({ example: 100, default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class SinceQueryDto {
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsDateString({ strict: true }) since?: string;
+}

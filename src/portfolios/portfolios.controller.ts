@@ -1,0 +1,72 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { API_KEY_SCHEME } from '../observability/swagger';
+import { CreatePortfolioDto, IngestResultDto, PortfolioResponseDto, PositionDto } from './dto/portfolio.dto';
+import { PortfoliosService } from './portfolios.service';
+
+@ApiTags('portfolios and market data')
+@ApiSecurity(API_KEY_SCHEME)
+@Controller('v1')
+export class PortfoliosController {
+  constructor(private readonly portfolios: PortfoliosService) {}
+
+  @Post('portfolios')
+  @Roles('risk_manager')
+  @ApiOperation({ summary: 'Create a portfolio', description: 'The id is the client’s; a second create with the same id is 409 CONFLICT.' })
+  @ApiBody({ type: CreatePortfolioDto, examples: { desk: { summary: 'A desk in EUR', value: { id: 'desk-7', name: 'European equities desk', base_currency: 'EUR' } } } })
+  @ApiOkResponse({ type: PortfolioResponseDto })
+  @ApiErrors(400, 401, 403, 409)
+  create(@Body() body: CreatePortfolioDto) {
+    return this.portfolios.create(body);
+  }
+
+  @Get('portfolios')
+  @ApiOperation({ summary: 'List portfolios with their books' })
+  @ApiOkResponse({ type: [PortfolioResponseDto] })
+  @ApiErrors(401)
+  list() {
+    return this.portfolios.list();
+  }
+
+  @Get('portfolios/:id')
+  @ApiOperation({ summary: 'A portfolio, its book and value' })
+  @ApiOkResponse({ type: PortfolioResponseDto })
+  @ApiErrors(401, 404)
+  get(@Param('id') id: string) {
+    return this.portfolios.get(id);
+  }
+
+  @Put('portfolios/:id/positions')
+  @Roles('risk_manager')
+  @ApiOperation({ summary: 'Replace the book', description: 'Atomically replaces every position. Weights are market-value shares; short positions are negative.' })
+  @ApiBody({ type: [PositionDto], examples: { book: { summary: 'Two indices', value: [{ asset_id: 'SMI', market_value: '600000.00' }, { asset_id: 'CAC', market_value: '400000.00' }] } } })
+  @ApiOkResponse({ type: PortfolioResponseDto })
+  @ApiErrors(400, 401, 403, 404)
+  replacePositions(@Param('id') id: string, @Body() body: unknown) {
+    return this.portfolios.replacePositions(id, body);
+  }
+
+  @Put('assets/:asset_id/returns')
+  @HttpCode(200)
+  @Roles('risk_manager')
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiOperation({
+    summary: 'Upsert an asset’s daily returns (JSON or CSV)',
+    description:
+      'JSON `[{ "date": "2024-01-02", "return_pct": 0.0012 }]` or `text/csv` with header `date,return_pct`. return_pct is a simple ' +
+      'return as a fraction (0.0012 = +0.12 %), any JSON number form (exponents too). Idempotent on (asset_id, date): an unchanged ' +
+      'row counts as neither inserted nor updated. One bad row rejects the whole batch, naming every bad row (`[i]` 0-based for ' +
+      'JSON, `line N` for CSV with the header as line 1); nothing is written.',
+  })
+  @ApiBody({
+    schema: { oneOf: [{ type: 'array', items: { type: 'object', properties: { date: { type: 'string', example: '2024-01-02' }, return_pct: { type: 'number', example: 0.0012 } } } }, { type: 'string', example: 'date,return_pct\n2024-01-02,0.0012\n2024-01-03,-2.31e-2' }] },
+    examples: { json: { summary: 'JSON rows', value: [{ date: '2024-01-02', return_pct: 0.0012 }, { date: '2024-01-03', return_pct: -0.0231 }] } },
+  })
+  @ApiOkResponse({ type: IngestResultDto })
+  @ApiErrors(400, 401, 403, 413, 415)
+  ingest(@Param('asset_id') assetId: string, @Body() body: unknown, @Headers('content-type') contentType?: string) {
+    return this.portfolios.ingestReturns(assetId, body, contentType);
+  }
+}

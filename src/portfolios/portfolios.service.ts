@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import Big from 'big.js';
+import { currentActor } from '../common/actor';
+import { currentCorrelationId } from '../common/correlation-id';
+import { NotFoundError, ValidationError } from '../common/errors';
+import { formatMoney } from '../common/money';
+import { Portfolio, Position } from '../persistence/models';
+import { AuditLogRepository, PortfolioRepository, PositionRepository, ReturnsRepository, TransactionRunner } from '../persistence/repositories';
+import { ReturnSeriesCache } from '../persistence/return-series.cache';
+import { CreatePortfolioDto, ID_MESSAGE, ID_PATTERN, IngestResultDto, PortfolioResponseDto } from './dto/portfolio.dto';
+import { parseCsvReturns, parseJsonReturns } from './returns-parser';
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const MAX_POSITIONS = 10_000;
+
+/** Portfolios, their books and asset return series. */
+@Injectable()
+export class PortfoliosService {
+  constructor(
+    private readonly portfolios: PortfolioRepository,
+    private readonly positions: PositionRepository,
+    private readonly returns: ReturnsRepository,
+    private readonly cache: ReturnSeriesCache,
+    private readonly audit: AuditLogRepository,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async create(dto: CreatePortfolioDto): Promise<PortfolioResponseDto> {
+    const p = await this.tx.run(async (t) => {
+      const created = await this.portfolios.create({ id: dto.id, name: dto.name, baseCurrency: dto.base_currency ?? 'USD' }, t);
+      await this.audit.append({ actor: currentActor(), action: 'portfolio.create', entity: 'portfolio', entityId: dto.id, details: dto, correlationId: currentCorrelationId() }, t);
+      return created;
+    });
+    return toResponse(p, []);
+  }
+
+  async list(): Promise<PortfolioResponseDto[]> {
+    const all = await this.portfolios.list();
+    return Promise.all(all.map(async (p) => toResponse(p, await this.positions.findByPortfolio(p.id))));
+  }
+
+  async get(id: string): Promise<PortfolioResponseDto> {
+    const p = await this.require(id);
+    return toResponse(p, await this.positions.findByPortfolio(id));
+  }
+
+  async require(id: string): Promise<Portfolio> {
+    const p = await this.portfolios.findById(id);
+    if (!p) throw new NotFoundError(`portfolio ${id} not found`);
+    return p;
+  }
+
+  /** Replaces the whole book atomically; the portfolio value is the sum of market values. */
+  async replacePositions(id: string, body: unknown): Promise<PortfolioResponseDto> {
+    const book = parsePositions(body);
+    await this.require(id);
+    await this.tx.run(async (t) => {
+      await this.positions.replaceBook(id, book, t);
+      await this.portfolios.touch(id, t);
+      await this.audit.append({ actor: currentActor(), action: 'positions.replace', entity: 'portfolio', entityId: id, details: { positions: book }, correlationId: currentCorrelationId() }, t);
+    });
+    return this.get(id);
+  }
+
+  /** Idempotent upsert of an asset's returns from JSON rows or CSV text; a bad row rejects the batch. */
+  async ingestReturns(assetId: string, body: unknown, contentType: string | undefined): Promise<IngestResultDto> {
+    if (!ID_PATTERN.test(assetId)) throw new ValidationError(`asset_id ${ID_MESSAGE}`);
+    const isCsv = /^(text|application)\/csv\b/i.test(contentType ?? '');
+    const rows = isCsv ? parseCsvReturns(body as string) : parseJsonReturns(body);
+    const result = await this.tx.run(async (t) => {
+      const r = await this.returns.upsert(rows.map((x) => ({ assetId, date: x.date, returnPct: x.returnPct })), t);
+      await this.audit.append({ actor: currentActor(), action: 'returns.upsert', entity: 'asset', entityId: assetId, details: { rows: rows.length, ...r, format: isCsv ? 'csv' : 'json' }, correlationId: currentCorrelationId() }, t);
+      return r;
+    });
+    await this.cache.invalidate([assetId]);
+    return { asset_id: assetId, ...result, received: rows.length };
+  }
+}
+
+function parsePositions(body: unknown): Position[] {
+  if (!Array.isArray(body)) throw new ValidationError('body must be a JSON array of { "asset_id", "market_value" }');
+  if (body.length > MAX_POSITIONS) throw new ValidationError(`at most ${MAX_POSITIONS} positions per book`);
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const book: Position[] = [];
+  body.forEach((row: unknown, i) => {
+    if (!row || typeof row !== 'object' || Array.isArray(row)) return problems.push(`[${i}] must be an object { "asset_id", "market_value" }`);
+    const r = row as Record<string, unknown>;
+    const extra = Object.keys(r).filter((k) => k !== 'asset_id' && k !== 'market_value');
+    if (extra.length) problems.push(`[${i}]: unknown field ${extra.join(', ')}`);
+    const id = r.asset_id;
+    if (typeof id !== 'string' || !ID_PATTERN.test(id)) problems.push(`[${i}].asset_id ${ID_MESSAGE}`);
+    else if (seen.has(id)) problems.push(`[${i}].asset_id ${id} appears twice in the book`);
+    else seen.add(id);
+    const mv = typeof r.market_value === 'number' && Number.isFinite(r.market_value) ? String(r.market_value) : typeof r.market_value === 'string' ? r.market_value.trim() : null;
+    if (mv === null || !DECIMAL.test(mv)) problems.push(`[${i}].market_value must be a decimal amount, e.g. "600000.00"`);
+    if (problems.length === 0) book.push({ assetId: id as string, marketValue: new Big(mv!).toFixed() });
+  });
+  if (problems.length) throw new ValidationError(problems);
+  return book;
+}
+
+function toResponse(p: Portfolio, positions: Position[]): PortfolioResponseDto {
+  const total = positions.reduce((acc, x) => acc.plus(x.marketValue), new Big(0));
+  return {
+    id: p.id,
+    name: p.name,
+    base_currency: p.baseCurrency,
+    positions: positions.map((x) => ({ asset_id: x.assetId, market_value: formatMoney(new Big(x.marketValue)) })),
+    portfolio_value: formatMoney(total),
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+  };
+}
