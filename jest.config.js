@@ -26,6 +26,7 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/timeout.ts'],
       setupFiles: ['reflect-metadata', '<rootDir>/test/setup/env.ts'],
     },
   ],

@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
+import { DrawdownModule } from './drawdown/drawdown.module';
 import { EventsModule } from './events/events.module';
 import { LimitsModule } from './limits/limits.module';
 import { CalculationModule } from './calculation/calculation.module';
@@ -31,6 +32,7 @@ import { ObservabilityModule } from './observability/observability.module';
     EventsModule,
     AlertsModule,
     LimitsModule,
+    DrawdownModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -101,6 +101,14 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   METRICS_REQUIRE_API_KEY = false;
 
+  /** Durable JetStream consumer of risk.nav.updated shared by the replicas. */
+  @IsOptional() @IsString()
+  NATS_NAV_DURABLE = 'risk-service-nav';
+
+  /** When set, NATS removes the durable after this long without a consumer (for test runs; unset in production). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  NATS_NAV_INACTIVE_SECONDS?: number;
+
   /** Turn the NATS request handlers off even when NATS_URL is set. */
   @IsOptional() @Transform(toBool) @IsBoolean()
   NATS_HANDLERS_ENABLED = true;
@@ -133,6 +141,8 @@ export class AppConfig {
   readonly outboxMaxBackoffMs: number;
   readonly metricsRequireApiKey: boolean;
   readonly natsHandlersEnabled: boolean;
+  readonly natsNavDurable: string;
+  readonly natsNavInactiveSeconds?: number;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -162,6 +172,8 @@ export class AppConfig {
     this.outboxMaxBackoffMs = env.OUTBOX_MAX_BACKOFF_MS;
     this.metricsRequireApiKey = env.METRICS_REQUIRE_API_KEY;
     this.natsHandlersEnabled = env.NATS_HANDLERS_ENABLED;
+    this.natsNavDurable = env.NATS_NAV_DURABLE;
+    this.natsNavInactiveSeconds = env.NATS_NAV_INACTIVE_SECONDS;
   }
 }
 
@@ -174,7 +186,7 @@ export class ConfigValidationError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'NATS_URL', 'ADMIN_API_KEY']) {
+  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'NATS_URL', 'ADMIN_API_KEY', 'NATS_NAV_INACTIVE_SECONDS']) {
     if (env[key] !== undefined) picked[key] = env[key];
   }
   const parsed = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });

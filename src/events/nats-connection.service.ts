@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { connect, JetStreamClient, JetStreamManager, NatsConnection, nanos, RetentionPolicy, StorageType } from 'nats';
+import { bounded } from '../common/bounded';
 import { AppConfig } from '../config/app-config';
 import { DUPLICATE_WINDOW_MS, RISK_STREAM, RISK_STREAM_SUBJECTS } from './subjects';
 
@@ -94,7 +95,9 @@ export class NatsConnectionService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const nc = this.connection;
     this.connection = undefined;
-    if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
+    // Close, not drain: nothing in flight is lost (the outbox and JetStream redeliver), and a drain
+    // can wait on a pull consumer for as long as it likes.
+    if (nc && !nc.isClosed()) await bounded(nc.close(), 2000);
   }
 }
 

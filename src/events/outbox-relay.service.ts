@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { headers as natsHeaders, JSONCodec } from 'nats';
 import type { Gauge } from 'prom-client';
+import { bounded } from '../common/bounded';
 import { runWithCorrelationId } from '../common/correlation-id';
 import { AppConfig } from '../config/app-config';
 import { METRIC } from '../observability/metrics';
@@ -46,7 +47,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await bounded(this.running, 6000);
   }
 
   /** Runs a cycle as soon as possible (after a commit). */

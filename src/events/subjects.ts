@@ -27,8 +27,6 @@ export const QUEUE_GROUP = 'risk-service';
  */
 export const RISK_STREAM_SUBJECTS = [SUBJECT.varCalculated, SUBJECT.limitBreach, SUBJECT.drawdownAlert, HANDLER.navUpdated];
 
-/** Durable JetStream consumer of NAV updates on the RISK stream. */
-export const NAV_CONSUMER = 'risk-service-nav';
 
 /**
  * How long JetStream remembers a Nats-Msg-Id. The relay retries an event until it is

@@ -32,7 +32,10 @@ class SerialPGlitePool extends PGlitePool {
           release();
         }
       };
-      return super.connect((err, client) => callback(err, client, done as never));
+      return super.connect((err, client) => {
+        if (err) done(); // TypeORM does not release a client it failed to get
+        callback(err, client, done as never);
+      });
     });
   }
 }

@@ -2,11 +2,11 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../config/app-config';
-import { ReturnSeries } from './models';
-import { ReturnsRepository } from './repositories';
+import { ReturnSeries, ReturnsRepository } from './returns.repository';
 
 type Counts = { hits: number; misses: number };
-const KEY = (assetId: string) => `risk:returns:v1:${assetId}`;
+/** v2: JSON { d, v } (v1 was a binary layout; a new prefix keeps replicas of either version apart). */
+const KEY = (assetId: string) => `risk:returns:v2:${assetId}`;
 
 /**
  * Asset return series, read through: an in-process LRU, then Redis when REDIS_URL is set,
@@ -88,27 +88,27 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
   }
 
   private async fromRedis(ids: string[], out: Map<string, ReturnSeries>): Promise<string[]> {
+    let raw: Array<string | null>;
     try {
-      const raw = await this.redis!.mgetBuffer(...ids.map(KEY));
-      const still: string[] = [];
-      ids.forEach((id, i) => {
-        const buf = raw[i];
-        if (!buf) {
-          this.counts.redis.misses++;
-          still.push(id);
-          return;
-        }
-        this.counts.redis.hits++;
-        const series = decode(buf);
-        out.set(id, series);
-        this.lru.set(id, series);
-      });
-      return still;
+      raw = await this.redis!.mget(...ids.map(KEY));
     } catch (err) {
       this.logger.warn(`redis read failed, using the database: ${(err as Error).message}`);
       this.counts.redis.misses += ids.length;
       return ids;
     }
+    const still: string[] = [];
+    ids.forEach((id, i) => {
+      const series = raw[i] ? decode(raw[i]!) : null;
+      if (!series) {
+        this.counts.redis.misses++;
+        still.push(id);
+        return;
+      }
+      this.counts.redis.hits++;
+      out.set(id, series);
+      this.lru.set(id, series);
+    });
+    return still;
   }
 
   private async toRedis(series: Map<string, ReturnSeries>): Promise<void> {
@@ -122,23 +122,33 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.redis) this.redis.disconnect();
+    if (!this.redis) return;
+    try {
+      if (this.redis.status === 'ready') await this.redis.quit();
+      else this.redis.disconnect();
+    } catch {
+      this.redis.disconnect();
+    }
   }
 }
 
-/** [u32 count][count × f64 values][dates joined by ','] */
-function encode(s: ReturnSeries): Buffer {
-  const n = s.values.length;
-  const head = Buffer.alloc(4);
-  head.writeUInt32LE(n, 0);
-  const values = Buffer.from(s.values.buffer, s.values.byteOffset, n * 8);
-  return Buffer.concat([head, values, Buffer.from(s.dates.join(','), 'utf8')]);
+/** JSON { d: dates, v: base64 of the Float64Array's bytes (little-endian on every supported host) }. */
+export function encode(s: ReturnSeries): string {
+  const bytes = Buffer.from(s.values.buffer, s.values.byteOffset, s.values.byteLength);
+  return JSON.stringify({ d: s.dates, v: bytes.toString('base64') });
 }
 
-function decode(buf: Buffer): ReturnSeries {
-  const n = buf.readUInt32LE(0);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = buf.readDoubleLE(4 + i * 8);
-  const text = buf.subarray(4 + n * 8).toString('utf8');
-  return { dates: n === 0 ? [] : text.split(','), values };
+/** null when the entry is not a well-formed series (treated as a miss). */
+export function decode(text: string): ReturnSeries | null {
+  try {
+    const o = JSON.parse(text) as { d?: unknown; v?: unknown };
+    if (!Array.isArray(o.d) || typeof o.v !== 'string') return null;
+    const bytes = Buffer.from(o.v, 'base64');
+    if (bytes.length !== o.d.length * 8) return null;
+    const values = new Float64Array(o.d.length);
+    new Uint8Array(values.buffer).set(bytes); // copy: Buffer's pool offset need not be 8-aligned
+    return { dates: o.d as string[], values };
+  } catch {
+    return null;
+  }
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
 import { ConfigModule } from '../../src/config/config.module';
 import { PersistenceModule } from '../../src/persistence/persistence.module';
 import { PortfolioRepository, PositionRepository, ReturnsRepository, TransactionRunner } from '../../src/persistence/repositories';
@@ -38,6 +39,26 @@ describe('embedded PGlite database', () => {
     expect(s.values[0]).toBe(0.006197);
   });
 
+  it('returns INT8 as a string (as pg does) and upserts 100,000 rows in one call', async () => {
+    const ds = moduleRef.get(DataSource);
+    expect(await ds.query('SELECT count(*) AS n, 9007199254740993::int8 AS big')).toEqual([{ n: '0', big: '9007199254740993' }].map((r) => ({ ...r, n: expect.any(String) })));
+    const rows = Array.from({ length: 100_000 }, (_, i) => ({
+      assetId: `PGL-${i % 10}`,
+      date: new Date(Date.UTC(1980, 0, 1) + Math.floor(i / 10) * 86_400_000).toISOString().slice(0, 10),
+      returnPct: String((i % 97) / 10_000),
+    }));
+    const returns = moduleRef.get(ReturnsRepository);
+    const t0 = Date.now();
+    expect(await returns.upsert(rows)).toEqual({ inserted: 100_000, updated: 0 });
+    process.stdout.write(`    100,000-row upsert on PGlite: ${Date.now() - t0} ms\n`);
+    const t1 = Date.now();
+    expect(await returns.upsert(rows)).toEqual({ inserted: 0, updated: 0 });
+    process.stdout.write(`    100,000-row unchanged re-upsert on PGlite: ${Date.now() - t1} ms\n`);
+    const s = (await returns.getSeries(['PGL-3'])).get('PGL-3')!;
+    expect(s.dates.length).toBe(10_000);
+    expect(s.dates[0] < s.dates[1]).toBe(true);
+  }, 120_000);
+
   it('isolates concurrent transactions: a rollback keeps nothing, the other commits', async () => {
     const portfolios = moduleRef.get(PortfolioRepository);
     const tx = moduleRef.get(TransactionRunner);
@@ -48,9 +69,12 @@ describe('embedded PGlite database', () => {
     });
     const committing = tx.run(async (t) => {
       await portfolios.create({ id: 'committed', name: 'y', baseCurrency: 'USD' }, t);
+      await new Promise((r) => setTimeout(r, 10));
+      await portfolios.touch('committed', t);
     });
-    await expect(failing).rejects.toThrow('abort');
-    await committing;
+    const [f, c] = await Promise.allSettled([failing, committing]);
+    expect(f).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: 'abort' }) });
+    expect(c.status).toBe('fulfilled');
     expect(await portfolios.findById('rolled-back')).toBeNull();
     expect(await portfolios.findById('committed')).not.toBeNull();
   });

@@ -1,9 +1,20 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { Tx } from '../repositories';
+import { Tx } from '../transaction-runner';
 
 /** The manager a call runs on: the caller's transaction, or the data source itself. */
 export function managerOf(ds: DataSource, tx?: Tx): EntityManager {
   return (tx as EntityManager | undefined) ?? ds.manager;
+}
+
+/** Runs multi-statement work atomically: inside the caller's transaction, else in a new one. */
+export function atomically<T>(ds: DataSource, tx: Tx | undefined, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  return tx ? work(tx as EntityManager) : ds.transaction(work);
+}
+
+/** TypeORM answers UPDATE/DELETE … RETURNING as [rows, affectedCount]; INSERT/SELECT as rows. */
+export function resultRows<T = Record<string, any>>(raw: unknown): T[] {
+  if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number') return raw[0] as T[];
+  return raw as T[];
 }
 
 export function isUniqueViolation(err: unknown): boolean {
@@ -14,6 +25,6 @@ export const num = (v: unknown): number => (v === null || v === undefined ? NaN 
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 export const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 export const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
-/** numeric → canonical decimal text (pg gives strings; never a float). */
+/** numeric → decimal text as PostgreSQL prints it (pg gives strings; never a float). */
 export const dec = (v: unknown): string => String(v);
 export const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));

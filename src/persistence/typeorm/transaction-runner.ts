@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { TransactionRunner, Tx } from '../repositories';
+import { TransactionRunner, Tx } from '../transaction-runner';
 
 @Injectable()
 export class TypeOrmTransactionRunner extends TransactionRunner {

@@ -1,0 +1,22 @@
+import { Tx } from './transaction-runner';
+
+export type BreachType = 'VAR' | 'DRAWDOWN' | 'POSITION_SIZE';
+export type Severity = 'warning' | 'high' | 'critical';
+
+export interface LimitBreach {
+  id: string;
+  portfolioId: string;
+  breachType: BreachType;
+  severity: 'high' | 'critical';
+  limitValue: number;
+  measuredValue: number;
+  utilization: number;
+  detectedAt: Date;
+  varResultId: string | null;
+}
+
+export abstract class LimitBreachRepository {
+  abstract insert(b: LimitBreach, tx?: Tx): Promise<void>;
+  /** Newest first, detected_at >= since when given, at most 1000. */
+  abstract list(portfolioId: string, since?: Date, tx?: Tx): Promise<LimitBreach[]>;
+}

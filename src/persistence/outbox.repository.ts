@@ -1,0 +1,31 @@
+import { Tx } from './transaction-runner';
+
+export interface NewOutboxEvent {
+  id: string;
+  subject: string;
+  payload: object;
+  headers: Record<string, string>;
+  correlationId: string | null;
+}
+
+export interface OutboxEvent {
+  id: string;
+  subject: string;
+  payload: Record<string, unknown>;
+  headers: Record<string, string>;
+  correlationId: string | null;
+  createdAt: Date;
+  attempts: number;
+}
+
+export abstract class OutboxRepository {
+  /** One multi-row insert; pass the business transaction's tx so the events commit with it. */
+  abstract add(events: NewOutboxEvent[], tx?: Tx): Promise<void>;
+  /** Leases up to `limit` due events for `leaseMs` (other relays skip them meanwhile), oldest first. */
+  abstract claimDue(limit: number, leaseMs: number): Promise<OutboxEvent[]>;
+  abstract markSent(ids: string[]): Promise<void>;
+  /** attempts + 1, last_error, next_attempt_at; releases the lease. */
+  abstract markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void>;
+  /** Not yet sent. */
+  abstract countPending(): Promise<number>;
+}

@@ -1,0 +1,14 @@
+import { Tx } from './transaction-runner';
+
+export interface Position {
+  assetId: string;
+  /** Decimal text; negative for a short position. */
+  marketValue: string;
+}
+
+export abstract class PositionRepository {
+  /** Deletes the book and writes the given one (one multi-row insert), atomically: in `tx`, or in its own transaction. */
+  abstract replaceBook(portfolioId: string, positions: Position[], tx?: Tx): Promise<void>;
+  /** Ordered by asset_id. */
+  abstract findByPortfolio(portfolioId: string, tx?: Tx): Promise<Position[]>;
+}

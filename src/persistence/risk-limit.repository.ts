@@ -1,0 +1,21 @@
+import { Tx } from './transaction-runner';
+
+export interface RiskLimit {
+  id: string;
+  portfolioId: string;
+  maxVarPercent: number | null;
+  maxDrawdownPercent: number | null;
+  maxPositionSizePercent: number | null;
+  confidenceLevel: number;
+  effectiveDate: Date;
+  createdAt: Date;
+  createdBy: string | null;
+}
+
+export abstract class RiskLimitRepository {
+  abstract addVersion(l: RiskLimit, tx?: Tx): Promise<void>;
+  /** The version with the latest effective_date ≤ at (ties: the latest created). */
+  abstract findInForce(portfolioId: string, at: Date, tx?: Tx): Promise<RiskLimit | null>;
+  /** Every version, effective_date DESC, created_at DESC. */
+  abstract history(portfolioId: string, tx?: Tx): Promise<RiskLimit[]>;
+}

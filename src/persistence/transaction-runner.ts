@@ -1,0 +1,18 @@
+/**
+ * Opaque transaction handle (a TypeORM EntityManager bound to one query runner, but callers must
+ * not rely on that). Every repository method takes it as its optional last argument: given, the
+ * call joins that transaction; absent, it runs on its own (in its own transaction when it writes
+ * more than one statement).
+ */
+export type Tx = { readonly __tx: unique symbol } | object;
+
+/**
+ * Runs work in one database transaction: commit when the promise resolves, rollback when it rejects.
+ * On embedded PGlite transactions are serialised (one session): inside `work`, pass `tx` to every
+ * repository call — a call without it waits for the session and deadlocks.
+ */
+export abstract class TransactionRunner {
+  abstract run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** SELECT 1: the readiness probe. */
+  abstract ping(): Promise<void>;
+}
