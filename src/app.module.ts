@@ -15,6 +15,7 @@ import { PersistenceModule } from './persistence/persistence.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
 import { correlationIdOf, loggerParams } from './observability/logging';
 import { ObservabilityModule } from './observability/observability.module';
+import { ReadinessService } from './observability/readiness.service';
 
 @Module({
   imports: [
@@ -34,6 +35,6 @@ import { ObservabilityModule } from './observability/observability.module';
     LimitsModule,
     DrawdownModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, ReadinessService],
 })
 export class AppModule {}

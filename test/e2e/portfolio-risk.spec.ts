@@ -181,4 +181,25 @@ describe('stored portfolios: VaR, history, limits, breaches, alerts, events', ()
     expect((await v.put(`/v1/portfolios/${pid}/limits`, { max_var_percent: 50 })).status).toBe(403);
     expect((await a.del(`/v1/api-keys/${viewer.body.id}`)).status).toBe(204);
   });
+
+  it('reports readiness of every configured dependency and exports the api.md metrics', async () => {
+    const ready = await a.get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual({ database: 'up', nats: 'up', redis: 'up' });
+    const metrics = await a.get('/metrics');
+    expect(metrics.status).toBe(200);
+    for (const name of [
+      'risk_calculation_duration_seconds_bucket',
+      'risk_calculation_success_total',
+      'risk_limit_breaches_total',
+      'portfolio_var_current',
+      'risk_calculation_cache_hit_rate',
+      'risk_outbox_pending',
+      'http_request_duration_seconds_bucket',
+      'process_cpu_user_seconds_total',
+    ]) {
+      expect(metrics.text).toContain(name);
+    }
+    expect(metrics.text).toMatch(/risk_calculation_cache_hit_rate\{cache_type="lru"\} 0\.\d+/);
+  });
 });
