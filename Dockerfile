@@ -11,6 +11,7 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
+COPY --from=build /app/data-demo ./data-demo
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]
