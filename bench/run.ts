@@ -1,7 +1,11 @@
 import { printTable, writeResults } from './harness';
 import { runMathBench } from './math.bench';
+import { runServiceBench } from './service.bench';
 
-/** `npm run bench`: prints a table and merges the figures into bench/results.json. */
+/**
+ * `npm run bench` (maths, in process) and `npm run bench:service` (the running stack): prints tables
+ * and merges the figures into bench/results.json.
+ */
 async function main() {
   const suites = (process.argv[2] ?? 'math').split(',');
   const out: Record<string, unknown> = {};
@@ -11,7 +15,14 @@ async function main() {
     console.log('\nspeed-up over the naive big.js full-sort baseline (p50):', speedups);
     out.math = { rows, speedup_vs_naive_p50: speedups };
   }
+  if (suites.includes('service')) {
+    const { rows, figures } = await runServiceBench();
+    printTable(rows);
+    console.log('\nservice figures:', figures);
+    out.service = { rows, figures };
+  }
   console.log(`\nwritten to ${writeResults(out)}`);
+  process.exit(0);
 }
 
 main().catch((err) => {

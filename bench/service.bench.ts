@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { connect, consumerOpts, JSONCodec } from 'nats';
+import { createApp } from '../src/app.factory';
+import { NatsConnectionService } from '../src/events/nats-connection.service';
+import { ReturnSeriesCache } from '../src/persistence/return-series.cache';
+import { Xoshiro128 } from '../src/math';
+import { BenchRow, measureAsync } from './harness';
+
+const json = JSONCodec();
+
+function pct(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/**
+ * Service benchmarks against the real stack (DATABASE_URL, REDIS_URL, NATS_URL; loopback defaults):
+ * ingestion of 100,000 rows (JSON and CSV), stored-portfolio VaR for 10 assets × 2,520 days with a
+ * cold and a warm cache, breach-to-event latency through the outbox and JetStream, and NAV updates
+ * per second through the durable consumer.
+ */
+export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Record<string, number> }> {
+  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+  process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+  process.env.NATS_URL ??= 'nats://127.0.0.1:4222';
+  process.env.ADMIN_API_KEY ??= `bench-${randomUUID()}`;
+  process.env.LOG_LEVEL ??= 'error';
+  process.env.NATS_NAV_DURABLE ??= `risk-service-nav-bench-${process.pid}`;
+  process.env.NATS_NAV_INACTIVE_SECONDS ??= '300';
+  const app = await createApp();
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const key = process.env.ADMIN_API_KEY!;
+  const call = async (method: string, path: string, body?: unknown, type = 'application/json') => {
+    const res = await fetch(base + path, { method, headers: { 'x-api-key': key, 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<any>;
+  };
+  const rows: BenchRow[] = [];
+  const figures: Record<string, number> = {};
+  const run = randomUUID().slice(0, 8);
+  const rng = new Xoshiro128(7);
+  const day = (i: number) => new Date(Date.UTC(1800, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+
+  // Ingestion: 100,000 rows in one request.
+  const n = 100_000;
+  const jsonRows = Array.from({ length: n }, (_, i) => ({ date: day(i), return_pct: 0.01 * rng.nextNormal() }));
+  let t0 = performance.now();
+  await call('PUT', `/v1/assets/ING-J-${run}/returns`, jsonRows);
+  figures.ingest_100k_json_ms = Math.round(performance.now() - t0);
+  const csv = ['date,return_pct', ...jsonRows.map((r) => `${r.date},${r.return_pct}`)].join('\n');
+  t0 = performance.now();
+  await call('PUT', `/v1/assets/ING-C-${run}/returns`, csv, 'text/csv');
+  figures.ingest_100k_csv_ms = Math.round(performance.now() - t0);
+  t0 = performance.now();
+  await call('PUT', `/v1/assets/ING-C-${run}/returns`, csv, 'text/csv');
+  figures.ingest_100k_csv_again_unchanged_ms = Math.round(performance.now() - t0);
+
+  // Stored-portfolio VaR: 10 assets × 2,520 days.
+  const pid = `bench-${run}`;
+  await call('POST', '/v1/portfolios', { id: pid, name: 'bench' });
+  const assets = Array.from({ length: 10 }, (_, k) => `B${k}-${run}`);
+  for (const a of assets) await call('PUT', `/v1/assets/${a}/returns`, Array.from({ length: 2520 }, (_, i) => ({ date: day(i), return_pct: 0.0002 + 0.012 * rng.nextNormal() })));
+  await call('PUT', `/v1/portfolios/${pid}/positions`, assets.map((a, k) => ({ asset_id: a, market_value: String(100_000 + k * 1000) })));
+  await call('PUT', `/v1/portfolios/${pid}/limits`, { max_var_percent: 50 });
+  const cache = app.get(ReturnSeriesCache);
+  for (const method of ['historical', 'parametric', 'cornish_fisher']) {
+    const body = { method, confidence: 99, lookback_days: 2520 };
+    rows.push(await measureAsync('service', `stored ${method} VaR, cold cache (10×2520)`, 2520, async () => {
+      await cache.invalidate(assets);
+      await call('POST', `/v1/portfolios/${pid}/var`, body);
+    }, 60));
+    rows.push(await measureAsync('service', `stored ${method} VaR, warm cache (10×2520)`, 2520, () => call('POST', `/v1/portfolios/${pid}/var`, body), 200));
+  }
+
+  // Breach-to-event latency: each new portfolio's first breach emits one risk.limit.breach.
+  const nc = await connect({ servers: process.env.NATS_URL });
+  await app.get(NatsConnectionService).jetstream();
+  const opts = consumerOpts();
+  opts.orderedConsumer();
+  opts.filterSubject('risk.limit.breach');
+  opts.deliverNew();
+  const sub = await nc.jetstream().subscribe('risk.limit.breach', opts);
+  const arrivals = new Map<string, number>();
+  const waiters = new Map<string, () => void>();
+  void (async () => {
+    for await (const m of sub) {
+      const e = json.decode(m.data) as { portfolio_id: string };
+      arrivals.set(e.portfolio_id, performance.now());
+      waiters.get(e.portfolio_id)?.();
+    }
+  })();
+  const latencies: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const p = `brk-${run}-${i}`;
+    await call('POST', '/v1/portfolios', { id: p, name: p });
+    await call('PUT', `/v1/portfolios/${p}/positions`, [{ asset_id: assets[0], market_value: '1000' }]);
+    await call('PUT', `/v1/portfolios/${p}/limits`, { max_var_percent: 0.01 });
+    const arrived = new Promise<void>((r) => waiters.set(p, r));
+    const start = performance.now();
+    await call('POST', `/v1/portfolios/${p}/var`, { confidence: 99, lookback_days: 500 });
+    await Promise.race([arrived, new Promise((_, rej) => setTimeout(() => rej(new Error('breach event did not arrive in 10 s')), 10_000))]);
+    latencies.push(arrivals.get(p)! - start);
+  }
+  latencies.sort((a, b) => a - b);
+  figures.breach_to_event_p50_ms = Math.round(pct(latencies, 0.5) * 100) / 100;
+  figures.breach_to_event_p99_ms = Math.round(pct(latencies, 0.99) * 100) / 100;
+  sub.unsubscribe();
+
+  // NAV updates per second through NATS (published to JetStream, consumed by the durable consumer).
+  const navPid = `nav-${run}`;
+  await call('POST', '/v1/portfolios', { id: navPid, name: navPid });
+  const js = nc.jetstream();
+  const N = 5000;
+  const tNav = Date.now();
+  t0 = performance.now();
+  await Promise.all(Array.from({ length: N }, (_, i) => js.publish('risk.nav.updated', json.encode({ portfolio_id: navPid, value: String(1_000_000 + (i % 97) * 100), at: new Date(tNav + i).toISOString() }))));
+  const last = new Date(tNav + N - 1).toISOString();
+  for (;;) {
+    const s = await call('GET', `/v1/portfolios/${navPid}/drawdown`).catch(() => null);
+    if (s?.current_at === last) break;
+    if (performance.now() - t0 > 120_000) throw new Error('NAV updates not processed within 120 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  figures.nav_updates_per_second = Math.round(N / ((performance.now() - t0) / 1000));
+  await nc.close();
+  await app.close();
+  return { rows, figures };
+}
