@@ -202,4 +202,14 @@ describe('stored portfolios: VaR, history, limits, breaches, alerts, events', ()
     }
     expect(metrics.text).toMatch(/risk_calculation_cache_hit_rate\{cache_type="lru"\} 0\.\d+/);
   });
+
+  it('answers risk.portfolio.var on NATS with the stored result', async () => {
+    const msg = await nc.request('risk.portfolio.var', json.encode({ portfolio_id: pid, method: 'parametric', confidence: 99, lookback_days: 500 }), { timeout: 5000 });
+    const body = json.decode(msg.data) as any;
+    const expected = computeRisk({ returns: weighted(500), confidence: 99, method: 'parametric' }).varReturn;
+    expect(relClose(body.var_return, expected)).toBe(true);
+    expect((await a.get(`/v1/portfolios/${pid}/var-history?limit=1`)).body[0].id).toBe(body.id);
+    const missing = json.decode((await nc.request('risk.portfolio.var', json.encode({ portfolio_id: 'no-such-book' }), { timeout: 5000 })).data) as any;
+    expect(missing.error).toMatchObject({ status_code: 404, error_type: 'NOT_FOUND' });
+  });
 });

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { MC_DISTRIBUTIONS, VAR_METHODS, VarMethod } from '../../calculation/dto/risk-request.dto';
 
 export class PortfolioRiskRequestDto {
@@ -22,4 +22,13 @@ export class HistoryQueryDto {
 
 export class SinceQueryDto {
   @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsDateString({ strict: true }) since?: string;
+}
+
+/** NATS risk.portfolio.var: the REST body plus the portfolio id. */
+export class PortfolioVarMessageDto extends PortfolioRiskRequestDto {
+  @IsString() @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'portfolio_id must be 1 to 64 characters of letters, digits and . _ : -' })
+  portfolio_id!: string;
+
+  @IsOptional() @IsIn(['var', 'cvar'])
+  kind?: 'var' | 'cvar';
 }
