@@ -1,15 +1,13 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { ValidationError } from '../common/errors';
 import { formatMoney, parseMoney, scaleMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { backtest, computeRisk, drawdownFromReturns, drawdownStats, RiskResult } from '../math';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
-import { BacktestRequestDto, DrawdownRequestDto, PositionSizeRequestDto, RiskRequestDto } from './dto/risk-request.dto';
+import { BacktestRequestDto, DrawdownRequestDto, PositionSizeRequestDto, rejectMonteCarloOnlyFields, RiskRequestDto } from './dto/risk-request.dto';
 import { BacktestResponseDto, DrawdownResponseDto, PositionSizeResponseDto, RiskResponseDto } from './dto/risk-response.dto';
 import { PositionLimitSource, PositionSizingService } from './position-sizing.service';
-
-const MONTE_CARLO_ONLY = ['simulations', 'seed', 'distribution'] as const;
 
 /** Stateless calculations: the analyst's what-if on a pasted series. */
 @Injectable()
@@ -22,10 +20,7 @@ export class CalculationService {
 
   risk(dto: RiskRequestDto, wantCvar: boolean): RiskResponseDto {
     const method = dto.method ?? 'historical';
-    if (method !== 'monte_carlo') {
-      const stray = MONTE_CARLO_ONLY.filter((f) => dto[f] !== undefined);
-      if (stray.length > 0) throw new ValidationError(stray.map((f) => `${f} applies to method monte_carlo only`));
-    }
+    rejectMonteCarloOnlyFields(method, dto);
     const portfolioValue = parseMoney(dto.portfolio_value ?? '1', 'portfolio_value', { positive: true });
     const riskLimit = dto.risk_limit === undefined ? undefined : parseMoney(dto.risk_limit, 'risk_limit', { positive: true });
     const result = this.metrics.measure(method, dto.asset_class, () =>

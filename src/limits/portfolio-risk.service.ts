@@ -3,9 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
 import { AlertsService } from '../alerts/alerts.service';
+import { rejectMonteCarloOnlyFields } from '../calculation/dto/risk-request.dto';
 import { PortfolioCalculator } from '../calculation/portfolio-calculator.service';
 import { currentCorrelationId } from '../common/correlation-id';
-import { NotFoundError, ValidationError } from '../common/errors';
+import { NotFoundError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { newEvent } from '../events/events.factory';
@@ -42,10 +43,7 @@ export class PortfolioRiskService {
 
   async calculate(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR') {
     const method = dto.method ?? 'historical';
-    if (method !== 'monte_carlo') {
-      const stray = (['simulations', 'seed', 'distribution'] as const).filter((f) => dto[f] !== undefined);
-      if (stray.length) throw new ValidationError(stray.map((f) => `${f} applies to method monte_carlo only`));
-    }
+    rejectMonteCarloOnlyFields(method, dto);
     const confidence = dto.confidence ?? 95;
     const c = await this.calculator.compute(portfolioId, {
       method,

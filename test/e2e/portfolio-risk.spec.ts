@@ -92,6 +92,8 @@ describe('stored portfolios: VaR, history, limits, breaches, alerts, events', ()
 
   it('answers 404, 422 and 422 INVALID_INPUT for unknown, empty and non-positive books', async () => {
     expect((await a.post('/v1/portfolios/nope-404/var', {})).body).toMatchObject({ status_code: 404, error_type: 'NOT_FOUND' });
+    const stray = await a.post(`/v1/portfolios/${pid}/var`, { method: 'historical', seed: 3 });
+    expect(stray.body).toMatchObject({ status_code: 400, message: ['seed applies to method monte_carlo only'] });
     const empty = `empty-${randomUUID().slice(0, 8)}`;
     await a.post('/v1/portfolios', { id: empty, name: 'Empty' });
     expect((await a.post(`/v1/portfolios/${empty}/var`, {})).body).toMatchObject({ status_code: 422, error_type: 'INSUFFICIENT_DATA' });

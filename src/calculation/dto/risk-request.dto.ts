@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsDecimalAmount } from '../../common/money';
+import { ValidationError } from '../../common/errors';
 import { NumericArray } from '../../common/numeric-array';
 
 export const VAR_METHODS = ['historical', 'parametric', 'cornish_fisher', 'monte_carlo'] as const;
@@ -9,6 +10,13 @@ export type VarMethod = (typeof VAR_METHODS)[number];
 export const MC_DISTRIBUTIONS = ['normal', 'bootstrap'] as const;
 export const ASSET_CLASSES = ['EQUITY', 'FIXED_INCOME', 'FX', 'COMMODITY', 'CREDIT', 'CRYPTO', 'DERIVATIVES', 'MULTI_ASSET', 'OTHER'] as const;
 const MONEY_EXAMPLE = '1000000';
+
+/** simulations / seed / distribution sent with another method are refused rather than silently ignored. */
+export function rejectMonteCarloOnlyFields(method: string, dto: { simulations?: unknown; seed?: unknown; distribution?: unknown }): void {
+  if (method === 'monte_carlo') return;
+  const stray = (['simulations', 'seed', 'distribution'] as const).filter((f) => dto[f] !== undefined);
+  if (stray.length > 0) throw new ValidationError(stray.map((f) => `${f} applies to method monte_carlo only`));
+}
 
 /** Confidence as a percentage. 0 < c ≤ 1 gets its own message in the maths layer ("confidence is a percentage, e.g. 95"). */
 export class ConfidenceField {
