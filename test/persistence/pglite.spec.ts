@@ -78,4 +78,19 @@ describe('embedded PGlite database', () => {
     expect(await portfolios.findById('rolled-back')).toBeNull();
     expect(await portfolios.findById('committed')).not.toBeNull();
   });
+
+  it('keeps its data across a restart on the same DATA_DIR', async () => {
+    await moduleRef.get(PortfolioRepository).create({ id: 'survivor', name: 'Kept', baseCurrency: 'EUR' });
+    await moduleRef.close();
+    const saved = { db: process.env.DATABASE_URL, dir: process.env.DATA_DIR };
+    delete process.env.DATABASE_URL;
+    process.env.DATA_DIR = dir;
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule, PersistenceModule] }).compile();
+    await moduleRef.init();
+    process.env.DATABASE_URL = saved.db;
+    if (saved.dir === undefined) delete process.env.DATA_DIR;
+    else process.env.DATA_DIR = saved.dir;
+    expect((await moduleRef.get(PortfolioRepository).findById('survivor'))?.name).toBe('Kept');
+    expect(await moduleRef.get(PositionRepository).findByPortfolio('emb')).toEqual([{ assetId: 'SMI', marketValue: '12345678901234.56' }]);
+  });
 });
