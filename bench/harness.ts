@@ -58,9 +58,9 @@ function round(x: number): number {
 
 export function printTable(rows: BenchRow[]): void {
   const fmt = (us: number) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`);
-  console.log(['suite', 'case', 'size', 'iters', 'p50', 'p99', 'ops/s'].map((h, i) => (i < 2 ? h.padEnd(i ? 34 : 10) : h.padStart(12))).join(''));
+  console.log(['suite', 'case', 'size', 'iters', 'p50', 'p99', 'ops/s'].map((h, i) => (i < 2 ? h.padEnd(i ? 46 : 10) : h.padStart(12))).join(''));
   for (const r of rows) {
-    console.log([r.suite.padEnd(10), r.name.padEnd(34), String(r.size).padStart(12), String(r.iterations).padStart(12), fmt(r.p50_us).padStart(12), fmt(r.p99_us).padStart(12), r.ops_per_sec.toLocaleString('en-US').padStart(12)].join(''));
+    console.log([r.suite.padEnd(10), r.name.padEnd(46), String(r.size).padStart(12), String(r.iterations).padStart(12), fmt(r.p50_us).padStart(12), fmt(r.p99_us).padStart(12), r.ops_per_sec.toLocaleString('en-US').padStart(12)].join(''));
   }
 }
 

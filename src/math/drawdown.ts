@@ -1,99 +1,136 @@
-import { InvalidInputError } from './errors';
+import { InsufficientDataError, InvalidInputError } from './errors';
+import { Series } from './types';
 import { assertReturns } from './validation';
 
-/** Drawdown statistics of an equity curve V_0..V_n (math.md "Drawdown"); depths are positive. */
+/** Drawdown statistics of an equity curve V_0..V_n (math.md "Drawdown"); depths are positive fractions. */
 export interface DrawdownStats {
-  /** max_t DD_t, DD_t = 1 − V_t / max_{s≤t} V_s. */
+  /** max_t DD_t, DD_t = 1 − V_t / max_{s≤t} V_s (0.22 = 22 % below the peak). */
   maxDrawdown: number;
-  /** First index of the highest V_s, s ≤ trough. */
+  /** First index of the highest V_s, s ≤ troughIndex. */
   peakIndex: number;
-  /** First t where the maximum drawdown is reached. */
+  /** First t at which maxDrawdown is reached. */
   troughIndex: number;
-  /** First t after the trough with V_t ≥ the peak value; null if never. */
+  /** First t > troughIndex with V_t ≥ V_peak; null when the curve has not recovered (0 when it never falls). */
   recoveryIndex: number | null;
+  /** DD_n. */
   currentDrawdown: number;
   /** n − the first index at which the running maximum reached its final value. */
   currentDrawdownPeriods: number;
-  /** Longest run of consecutive t with DD_t > 0. */
+  /** The longest run of consecutive t with DD_t > 0. */
   longestDrawdownPeriods: number;
-  /** √(mean DD_t²) over the whole curve. */
-  ulcerIndex: number;
-  /** Points of the curve (n + 1). */
+  /** Number of curve values, n + 1. */
   count: number;
+  /** Ulcer index √(mean_t DD_t²) over t = 0..n (Martin & McCann 1989). */
+  ulcerIndex: number;
 }
 
 /**
- * Drawdown statistics of an equity curve (values finite and > 0). For a curve that never
- * falls every index and depth is 0 (recovery_index too, as math.md says "all 0").
+ * Running bookkeeping of the drawdown statistics, fed one DD_t at a time (t = 1..n; DD_0 = 0).
+ * Recovery is the first t after the trough with DD_t = 0, i.e. V_t ≥ the running maximum, which
+ * within the max-drawdown episode is the peak value (math.md: "first t after the trough with
+ * V_t ≥ the peak value").
  */
-export function drawdownStats(values: ArrayLike<number>): DrawdownStats {
+class DrawdownAccumulator {
+  maxDd = 0;
+  trough = 0;
+  peak = 0;
+  recovery: number | null = null;
+  runMaxIndex = 0;
+  run = 0;
+  longest = 0;
+  sumSq = 0;
+  dd = 0;
+
+  step(t: number, dd: number, newMax: boolean): void {
+    if (newMax) this.runMaxIndex = t;
+    this.dd = dd;
+    if (dd > 0) {
+      this.run++;
+      if (this.run > this.longest) this.longest = this.run;
+      this.sumSq += dd * dd;
+      if (dd > this.maxDd) {
+        this.maxDd = dd;
+        this.trough = t;
+        this.peak = this.runMaxIndex;
+        this.recovery = null;
+      }
+    } else {
+      this.run = 0;
+      if (this.recovery === null && this.maxDd > 0) this.recovery = t;
+    }
+  }
+
+  /**
+   * A curve that never falls answers every field 0 (recoveryIndex 0 too: math.md "All 0 for a
+   * curve that never falls"); null is kept for "fell and has not recovered".
+   */
+  result(count: number): DrawdownStats {
+    return {
+      maxDrawdown: this.maxDd,
+      peakIndex: this.peak,
+      troughIndex: this.trough,
+      recoveryIndex: this.maxDd === 0 ? 0 : this.recovery,
+      currentDrawdown: this.dd,
+      currentDrawdownPeriods: count - 1 - this.runMaxIndex,
+      longestDrawdownPeriods: this.longest,
+      count,
+      ulcerIndex: Math.sqrt(this.sumSq / count),
+    };
+  }
+}
+
+/**
+ * Drawdown statistics of an equity curve V_0..V_n (math.md "Drawdown"): max drawdown with its
+ * peak, trough and recovery indices, current drawdown and its length, longest drawdown, ulcer
+ * index. Depths are positive (0.229 = 22.9 % below the peak).
+ *
+ * @param values at least 1 value, each finite and > 0 (not mutated)
+ */
+export function drawdownStats(values: Series): DrawdownStats {
   const n = values.length;
-  if (n === 0) throw new InvalidInputError('values must contain at least 1 value', 'values');
+  if (n < 1) throw new InsufficientDataError('Cannot compute drawdown from 0 values: need at least 1 value', 'values');
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (!Number.isFinite(v) || !(v > 0)) throw new InvalidInputError(`values[${i}] must be a finite number greater than 0`, `values[${i}]`);
+    if (!(v > 0 && v < Infinity) || typeof v !== 'number') {
+      throw new InvalidInputError(`values[${i}] must be a finite number greater than 0`, `values[${i}]`);
+    }
   }
-  return curveStats(n, (t) => values[t]);
+  const acc = new DrawdownAccumulator();
+  let runMax = values[0];
+  for (let t = 1; t < n; t++) {
+    const v = values[t];
+    if (v > runMax) {
+      runMax = v;
+      acc.step(t, 0, true);
+    } else {
+      acc.step(t, v < runMax ? 1 - v / runMax : 0, false);
+    }
+  }
+  return acc.result(n);
 }
 
-/** Drawdown statistics of the curve V_0 = 1, V_t = V_{t−1}(1 + r_t) built from simple returns. */
-export function drawdownFromReturns(returns: ArrayLike<number>): DrawdownStats {
+/**
+ * Drawdown statistics of the curve V_0 = 1, V_t = V_{t−1}(1 + r_t) built from simple returns
+ * (math.md "Drawdown"): count = n + 1 and index t is after the t-th return. The curve is tracked
+ * relative to its running maximum (ρ_t = V_t / max_{s≤t} V_s, DD_t = 1 − ρ_t), which cannot
+ * overflow however long the series; figures agree with the cumulative product to rounding.
+ *
+ * @param returns at least 1 simple return, each finite and > −1 (not mutated)
+ */
+export function drawdownFromReturns(returns: Series): DrawdownStats {
   assertReturns(returns);
-  const curve = new Float64Array(returns.length + 1);
-  curve[0] = 1;
-  for (let t = 1; t < curve.length; t++) curve[t] = curve[t - 1] * (1 + returns[t - 1]);
-  return curveStats(curve.length, (t) => curve[t]);
-}
-
-function curveStats(count: number, at: (t: number) => number): DrawdownStats {
-  let peak = at(0);
-  let peakIdx = 0;
-  let maxDd = 0;
-  let trough = 0;
-  let ddPeak = 0;
-  let run = 0;
-  let longest = 0;
-  let sumSq = 0;
-  let dd = 0;
-  for (let t = 0; t < count; t++) {
-    const v = at(t);
-    if (v > peak) {
-      peak = v;
-      peakIdx = t;
+  const n = returns.length;
+  if (n < 1) throw new InsufficientDataError('Cannot compute drawdown from 0 returns: need at least 1 return', 'returns');
+  const acc = new DrawdownAccumulator();
+  let rel = 1;
+  for (let t = 1; t <= n; t++) {
+    rel *= 1 + returns[t - 1];
+    if (rel > 1) {
+      rel = 1;
+      acc.step(t, 0, true);
+    } else {
+      acc.step(t, rel < 1 ? 1 - rel : 0, false);
     }
-    dd = 1 - v / peak;
-    sumSq += dd * dd;
-    if (dd > maxDd) {
-      maxDd = dd;
-      trough = t;
-      ddPeak = peakIdx;
-    }
-    if (dd > 0) {
-      run++;
-      if (run > longest) longest = run;
-    } else run = 0;
   }
-  let recovery: number | null = null;
-  if (maxDd > 0) {
-    const target = at(ddPeak);
-    for (let t = trough + 1; t < count; t++) {
-      if (at(t) >= target) {
-        recovery = t;
-        break;
-      }
-    }
-  } else {
-    recovery = 0;
-  }
-  return {
-    maxDrawdown: maxDd,
-    peakIndex: ddPeak,
-    troughIndex: trough,
-    recoveryIndex: recovery,
-    currentDrawdown: dd,
-    currentDrawdownPeriods: count - 1 - peakIdx,
-    longestDrawdownPeriods: longest,
-    ulcerIndex: Math.sqrt(sumSq / count),
-    count,
-  };
+  return acc.result(n + 1);
 }

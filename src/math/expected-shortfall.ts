@@ -1,74 +1,140 @@
-import { tailMeanBelow } from './historical-var';
-import { moments } from './moments';
-import { normalCdf, normalPdf, normalQuantile } from './normal';
 import { cornishFisherZ } from './cornish-fisher-var';
+import { centralMoments, momentsFromCentral } from './moments';
+import { normalPdf, normalQuantile } from './normal';
 import { quantileType7 } from './quantile';
-import { assertConfidence, assertHorizon, assertMinCount, assertReturns, minObservationsHistorical, tailProbability } from './validation';
+import { Series } from './types';
+import {
+  assertConfidence,
+  assertHorizon,
+  assertReturns,
+  minObservationsHistorical,
+  requireObservations,
+  tailProbability,
+} from './validation';
 
 /**
- * Historical expected shortfall (CVaR), one period: the mean of the returns strictly below
- * the type-7 quantile Q_α; Q_α itself when none is. Return terms, a loss is negative; ≤ VaR.
+ * Mean of the values of x strictly below q; q itself when there are none (math.md "CVaR").
+ * One pass over x (not mutated).
  */
-export function historicalCvar(returns: ArrayLike<number>, confidence: number): number {
-  assertConfidence(confidence);
-  assertReturns(returns);
-  assertMinCount(returns.length, minObservationsHistorical(confidence), 'historical CVaR', confidence);
-  const q = quantileType7(returns, tailProbability(confidence));
-  return tailMeanBelow(returns, q);
+export function meanBelow(x: ArrayLike<number>, q: number, n = x.length): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v < q) {
+      sum += v;
+      count++;
+    }
+  }
+  return count === 0 ? q : sum / count;
 }
 
-/** Gaussian expected shortfall over h periods: μh − σ√h φ(z_α)/α. Needs 2 returns. */
-export function parametricCvar(returns: ArrayLike<number>, confidence: number, horizonDays = 1): number {
+/** Alias of meanBelow. */
+export const tailMeanBelow = meanBelow;
+
+/** Historical VaR and CVaR at tail probability α in one quantile selection (no validation). */
+export function historicalVarCvar(returns: Series, alpha: number): { varReturn: number; cvarReturn: number } {
+  const q = quantileType7(returns, alpha);
+  return { varReturn: q, cvarReturn: meanBelow(returns, q) };
+}
+
+/**
+ * Historical CVaR (expected shortfall) in return terms: the mean of the returns strictly below the
+ * type-7 α-quantile Q_α; Q_α itself when no return is below it (math.md "CVaR";
+ * PerformanceAnalytics `ES(method = "historical")`). A loss is negative; CVaR ≤ VaR. One period.
+ *
+ * @param returns at least ⌈1/α⌉ simple returns (not mutated)
+ * @param confidence a percentage, 50 < c < 100
+ */
+export function historicalCvar(returns: Series, confidence: number): number {
+  assertConfidence(confidence);
+  assertReturns(returns);
+  requireObservations(returns.length, minObservationsHistorical(confidence), 'historical CVaR', confidence);
+  return historicalVarCvar(returns, tailProbability(confidence)).cvarReturn;
+}
+
+/** Gaussian CVaR from μ and σ: μ·h − σ·√h·φ(z_α)/α (return terms, a loss is negative). */
+export function gaussianCvar(mean: number, stdDev: number, alpha: number, horizonDays = 1): number {
+  return mean * horizonDays - (stdDev * Math.sqrt(horizonDays) * normalPdf(normalQuantile(alpha))) / alpha;
+}
+
+/**
+ * Parametric (Gaussian) CVaR in return terms: μ·h − σ√h·φ(z_α)/α, σ the sample standard
+ * deviation (n − 1) (math.md "CVaR"; PerformanceAnalytics `ES(method = "gaussian")` uses σ over n).
+ *
+ * @param returns at least 2 simple returns (not mutated)
+ * @param confidence a percentage, 50 < c < 100
+ * @param horizonDays integer 1..250 (default 1)
+ */
+export function parametricCvar(returns: Series, confidence: number, horizonDays = 1): number {
   assertConfidence(confidence);
   assertHorizon(horizonDays);
   assertReturns(returns);
-  assertMinCount(returns.length, 2, 'parametric CVaR');
-  const m = moments(returns);
-  return gaussianCvar(m.mean, m.stdDev, confidence, horizonDays);
+  requireObservations(returns.length, 2, 'parametric CVaR', confidence);
+  const m = momentsFromCentral(centralMoments(returns));
+  return gaussianCvar(m.mean, m.stdDev, tailProbability(confidence), horizonDays);
 }
 
-export function gaussianCvar(mean: number, stdDev: number, confidence: number, horizonDays = 1): number {
-  const alpha = tailProbability(confidence);
+/** The Cornish–Fisher tail of a standardised variable (see cornishFisherTail). */
+export interface CornishFisherTail {
+  /** z = Φ⁻¹(α). */
+  z: number;
+  /** g = z_cf, the Cornish–Fisher α-quantile (standardised modified VaR). */
+  g: number;
+  /** E_G, the mean below g under the second-order Edgeworth density (standardised). */
+  edgeworthMean: number;
+  /** min(E_G, g): the standardised modified ES actually used (never above the modified VaR). */
+  es: number;
+}
+
+/**
+ * Standardised modified ES of Boudt, Peterson & Croux (2008), Journal of Risk 11(2), in the
+ * closed form of PerformanceAnalytics' operES.CornishFisher:
+ *   E_G = −φ(g)·[1 + g³S/6 + (g⁶ − 9g⁴ + 9g² + 3)S²/72 + (g⁴ − 2g² − 1)K/24] / α,
+ * which equals (1/α)∫_{−∞}^{g} u·φ(u)[1 + S·He₃(u)/6 + K·He₄(u)/24 + S²·He₆(u)/72] du, the mean
+ * below g under the Edgeworth density; then es = min(E_G, g) (the "operational" floor, so that
+ * modified ES is never above modified VaR).
+ */
+export function cornishFisherTail(alpha: number, skewness: number, excessKurtosis: number): CornishFisherTail {
   const z = normalQuantile(alpha);
-  return mean * horizonDays - (stdDev * Math.sqrt(horizonDays) * normalPdf(z)) / alpha;
+  const g = cornishFisherZ(z, skewness, excessKurtosis);
+  const g2 = g * g;
+  const g4 = g2 * g2;
+  const bracket = 1 + (g2 * g * skewness) / 6 + ((g4 * g2 - 9 * g4 + 9 * g2 + 3) * skewness * skewness) / 72 + ((g4 - 2 * g2 - 1) * excessKurtosis) / 24;
+  const edgeworthMean = (-normalPdf(g) * bracket) / alpha;
+  return { z, g, edgeworthMean, es: Math.min(edgeworthMean, g) };
+}
+
+/** Modified ES from moments: μ + σ·min(E_G, z_cf); σ = 0 gives μ. One period, return terms. */
+export function cornishFisherCvarFromMoments(mean: number, stdDev: number, skewness: number, excessKurtosis: number, alpha: number): number {
+  if (stdDev === 0) return mean;
+  return mean + stdDev * cornishFisherTail(alpha, skewness, excessKurtosis).es;
 }
 
 /**
- * ∫_{−∞}^{g} u^q φ(u) du for q = 0..7 by the recurrence I_q = −g^{q−1} φ(g) + (q − 1) I_{q−2}.
+ * Modified ES from moments with the confidence as a percentage:
+ * cornishFisherCvarFromMoments(mean, σ, S, K, 1 − c/100).
  */
-export function truncatedNormalMoments(g: number): Float64Array {
-  const I = new Float64Array(8);
-  const phi = normalPdf(g);
-  I[0] = normalCdf(g);
-  I[1] = -phi;
-  for (let q = 2; q < 8; q++) I[q] = -Math.pow(g, q - 1) * phi + (q - 1) * I[q - 2];
-  return I;
+export function modifiedEs(mean: number, stdDev: number, skewness: number, excessKurtosis: number, confidence: number): number {
+  return cornishFisherCvarFromMoments(mean, stdDev, skewness, excessKurtosis, tailProbability(confidence));
 }
 
 /**
- * Modified (Cornish–Fisher) expected shortfall of Boudt, Peterson and Croux (2008): the mean of
- * the Edgeworth-expanded distribution below the Cornish–Fisher quantile g = z_cf,
- * μ + σ/α · [I₁ + S/6 (I₄ − 3I₂) + K/24 (I₅ − 6I₃ + 3I₁) + S²/72 (I₇ − 15I₅ + 45I₃ − 15I₁)],
- * with I_q = ∫_{−∞}^{g} u^q φ(u) du. Where the expansion puts the tail mean above the modified
- * VaR (extreme skewness / kurtosis), the VaR is answered instead, as PerformanceAnalytics does,
- * so that CVaR ≤ VaR always holds. One period; needs 2 returns.
+ * Cornish–Fisher ("modified") CVaR in return terms, one period: μ + σ·min(E_G, z_cf) with the
+ * Boudt–Peterson–Croux (2008) modified ES E_G (see cornishFisherTail); σ the sample standard
+ * deviation (n − 1), S and K from central moments over n, as for cornishFisherVar.
+ * PerformanceAnalytics `ES(method = "modified")` (operational, the default) is the same formula
+ * with σ over n. A loss is negative; the result is never above cornishFisherVar. With a large
+ * excess kurtosis the Edgeworth expansion leaves its domain and E_G can even rise above z_cf
+ * (then the floor applies) or fall with the confidence: a known limit of the method.
+ *
+ * @param returns at least 2 simple returns (not mutated)
+ * @param confidence a percentage, 50 < c < 100
  */
-export function cornishFisherCvar(returns: ArrayLike<number>, confidence: number): number {
+export function cornishFisherCvar(returns: Series, confidence: number): number {
   assertConfidence(confidence);
   assertReturns(returns);
-  assertMinCount(returns.length, 2, 'Cornish-Fisher CVaR');
-  const m = moments(returns);
-  return modifiedEs(m.mean, m.stdDev, m.skewness, m.excessKurtosis, confidence);
-}
-
-export function modifiedEs(mean: number, stdDev: number, S: number, K: number, confidence: number): number {
-  const alpha = tailProbability(confidence);
-  const g = cornishFisherZ(normalQuantile(alpha), S, K);
-  const I = truncatedNormalMoments(g);
-  const eg =
-    (I[1] + (S / 6) * (I[4] - 3 * I[2]) + (K / 24) * (I[5] - 6 * I[3] + 3 * I[1]) + ((S * S) / 72) * (I[7] - 15 * I[5] + 45 * I[3] - 15 * I[1])) /
-    alpha;
-  const es = mean + stdDev * eg;
-  const mvar = mean + stdDev * g;
-  return es > mvar ? mvar : es;
+  requireObservations(returns.length, 2, 'Cornish-Fisher CVaR', confidence);
+  const m = momentsFromCentral(centralMoments(returns));
+  return cornishFisherCvarFromMoments(m.mean, m.stdDev, m.skewness, m.excessKurtosis, tailProbability(confidence));
 }

@@ -1,30 +1,60 @@
+import { InsufficientDataError } from './errors';
+import { Series } from './types';
+
 /** Summary statistics of a return series (math.md "Moments"). */
 export interface Moments {
   count: number;
+  /** μ = Σr/n. */
   mean: number;
-  /** Sample standard deviation (divisor n − 1); 0 when n < 2. */
+  /** Sample standard deviation (divisor n − 1); 0 when n = 1 or every value is equal. */
   stdDev: number;
-  /** m3 / m2^1.5 with central moments over n (scipy.stats.skew default); 0 when m2 = 0. */
+  /** m3 / m2^1.5 with central moments over n (scipy.stats.skew, PerformanceAnalytics "moment"); 0 when m2 = 0. */
   skewness: number;
-  /** m4 / m2² − 3 (scipy.stats.kurtosis default); 0 when m2 = 0. */
+  /** m4 / m2² − 3 (scipy.stats.kurtosis, PerformanceAnalytics "excess"); 0 when m2 = 0. */
   excessKurtosis: number;
   min: number;
   max: number;
 }
 
-/** Mean, sample σ, skewness, excess kurtosis, min and max in two passes (mean first, then central sums). */
-export function moments(x: ArrayLike<number>): Moments {
-  const n = x.length;
-  if (n === 0) return { count: 0, mean: NaN, stdDev: NaN, skewness: NaN, excessKurtosis: NaN, min: NaN, max: NaN };
+/** Central moments over n, the raw material of Moments and of the Cornish–Fisher gradients. */
+export interface CentralMoments {
+  count: number;
+  mean: number;
+  /** Σ(r − μ)²/n, Σ(r − μ)³/n, Σ(r − μ)⁴/n; all 0 when the series has no dispersion. */
+  m2: number;
+  m3: number;
+  m4: number;
+  min: number;
+  max: number;
+  /** True when m2 is zero or below rounding noise: skewness and kurtosis are then reported as 0. */
+  degenerate: boolean;
+}
+
+/**
+ * Whether m2 is indistinguishable from 0 given the rounding of μ: m2 ≤ (1e-15·μ)²
+ * (scipy.stats.skew uses the same test and returns NaN there; we report 0, never NaN).
+ */
+export function isDegenerateVariance(m2: number, mean: number): boolean {
+  const eps = 1e-15 * mean;
+  return m2 <= eps * eps;
+}
+
+/**
+ * Central moments of x[0..n−1] in two passes (the mean first, then the central sums), which is
+ * accurate and cheap. A constant series (min = max) gives exactly m2 = m3 = m4 = 0.
+ */
+export function centralMoments(x: ArrayLike<number>, n = x.length): CentralMoments {
+  if (n < 1) throw new InsufficientDataError('Cannot compute moments of 0 returns: need at least 1', 'returns');
   let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
+  let min = x[0];
+  let max = x[0];
   for (let i = 0; i < n; i++) {
     const v = x[i];
     sum += v;
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  if (min === max) return { count: n, mean: min, m2: 0, m3: 0, m4: 0, min, max, degenerate: true };
   const mean = sum / n;
   let s2 = 0;
   let s3 = 0;
@@ -37,13 +67,30 @@ export function moments(x: ArrayLike<number>): Moments {
     s4 += d2 * d2;
   }
   const m2 = s2 / n;
-  const stdDev = n > 1 ? Math.sqrt(s2 / (n - 1)) : 0;
-  const skewness = m2 > 0 ? s3 / n / Math.pow(m2, 1.5) : 0;
-  const excessKurtosis = m2 > 0 ? s4 / n / (m2 * m2) - 3 : 0;
-  return { count: n, mean, stdDev, skewness, excessKurtosis, min, max };
+  const degenerate = isDegenerateVariance(m2, mean);
+  return { count: n, mean, m2, m3: s3 / n, m4: s4 / n, min, max, degenerate };
 }
 
-/** Sample standard deviation (n − 1). */
-export function sampleStdDev(x: ArrayLike<number>): number {
+/** Moments from central moments (σ over n − 1; S and K over n; S = K = 0 when m2 = 0). */
+export function momentsFromCentral(c: CentralMoments): Moments {
+  const n = c.count;
+  const stdDev = n < 2 || c.m2 === 0 ? 0 : Math.sqrt((c.m2 * n) / (n - 1));
+  const skewness = c.degenerate ? 0 : c.m3 / (c.m2 * Math.sqrt(c.m2));
+  const excessKurtosis = c.degenerate ? 0 : c.m4 / (c.m2 * c.m2) - 3;
+  return { count: n, mean: c.mean, stdDev, skewness, excessKurtosis, min: c.min, max: c.max };
+}
+
+/**
+ * Count, mean, sample σ (n − 1), skewness and excess kurtosis (central moments over n), min and
+ * max of a series (math.md "Moments"; reproduces numpy mean/std(ddof=1), scipy.stats.skew and
+ * scipy.stats.kurtosis). Needs at least 1 value; with 1 value, or no dispersion, σ, S and K are 0.
+ * Values must be finite (validate first).
+ */
+export function moments(x: Series): Moments {
+  return momentsFromCentral(centralMoments(x));
+}
+
+/** Sample standard deviation (n − 1) of a series (at least 1 value). */
+export function sampleStdDev(x: Series): number {
   return moments(x).stdDev;
 }

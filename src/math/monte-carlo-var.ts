@@ -1,115 +1,182 @@
-import { InvalidInputError } from './errors';
-import { tailMeanBelow } from './historical-var';
-import { moments } from './moments';
+import { randomInt } from 'node:crypto';
+import { meanBelow } from './expected-shortfall';
+import { centralMoments, momentsFromCentral } from './moments';
 import { normalPdf } from './normal';
-import { randomSeed, Xoshiro128 } from './prng';
+import { Xoshiro128 } from './prng';
 import { quantileInPlace } from './quantile';
-import { assertConfidence, assertHorizon, assertMinCount, assertReturns, minObservationsHistorical, tailProbability } from './validation';
+import { McDistribution, Series } from './types';
+import {
+  assertConfidence,
+  assertDistribution,
+  assertHorizon,
+  assertReturns,
+  assertSeed,
+  assertSimulations,
+  MAX_SEED,
+  MAX_SIMULATIONS,
+  minObservationsHistorical,
+  requireObservations,
+  tailProbability,
+} from './validation';
 
+export type { McDistribution } from './types';
 export const MC_DEFAULT_SIMULATIONS = 10_000;
-export const MC_MAX_SIMULATIONS = 1_000_000;
-export type McDistribution = 'normal' | 'bootstrap';
+export const MC_MAX_SIMULATIONS = MAX_SIMULATIONS;
 
 export interface MonteCarloOptions {
-  returns: ArrayLike<number>;
+  /** Simple returns, oldest first (not mutated). */
+  returns: Series;
+  /** A percentage, 50 < c < 100. */
   confidence: number;
+  /** Number of simulated paths, integer 1..1,000,000 (default 10,000). */
   simulations?: number;
-  /** Integer 0..2^32−1; drawn at random (and returned) when absent. */
+  /** Unsigned 32-bit integer; when absent one is drawn (crypto) and returned. */
   seed?: number;
+  /** `normal` (μ, σ fitted; default) or `bootstrap` (history resampled with replacement). */
   distribution?: McDistribution;
+  /** Horizon in periods, integer 1..250 (default 1): h-period compounded returns are simulated. */
   horizonDays?: number;
 }
 
 export interface MonteCarloResult {
+  /** Type-7 α-quantile of the simulated horizon returns (a loss is negative). */
   varReturn: number;
+  /** Mean of the simulated returns strictly below varReturn (varReturn when none). */
   cvarReturn: number;
-  /** √(α(1−α)/N) / f(Q), f the normal density with the simulated sample's mean and σ, at Q. */
+  /** √(α(1−α)/N) / f(Q), f the normal density with the simulated sample's mean and σ (0 when σ = 0). */
   standardError: number;
   seed: number;
   simulations: number;
   distribution: McDistribution;
+  horizonDays: number;
 }
 
-let scenarios = new Float64Array(MC_DEFAULT_SIMULATIONS);
+/** A fresh seed for callers that gave none (returned to them so the figure can be reproduced). */
+export function drawSeed(): number {
+  return randomInt(0, MAX_SEED + 1);
+}
+
+/** Fewest returns for a Monte Carlo figure: 2 for `normal` (μ and σ), ⌈1/α⌉ for `bootstrap` (as historical). */
+export function minObservationsMonteCarlo(distribution: McDistribution, confidence: number): number {
+  return distribution === 'normal' ? 2 : minObservationsHistorical(confidence);
+}
+
+let simScratch = new Float64Array(16_384);
+
+/** The reused buffer of simulated returns (at least n long). */
+function simulationBuffer(n: number): Float64Array {
+  if (simScratch.length < n) simScratch = new Float64Array(Math.max(n, Math.min(simScratch.length * 2, MAX_SIMULATIONS)));
+  return simScratch;
+}
 
 /**
- * Monte Carlo VaR and CVaR over `horizonDays` h, in return terms (a loss is negative):
- * N scenarios of the h-period compounded return Π(1 + r_i) − 1, with r_i drawn from
- * N(μ, σ²) fitted to the history (`normal`, sample σ) or resampled from it with replacement
- * (`bootstrap`); VaR is their type-7 quantile at α, CVaR the mean of those strictly below it.
- * xoshiro128** + Marsaglia polar: the same seed and input give the same figure bit for bit.
- * Needs 2 returns (normal) or as many as a historical VaR at that confidence (bootstrap).
+ * Monte Carlo standard error of a quantile estimate: √(α(1−α)/N)/f(Q) with f the normal density
+ * of mean m and standard deviation s (math.md "Monte Carlo"); 0 when s = 0 (no dispersion).
  */
-export function monteCarloVar(opts: MonteCarloOptions): MonteCarloResult {
-  const { returns, confidence } = opts;
-  const simulations = opts.simulations ?? MC_DEFAULT_SIMULATIONS;
-  const distribution = opts.distribution ?? 'normal';
-  const horizon = opts.horizonDays ?? 1;
-  assertConfidence(confidence);
-  assertHorizon(horizon);
-  if (!Number.isInteger(simulations) || simulations < 1 || simulations > MC_MAX_SIMULATIONS) {
-    throw new InvalidInputError(`simulations must be an integer from 1 to ${MC_MAX_SIMULATIONS}, got ${simulations}`, 'simulations');
-  }
-  if (distribution !== 'normal' && distribution !== 'bootstrap') {
-    throw new InvalidInputError(`distribution must be one of normal, bootstrap, got ${String(distribution)}`, 'distribution');
-  }
-  if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= 0xffffffff)) {
-    throw new InvalidInputError(`seed must be an integer from 0 to 4294967295, got ${opts.seed}`, 'seed');
-  }
-  assertReturns(returns);
-  if (distribution === 'normal') assertMinCount(returns.length, 2, 'a normal Monte Carlo VaR');
-  else assertMinCount(returns.length, minObservationsHistorical(confidence), 'a bootstrap Monte Carlo VaR', confidence);
+export function quantileStandardError(alpha: number, simulations: number, q: number, mean: number, stdDev: number): number {
+  if (!(stdDev > 0)) return 0;
+  const density = normalPdf((q - mean) / stdDev) / stdDev;
+  return Math.sqrt((alpha * (1 - alpha)) / simulations) / density;
+}
 
-  const seed = opts.seed ?? randomSeed();
+/**
+ * Simulation kernel (inputs already validated). Fills the reused scratch buffer with N horizon
+ * returns and returns it (only the first N entries are meaningful; the next call overwrites it).
+ * Normal: each period r = μ + σZ; bootstrap: r = a uniformly drawn historical return; an
+ * h-period path is Π(1 + r_j) − 1. A simulated one-period return below −1 is floored at −1
+ * (a position cannot lose more than all of it; with daily σ this needs a 50σ+ draw).
+ */
+export function simulateReturns(
+  returns: Series,
+  mean: number,
+  stdDev: number,
+  distribution: McDistribution,
+  simulations: number,
+  horizonDays: number,
+  seed: number,
+): Float64Array {
+  const buf = simulationBuffer(simulations);
   const rng = new Xoshiro128(seed);
-  if (scenarios.length < simulations) scenarios = new Float64Array(simulations);
-  const out = scenarios;
+  const n = returns.length;
   if (distribution === 'normal') {
-    const m = moments(returns);
-    const mu = m.mean;
-    const sigma = m.stdDev;
-    if (horizon === 1) {
-      for (let i = 0; i < simulations; i++) out[i] = mu + sigma * rng.nextNormal();
+    if (horizonDays === 1) {
+      for (let i = 0; i < simulations; i++) {
+        const r = mean + stdDev * rng.nextNormal();
+        buf[i] = r < -1 ? -1 : r;
+      }
     } else {
       for (let i = 0; i < simulations; i++) {
         let growth = 1;
-        for (let d = 0; d < horizon; d++) growth *= 1 + mu + sigma * rng.nextNormal();
-        out[i] = growth - 1;
+        for (let j = 0; j < horizonDays; j++) {
+          const r = mean + stdDev * rng.nextNormal();
+          growth *= r < -1 ? 0 : 1 + r;
+        }
+        buf[i] = growth - 1;
       }
     }
+  } else if (horizonDays === 1) {
+    for (let i = 0; i < simulations; i++) buf[i] = returns[rng.nextIndex(n)];
   } else {
-    const n = returns.length;
-    if (horizon === 1) {
-      for (let i = 0; i < simulations; i++) out[i] = returns[rng.nextInt(n)];
-    } else {
-      for (let i = 0; i < simulations; i++) {
-        let growth = 1;
-        for (let d = 0; d < horizon; d++) growth *= 1 + returns[rng.nextInt(n)];
-        out[i] = growth - 1;
-      }
+    for (let i = 0; i < simulations; i++) {
+      let growth = 1;
+      for (let j = 0; j < horizonDays; j++) growth *= 1 + returns[rng.nextIndex(n)];
+      buf[i] = growth - 1;
     }
   }
-  return summarise(out, simulations, tailProbability(confidence), seed, distribution);
+  return buf;
 }
 
-/** VaR, CVaR and the standard error of simulated scenarios (first `n` values of `sims`, which it reorders). */
-export function summariseScenarios(sims: Float64Array, n: number, alpha: number): { varReturn: number; cvarReturn: number; standardError: number } {
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += sims[i];
-  const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const d = sims[i] - mean;
-    ss += d * d;
-  }
-  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-  const q = quantileInPlace(sims, n, alpha);
-  const cvar = tailMeanBelow(sims, q, n);
-  const density = sd > 0 ? normalPdf((q - mean) / sd) / sd : Infinity;
-  const standardError = Math.sqrt((alpha * (1 - alpha)) / n) / density;
-  return { varReturn: q, cvarReturn: cvar, standardError };
+/**
+ * Monte Carlo VaR and CVaR in return terms (math.md "Monte Carlo"): N seeded paths
+ * (xoshiro128**, Marsaglia polar normals) of h-period compounded returns, `normal` with μ and
+ * the sample σ (n − 1) fitted to the returns, or `bootstrap` resampling the returns with
+ * replacement; VaR = type-7 α-quantile of the N simulated returns (selection), CVaR = mean of
+ * those strictly below it (VaR when none). The same seed and input give the same figures bit for
+ * bit; the seed used is returned. A loss is negative.
+ *
+ * Data needed: 2 returns for `normal`; for `bootstrap` ⌈1/α⌉ as for historical VaR, since a
+ * resample cannot reach further into the tail than the history it draws from.
+ */
+export function monteCarloVar(options: MonteCarloOptions): MonteCarloResult {
+  const { returns, confidence } = options;
+  const simulations = options.simulations ?? MC_DEFAULT_SIMULATIONS;
+  const distribution = options.distribution ?? 'normal';
+  const horizonDays = options.horizonDays ?? 1;
+  assertConfidence(confidence);
+  assertHorizon(horizonDays);
+  assertSimulations(simulations);
+  assertDistribution(distribution);
+  if (options.seed !== undefined) assertSeed(options.seed);
+  assertReturns(returns);
+  requireObservations(returns.length, minObservationsMonteCarlo(distribution, confidence), 'Monte Carlo VaR', confidence);
+  const seed = options.seed ?? drawSeed();
+  const m = momentsFromCentral(centralMoments(returns));
+  return monteCarloKernel(returns, m.mean, m.stdDev, tailProbability(confidence), simulations, distribution, horizonDays, seed);
 }
 
-function summarise(sims: Float64Array, n: number, alpha: number, seed: number, distribution: McDistribution): MonteCarloResult {
-  return { ...summariseScenarios(sims, n, alpha), seed, simulations: n, distribution };
+/** Monte Carlo VaR / CVaR from validated inputs (used by the facade, which has the moments already). */
+export function monteCarloKernel(
+  returns: Series,
+  mean: number,
+  stdDev: number,
+  alpha: number,
+  simulations: number,
+  distribution: McDistribution,
+  horizonDays: number,
+  seed: number,
+): MonteCarloResult {
+  const buf = simulateReturns(returns, mean, stdDev, distribution, simulations, horizonDays, seed);
+  const sim = centralMoments(buf, simulations);
+  const simSd = simulations < 2 ? 0 : Math.sqrt((sim.m2 * simulations) / (simulations - 1));
+  const varReturn = quantileInPlace(buf, simulations, alpha);
+  const cvarReturn = meanBelow(buf, varReturn, simulations);
+  return {
+    varReturn,
+    cvarReturn,
+    standardError: quantileStandardError(alpha, simulations, varReturn, sim.mean, simSd),
+    seed,
+    simulations,
+    distribution,
+    horizonDays,
+  };
 }

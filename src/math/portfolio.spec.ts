@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { computeRisk, RiskMethod } from './var';
-import { portfolioRisk, portfolioReturns, PortfolioRiskInput } from './portfolio';
+import { choleskyPsd, portfolioRisk, portfolioReturns, PortfolioRiskInput } from './portfolio';
 import { reference, returnsOf } from './testing/reference';
 import { Xoshiro128 } from './prng';
 
@@ -97,5 +97,100 @@ describe('portfolio VaR and Euler contributions', () => {
   it('refuses mismatched inputs', () => {
     expect(() => portfolioRisk({ weights: [1], assetReturns: [smi, cac], confidence: 95, method: 'historical' })).toThrow(/one weight per asset/);
     expect(() => portfolioRisk({ weights: [0.5, 0.5], assetReturns: [smi, cac.slice(1)], confidence: 95, method: 'historical' })).toThrow(/aligned/);
+  });
+});
+
+describe('portfolio Euler contributions: further checks', () => {
+  const weights = Object.freeze([0.7, 0.5, -0.2]);
+  const R = synthetic(3, 400, 99).map((s) => Object.freeze(s));
+
+  it('historical: components are the weighted asset returns at the two order-statistic dates', () => {
+    const rp = portfolioReturns(weights, R);
+    const order = Array.from(rp.keys()).sort((a, b) => rp[a] - rp[b] || a - b);
+    const h = (rp.length - 1) * 0.05;
+    const k = Math.floor(h);
+    const f = h - k;
+    const p = portfolioRisk({ weights, assetReturns: R, confidence: 95, method: 'historical' });
+    const tail = order.filter((t) => rp[t] < p.varReturn);
+    for (let i = 0; i < 3; i++) {
+      expect(p.varComponents[i]).toBeCloseTo(weights[i] * ((1 - f) * R[i][order[k]] + f * R[i][order[k + 1]]), 15);
+      expect(p.cvarComponents[i]).toBeCloseTo((weights[i] * tail.reduce((a, t) => a + R[i][t], 0)) / tail.length, 15);
+    }
+  });
+
+  it.each<RiskMethod>(['historical', 'parametric', 'cornish_fisher', 'monte_carlo'])('%s: the horizon rule applies to each term (10 days)', (method) => {
+    const p = portfolioRisk({ weights, assetReturns: R, confidence: 99, method, horizonDays: 10, seed: 4, simulations: 5000 });
+    expect(p.scaling).toBe(method === 'parametric' ? 'mean_variance' : method === 'monte_carlo' ? 'simulated' : 'sqrt_time');
+    expect(Math.abs(sum(p.varComponents) - p.varReturn)).toBeLessThan(1e-12);
+    expect(Math.abs(sum(p.cvarComponents) - p.cvarReturn)).toBeLessThan(1e-12);
+    if (method === 'historical' || method === 'cornish_fisher') {
+      const one = portfolioRisk({ weights, assetReturns: R, confidence: 99, method });
+      for (let i = 0; i < 3; i++) expect(p.varComponents[i]).toBeCloseTo(one.varComponents[i] * Math.sqrt(10), 15);
+    }
+  });
+
+  it('cornish_fisher CVaR components are wᵢ ∂mES/∂wᵢ on the Edgeworth branch (finite differences)', () => {
+    const w = [0.6, 0.4];
+    const base = portfolioRisk({ weights: w, assetReturns: [smi, cac], confidence: 95, method: 'cornish_fisher' });
+    expect(base.cvarReturn).toBeLessThan(base.varReturn); // E_G < z_cf: not the floor
+    for (let i = 0; i < 2; i++) {
+      const eps = 1e-6;
+      const up = [...w];
+      const dn = [...w];
+      up[i] += eps;
+      dn[i] -= eps;
+      const f = (ww: number[]) => portfolioRisk({ weights: ww, assetReturns: [smi, cac], confidence: 95, method: 'cornish_fisher' }).cvarReturn;
+      expect(base.cvarComponents[i]).toBeCloseTo((w[i] * (f(up) - f(dn))) / (2 * eps), 9);
+    }
+  });
+
+  it('a single asset with weight 1 has the VaR of its series and one component equal to it', () => {
+    for (const method of ['historical', 'parametric', 'cornish_fisher'] as const) {
+      const p = portfolioRisk({ weights: [1], assetReturns: [smi], confidence: 97.5, method, horizonDays: 3 });
+      const direct = computeRisk({ returns: smi, confidence: 97.5, method, horizonDays: 3, wantCvar: true });
+      expect(p.varReturn).toBe(direct.varReturn);
+      expect(p.varComponents[0]).toBeCloseTo(p.varReturn, 15);
+      expect(p.cvarComponents[0]).toBeCloseTo(direct.cvarReturn!, 15);
+    }
+  });
+
+  it('monte carlo: bootstrap resamples whole dates, reproducibly; collinear assets still simulate', () => {
+    const a = portfolioRisk({ weights, assetReturns: R, confidence: 99, method: 'monte_carlo', distribution: 'bootstrap', seed: 8, simulations: 20_000 });
+    const b = portfolioRisk({ weights, assetReturns: R, confidence: 99, method: 'monte_carlo', distribution: 'bootstrap', seed: 8, simulations: 20_000 });
+    expect(Array.from(a.varComponents)).toEqual(Array.from(b.varComponents));
+    expect(Math.abs(sum(a.varComponents) - a.varReturn)).toBeLessThan(1e-14);
+    // one-period bootstrap scenarios are historical portfolio returns: the VaR lies within their range
+    const hist = portfolioReturns(weights, R);
+    expect(a.varReturn).toBeGreaterThanOrEqual(Math.min(...hist));
+    expect(a.varReturn).toBeLessThanOrEqual(Math.max(...hist));
+    const twin = portfolioRisk({ weights: [0.5, 0.5], assetReturns: [smi, smi], confidence: 99, method: 'monte_carlo', seed: 2, simulations: 50_000 });
+    const single = portfolioRisk({ weights: [1], assetReturns: [smi], confidence: 99, method: 'parametric' });
+    expect(Math.abs(twin.varReturn - single.varReturn)).toBeLessThan(4 * twin.monteCarlo!.standardError);
+    expect(twin.varComponents[0]).toBeCloseTo(twin.varComponents[1], 15);
+  });
+
+  it('factors a positive semi-definite covariance (L Lᵀ = Σ), rank-deficient included', () => {
+    const a = Float64Array.from([4, 2, 2, 2, 1, 1, 2, 1, 3]); // the second column is half the first on rows 1–2
+    const l = choleskyPsd(a, 3);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        let s = 0;
+        for (let m = 0; m < 3; m++) s += l[i * 3 + m] * l[j * 3 + m];
+        expect(s).toBeCloseTo(a[i * 3 + j], 12);
+      }
+    }
+    expect(l[1 * 3 + 1]).toBe(0);
+  });
+
+  it('refuses bad weights, series and too few dates', () => {
+    expect(() => portfolioRisk({ weights: [NaN, 1], assetReturns: [smi, cac], confidence: 95, method: 'parametric' })).toThrow('weights[0] must be a finite number');
+    expect(() => portfolioRisk({ weights: [], assetReturns: [], confidence: 95, method: 'parametric' })).toThrow(/at least one asset/);
+    expect(() => portfolioRisk({ weights: [0.5, 0.5], assetReturns: [smi, [...cac.slice(0, -1), NaN]], confidence: 95, method: 'parametric' })).toThrow(
+      `asset_returns[1][${cac.length - 1}] must be a finite number`,
+    );
+    expect(() => portfolioRisk({ weights: [0.5, 0.5], assetReturns: [smi.slice(0, 50), cac.slice(0, 50)], confidence: 99, method: 'historical' })).toThrow(
+      'Cannot compute historical VaR from 50 aligned dates at 99 %: need at least 100',
+    );
+    expect(() => portfolioRisk({ weights: [1], assetReturns: [smi], confidence: 0.99, method: 'historical' })).toThrow('confidence is a percentage, e.g. 95');
   });
 });

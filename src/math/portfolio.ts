@@ -1,323 +1,460 @@
-import { cornishFisherZ } from './cornish-fisher-var';
+import { cornishFisherVarFromMoments, cornishFisherZ } from './cornish-fisher-var';
 import { InvalidInputError } from './errors';
-import { Moments, moments } from './moments';
-import { McDistribution, MC_DEFAULT_SIMULATIONS, MC_MAX_SIMULATIONS, summariseScenarios } from './monte-carlo-var';
+import { cornishFisherCvarFromMoments, cornishFisherTail, gaussianCvar, meanBelow } from './expected-shortfall';
+import { horizonScaling, sqrtTimeScale } from './horizon';
+import { drawSeed, minObservationsMonteCarlo, quantileStandardError } from './monte-carlo-var';
+import { CentralMoments, centralMoments, Moments, momentsFromCentral } from './moments';
 import { normalPdf, normalQuantile } from './normal';
-import { randomSeed, Xoshiro128 } from './prng';
+import { gaussianVar } from './parametric-var';
+import { Xoshiro128 } from './prng';
 import { quantileWithIndices } from './quantile';
-import { RiskMethod, Scaling, scalingFor } from './var';
-import { assertConfidence, assertHorizon, assertMinCount, assertReturns, minObservationsHistorical, tailProbability } from './validation';
-import { modifiedEs, truncatedNormalMoments } from './expected-shortfall';
+import { McDistribution, Scaling, Series, VarMethod } from './types';
+import {
+  assertConfidence,
+  assertDistribution,
+  assertHorizon,
+  assertMethod,
+  assertReturns,
+  assertSeed,
+  assertSimulations,
+  MAX_SIMULATIONS,
+  minObservationsHistorical,
+  requireObservations,
+  tailProbability,
+} from './validation';
 
 export interface PortfolioRiskInput {
-  /** wᵢ = market valueᵢ / Σ market value; may be negative (short positions). */
-  weights: ArrayLike<number>;
-  /** One series per asset, all of the same length n, aligned on the same dates, oldest first. */
-  assetReturns: ReadonlyArray<ArrayLike<number>>;
+  /** wᵢ = market valueᵢ / Σ market value, one per asset (short positions negative); finite. */
+  weights: Series;
+  /**
+   * One return series per asset, in the order of `weights`, all of the same length n and aligned
+   * on the same dates (oldest first): assetReturns[i][t] = rᵢ,t. Each value finite and > −1.
+   */
+  assetReturns: readonly Series[];
+  /** A percentage, 50 < c < 100. */
   confidence: number;
-  method: RiskMethod;
+  method: VarMethod;
+  /** Integer 1..250, default 1. */
   horizonDays?: number;
+  /** monte_carlo only (see monteCarloVar). */
   simulations?: number;
   seed?: number;
   distribution?: McDistribution;
 }
 
 export interface PortfolioRiskResult {
-  method: RiskMethod;
+  method: VarMethod;
+  confidenceLevel: number;
+  horizonDays: number;
   scaling: Scaling;
-  varReturn: number;
-  cvarReturn: number;
-  /** Euler allocations wᵢ ∂VaR/∂wᵢ in return terms (horizon rule applied): they sum to varReturn. */
-  varComponents: Float64Array;
-  /** Likewise for the expected shortfall: they sum to cvarReturn. */
-  cvarComponents: Float64Array;
+  /** n, the aligned dates used. */
+  observations: number;
+  /** r_p,t = Σ wᵢ rᵢ,t (a new array). */
   portfolioReturns: Float64Array;
+  /** VaR of r_p under the method and horizon (return terms, a loss is negative). */
+  varReturn: number;
+  /** CVaR of r_p under the method and horizon (≤ varReturn). */
+  cvarReturn: number;
+  /** Euler VaR contributions wᵢ ∂VaR/∂wᵢ (after the horizon rule); they sum to varReturn. */
+  varComponents: Float64Array;
+  /** Euler CVaR contributions; they sum to cvarReturn. */
+  cvarComponents: Float64Array;
+  /** Moments of r_p (one period). */
   statistics: Moments;
   monteCarlo?: { simulations: number; seed: number; distribution: McDistribution; standardError: number };
 }
 
-/** r_p,t = Σ wᵢ rᵢ,t */
-export function portfolioReturns(weights: ArrayLike<number>, assetReturns: ReadonlyArray<ArrayLike<number>>): Float64Array {
-  const n = assetReturns.length ? assetReturns[0].length : 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < assetReturns.length; i++) {
-    const w = weights[i];
-    const r = assetReturns[i];
-    for (let t = 0; t < n; t++) out[t] += w * r[t];
-  }
-  return out;
-}
+const LABEL: Record<VarMethod, string> = {
+  historical: 'historical VaR',
+  parametric: 'parametric VaR',
+  cornish_fisher: 'Cornish-Fisher VaR',
+  monte_carlo: 'Monte Carlo VaR',
+};
 
 /**
- * VaR and CVaR of a portfolio of assets with fixed weights, and their Euler decomposition
- * per asset (math.md "Stored portfolios"): parametric (sample covariance), historical (the
- * dates of the two order statistics of the type-7 quantile), Cornish–Fisher (exact gradient of
- * the modified VaR / ES through μ_p, σ_p (n − 1), skewness and excess kurtosis (over n); Boudt,
- * Peterson & Croux 2008) and Monte Carlo (joint scenarios, then as historical). Return terms.
+ * VaR and CVaR of a weighted portfolio of assets with their Euler contributions
+ * (math.md "Stored portfolios"): componentᵢ = wᵢ ∂VaR/∂wᵢ, which sum to the VaR because every
+ * method is homogeneous of degree 1 in w. In return terms; the horizon rule applies to each term
+ * as to the VaR (× √h for historical and Cornish–Fisher; μᵢh and √h for parametric).
+ *
+ * - parametric: wᵢ(μᵢh + z_α (Σw)ᵢ/σ_p √h), CVaR wᵢ(μᵢh − (Σw)ᵢ/σ_p √h φ(z_α)/α); Σ the sample
+ *   covariance (n − 1), σ_p = √(wᵀΣw) (the sample σ of r_p).
+ * - historical: with Q = r_p(k) + f (r_p(k+1) − r_p(k)) (type 7) and t_k, t_k+1 the dates of those
+ *   order statistics (ties broken by the earlier date), wᵢ[(1−f) rᵢ,t_k + f rᵢ,t_k+1]; CVaR
+ *   wᵢ × mean of rᵢ,t over the dates with r_p,t < Q (the VaR terms when there is none).
+ * - cornish_fisher: the exact gradient of μ_p + z_cf σ_p through μ_p, σ_p (n − 1), S_p and K_p
+ *   (central moments over n) — Boudt, Peterson & Croux (2008) with the divisors of math.md; CVaR
+ *   likewise through μ_p + σ_p min(E_G, z_cf). Without dispersion (σ_p = 0): wᵢ μᵢ.
+ * - monte_carlo: scenarios simulated jointly (normal: μ and the Cholesky factor of Σ, n − 1;
+ *   bootstrap: whole dates resampled), each asset compounded over h periods and the portfolio
+ *   held (buy and hold: R_p = Σ wᵢ Rᵢ, so the figure stays homogeneous in w); then as historical
+ *   on the N scenarios. The same seed gives the same figures bit for bit; memory O(N + k), as the
+ *   scenarios are generated twice (figures, then contributions) from the same seed.
+ *
+ * Data needed: 2 aligned dates (parametric, cornish_fisher, monte_carlo normal), ⌈1/α⌉
+ * (historical, monte_carlo bootstrap). Monte Carlo options are ignored by the other methods.
+ * Inputs are not mutated.
  */
 export function portfolioRisk(input: PortfolioRiskInput): PortfolioRiskResult {
   const { weights, assetReturns, confidence, method } = input;
-  const k = assetReturns.length;
-  const h = input.horizonDays ?? 1;
+  const horizonDays = input.horizonDays ?? 1;
+  assertMethod(method);
   assertConfidence(confidence);
-  assertHorizon(h);
-  if (k === 0 || weights.length !== k) throw new InvalidInputError('a portfolio needs one weight per asset and at least one asset', 'weights');
+  assertHorizon(horizonDays);
+  const simulations = input.simulations ?? 10_000;
+  const distribution = input.distribution ?? 'normal';
+  if (method === 'monte_carlo') {
+    assertSimulations(simulations);
+    assertDistribution(distribution);
+    if (input.seed !== undefined) assertSeed(input.seed);
+  }
+  const k = weights.length;
+  if (k < 1) throw new InvalidInputError('weights must hold at least one asset', 'weights');
+  for (let i = 0; i < k; i++) {
+    const w = weights[i];
+    if (typeof w !== 'number' || !Number.isFinite(w)) throw new InvalidInputError(`weights[${i}] must be a finite number`, `weights[${i}]`);
+  }
+  if (assetReturns.length !== k) {
+    throw new InvalidInputError(`a portfolio needs one weight per asset: ${k} weights for ${assetReturns.length} asset return series`, 'weights');
+  }
   const n = assetReturns[0].length;
-  assetReturns.forEach((r, i) => {
-    if (r.length !== n) throw new InvalidInputError(`asset ${i} has ${r.length} returns, expected ${n} aligned dates`, 'assetReturns');
-    assertReturns(r, `assetReturns[${i}]`);
-  });
+  for (let i = 0; i < k; i++) {
+    if (assetReturns[i].length !== n) {
+      throw new InvalidInputError(
+        `asset_returns[${i}] has ${assetReturns[i].length} returns but asset_returns[0] has ${n}: the series must be aligned on the same dates`,
+        `asset_returns[${i}]`,
+      );
+    }
+    assertReturns(assetReturns[i], `asset_returns[${i}]`);
+  }
+  const needed =
+    method === 'historical' ? minObservationsHistorical(confidence) : method === 'monte_carlo' ? minObservationsMonteCarlo(distribution, confidence) : 2;
+  requireObservations(n, needed, LABEL[method], confidence, 'aligned dates', 'asset_returns');
+
   const rp = portfolioReturns(weights, assetReturns);
-  const stats = moments(rp);
-  const scaling = scalingFor(method, h);
-  const root = Math.sqrt(h);
+  const central = centralMoments(rp);
+  const statistics = momentsFromCentral(central);
   const alpha = tailProbability(confidence);
-
-  switch (method) {
-    case 'historical': {
-      assertMinCount(n, minObservationsHistorical(confidence), 'historical VaR', confidence);
-      const r = historicalComponents(weights, assetReturns, rp, alpha);
-      return { method, scaling, statistics: stats, portfolioReturns: rp, ...scaleAll(r, root) };
-    }
-    case 'parametric': {
-      assertMinCount(n, 2, 'parametric VaR');
-      return { method, scaling, statistics: stats, portfolioReturns: rp, ...parametricComponents(weights, assetReturns, alpha, h) };
-    }
-    case 'cornish_fisher': {
-      assertMinCount(n, 2, 'Cornish-Fisher VaR');
-      const r = cornishFisherComponents(weights, assetReturns, rp, confidence);
-      return { method, scaling, statistics: stats, portfolioReturns: rp, ...scaleAll(r, root) };
-    }
-    case 'monte_carlo':
-      return { method, scaling, statistics: stats, portfolioReturns: rp, ...monteCarloComponents(input, rp, alpha, h) };
-    default:
-      throw new InvalidInputError(`method must be one of historical, parametric, cornish_fisher, monte_carlo, got ${String(method)}`, 'method');
-  }
-}
-
-type Decomposition = { varReturn: number; cvarReturn: number; varComponents: Float64Array; cvarComponents: Float64Array };
-
-function scaleAll(d: Decomposition, factor: number): Decomposition {
-  if (factor === 1) return d;
-  return {
-    varReturn: d.varReturn * factor,
-    cvarReturn: d.cvarReturn * factor,
-    varComponents: d.varComponents.map((c) => c * factor),
-    cvarComponents: d.cvarComponents.map((c) => c * factor),
+  const base = {
+    method,
+    confidenceLevel: confidence,
+    horizonDays,
+    scaling: horizonScaling(method, horizonDays),
+    observations: n,
+    portfolioReturns: rp,
+    statistics,
   };
-}
-
-function historicalComponents(w: ArrayLike<number>, R: ReadonlyArray<ArrayLike<number>>, rp: Float64Array, alpha: number): Decomposition {
-  const k = R.length;
-  const n = rp.length;
-  const q = quantileWithIndices(rp, alpha);
-  const varComponents = new Float64Array(k);
-  for (let i = 0; i < k; i++) varComponents[i] = w[i] * ((1 - q.fraction) * R[i][q.lowIndex] + q.fraction * R[i][q.highIndex]);
-  const varReturn = sum(varComponents);
-  // CVaR: the tail dates are those with r_p,t < Q; each asset's share is its weighted mean there.
-  const tail: number[] = [];
-  for (let t = 0; t < n; t++) if (rp[t] < q.value) tail.push(t);
-  if (tail.length === 0) return { varReturn, cvarReturn: varReturn, varComponents, cvarComponents: varComponents.slice() };
-  const cvarComponents = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let s = 0;
-    for (const t of tail) s += R[i][t];
-    cvarComponents[i] = (w[i] * s) / tail.length;
-  }
-  return { varReturn, cvarReturn: sum(cvarComponents), varComponents, cvarComponents };
-}
-
-/** Means and sample covariance (n − 1) of the asset returns. */
-function meanCov(R: ReadonlyArray<ArrayLike<number>>): { mu: Float64Array; cov: Float64Array[] } {
-  const k = R.length;
-  const n = R[0].length;
-  const mu = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let s = 0;
-    for (let t = 0; t < n; t++) s += R[i][t];
-    mu[i] = s / n;
-  }
-  const cov = Array.from({ length: k }, () => new Float64Array(k));
-  for (let i = 0; i < k; i++) {
-    for (let j = i; j < k; j++) {
-      let s = 0;
-      for (let t = 0; t < n; t++) s += (R[i][t] - mu[i]) * (R[j][t] - mu[j]);
-      cov[i][j] = cov[j][i] = s / (n - 1);
+  switch (method) {
+    case 'parametric':
+      return { ...base, ...parametricComponents(weights, assetReturns, rp, statistics, alpha, horizonDays) };
+    case 'historical':
+      return { ...base, ...historicalComponents(weights, assetReturns, rp, alpha, horizonDays) };
+    case 'cornish_fisher':
+      return { ...base, ...cornishFisherComponents(weights, assetReturns, rp, statistics, central, alpha, horizonDays) };
+    case 'monte_carlo': {
+      const seed = input.seed ?? drawSeed();
+      return { ...base, ...monteCarloComponents(weights, assetReturns, alpha, simulations, distribution, horizonDays, seed) };
     }
   }
-  return { mu, cov };
 }
 
-function parametricComponents(w: ArrayLike<number>, R: ReadonlyArray<ArrayLike<number>>, alpha: number, h: number): Decomposition {
-  const k = R.length;
-  const { mu, cov } = meanCov(R);
-  const sw = new Float64Array(k);
-  let variance = 0;
-  for (let i = 0; i < k; i++) {
-    let s = 0;
-    for (let j = 0; j < k; j++) s += cov[i][j] * w[j];
-    sw[i] = s;
-    variance += w[i] * s;
+/** r_p,t = Σ wᵢ rᵢ,t over the n aligned dates (a new array; inputs as for portfolioRisk, not validated). */
+export function portfolioReturns(weights: Series, assetReturns: readonly Series[]): Float64Array {
+  const n = assetReturns.length ? assetReturns[0].length : 0;
+  const rp = new Float64Array(n);
+  for (let i = 0; i < assetReturns.length; i++) {
+    const w = weights[i];
+    const r = assetReturns[i];
+    for (let t = 0; t < n; t++) rp[t] += w * r[t];
   }
-  const sigma = Math.sqrt(Math.max(variance, 0));
+  return rp;
+}
+
+type Figures = Pick<PortfolioRiskResult, 'varReturn' | 'cvarReturn' | 'varComponents' | 'cvarComponents' | 'monteCarlo'>;
+
+function meanOf(x: Series, n: number): number {
+  let s = 0;
+  for (let t = 0; t < n; t++) s += x[t];
+  return s / n;
+}
+
+/** Means μᵢ and the vectors Σ_t (rᵢ,t − μᵢ) d_t^p for p = 1..maxPower, d_t = r_p,t − μ_p. */
+function coMoments(assetReturns: readonly Series[], rp: Float64Array, meanP: number, maxPower: number) {
+  const k = assetReturns.length;
+  const n = rp.length;
+  const mu = new Float64Array(k);
+  const c1 = new Float64Array(k);
+  const c2 = new Float64Array(k);
+  const c3 = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const r = assetReturns[i];
+    const m = meanOf(r, n);
+    mu[i] = m;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let t = 0; t < n; t++) {
+      const e = r[t] - m;
+      const d = rp[t] - meanP;
+      s1 += e * d;
+      if (maxPower > 1) {
+        const d2 = d * d;
+        s2 += e * d2;
+        s3 += e * d2 * d;
+      }
+    }
+    c1[i] = s1;
+    c2[i] = s2;
+    c3[i] = s3;
+  }
+  return { mu, c1, c2, c3 };
+}
+
+function parametricComponents(weights: Series, assetReturns: readonly Series[], rp: Float64Array, m: Moments, alpha: number, h: number): Figures {
+  const k = weights.length;
+  const n = rp.length;
+  const { mu, c1 } = coMoments(assetReturns, rp, m.mean, 1);
   const z = normalQuantile(alpha);
-  const tailFactor = normalPdf(z) / alpha;
-  const root = Math.sqrt(h);
+  const tail = normalPdf(z) / alpha;
+  const sqrtH = Math.sqrt(h);
+  const sigma = m.stdDev;
   const varComponents = new Float64Array(k);
   const cvarComponents = new Float64Array(k);
   for (let i = 0; i < k; i++) {
-    const marginal = sigma > 0 ? sw[i] / sigma : 0;
-    varComponents[i] = w[i] * (mu[i] * h + z * marginal * root);
-    cvarComponents[i] = w[i] * (mu[i] * h - marginal * tailFactor * root);
+    const dSigma = sigma > 0 ? c1[i] / (n - 1) / sigma : 0; // (Σw)ᵢ / σ_p
+    varComponents[i] = weights[i] * (mu[i] * h + z * dSigma * sqrtH);
+    cvarComponents[i] = weights[i] * (mu[i] * h - dSigma * sqrtH * tail);
   }
-  let muP = 0;
-  for (let i = 0; i < k; i++) muP += w[i] * mu[i];
   return {
-    varReturn: muP * h + z * sigma * root,
-    cvarReturn: muP * h - sigma * tailFactor * root,
+    varReturn: gaussianVar(m.mean, sigma, alpha, h),
+    cvarReturn: gaussianCvar(m.mean, sigma, alpha, h),
     varComponents,
     cvarComponents,
   };
 }
 
-function cornishFisherComponents(w: ArrayLike<number>, R: ReadonlyArray<ArrayLike<number>>, rp: Float64Array, confidence: number): Decomposition {
-  const k = R.length;
+function historicalComponents(weights: Series, assetReturns: readonly Series[], rp: Float64Array, alpha: number, h: number): Figures {
+  const k = weights.length;
   const n = rp.length;
-  const alpha = tailProbability(confidence);
-  const mu = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let s = 0;
-    for (let t = 0; t < n; t++) s += R[i][t];
-    mu[i] = s / n;
-  }
-  let muP = 0;
-  for (let i = 0; i < k; i++) muP += w[i] * mu[i];
-  // Central moments of r_p over n and their gradients: ∂m_q/∂w_i = (q/n) Σ_t d_t^{q−1} c_{i,t}.
-  const d = new Float64Array(n);
-  let s2 = 0;
-  let s3 = 0;
-  let s4 = 0;
-  for (let t = 0; t < n; t++) {
-    d[t] = rp[t] - muP;
-    const d2 = d[t] * d[t];
-    s2 += d2;
-    s3 += d2 * d[t];
-    s4 += d2 * d2;
-  }
-  const m2 = s2 / n;
-  const m3 = s3 / n;
-  const m4 = s4 / n;
-  const sigma = Math.sqrt(s2 / (n - 1));
-  const S = m2 > 0 ? m3 / Math.pow(m2, 1.5) : 0;
-  const K = m2 > 0 ? m4 / (m2 * m2) - 3 : 0;
-  const z = normalQuantile(alpha);
-  const g = cornishFisherZ(z, S, K);
-  const dgdS = (z * z - 1) / 6 - ((2 * z * z * z - 5 * z) * 2 * S) / 36;
-  const dgdK = (z * z * z - 3 * z) / 24;
-
-  // Modified ES: E_G = (1/α)[I1 + S/6 (I4 − 3I2) + K/24 (I5 − 6I3 + 3I1) + S²/72 (I7 − 15I5 + 45I3 − 15I1)]
-  const I = truncatedNormalMoments(g);
-  const phiG = normalPdf(g);
-  const EG = (I[1] + (S / 6) * (I[4] - 3 * I[2]) + (K / 24) * (I[5] - 6 * I[3] + 3 * I[1]) + ((S * S) / 72) * (I[7] - 15 * I[5] + 45 * I[3] - 15 * I[1])) / alpha;
-  const g2 = g * g;
-  const dEdg = (phiG * (g + (S / 6) * (g2 * g2 - 3 * g2) + (K / 24) * (g2 * g2 * g - 6 * g2 * g + 3 * g) + ((S * S) / 72) * (g2 * g2 * g2 * g - 15 * g2 * g2 * g + 45 * g2 * g - 15 * g))) / alpha;
-  const dEdSdirect = ((I[4] - 3 * I[2]) / 6 + ((2 * S) / 72) * (I[7] - 15 * I[5] + 45 * I[3] - 15 * I[1])) / alpha;
-  const dEdKdirect = (I[5] - 6 * I[3] + 3 * I[1]) / 24 / alpha;
-  const dEdS = dEdg * dgdS + dEdSdirect;
-  const dEdK = dEdg * dgdK + dEdKdirect;
-
+  const q = quantileWithIndices(rp, alpha);
   const varComponents = new Float64Array(k);
-  const esComponents = new Float64Array(k);
+  const cvarComponents = new Float64Array(k);
+  let below = 0;
+  for (let t = 0; t < n; t++) if (rp[t] < q.value) below++;
+  const sqrtH = Math.sqrt(h);
   for (let i = 0; i < k; i++) {
-    let a2 = 0;
-    let a3 = 0;
-    let a4 = 0;
-    const Ri = R[i];
-    const mi = mu[i];
-    for (let t = 0; t < n; t++) {
-      const c = Ri[t] - mi;
-      const dt = d[t];
-      a2 += dt * c;
-      a3 += dt * dt * c;
-      a4 += dt * dt * dt * c;
-    }
-    const dm2 = (2 * a2) / n;
-    const dm3 = (3 * a3) / n;
-    const dm4 = (4 * a4) / n;
-    const dSigma = sigma > 0 ? ((n / (n - 1)) * dm2) / (2 * sigma) : 0;
-    const dS = m2 > 0 ? dm3 / Math.pow(m2, 1.5) - (1.5 * m3 * dm2) / Math.pow(m2, 2.5) : 0;
-    const dK = m2 > 0 ? dm4 / (m2 * m2) - (2 * m4 * dm2) / (m2 * m2 * m2) : 0;
-    varComponents[i] = w[i] * (mi + dSigma * g + sigma * (dgdS * dS + dgdK * dK));
-    esComponents[i] = w[i] * (mi + dSigma * EG + sigma * (dEdS * dS + dEdK * dK));
-  }
-  const varReturn = muP + g * sigma;
-  const es = modifiedEs(muP, sigma, S, K, confidence);
-  // Where the expansion's tail mean lies above the modified VaR, the ES is the VaR (see modifiedEs).
-  const clamped = es === varReturn && muP + sigma * EG > varReturn;
-  return { varReturn, cvarReturn: es, varComponents, cvarComponents: clamped ? varComponents.slice() : esComponents };
-}
-
-/** Cholesky factor of a positive semi-definite matrix (a zero column where a pivot vanishes). */
-export function choleskyPsd(a: Float64Array[]): Float64Array[] {
-  const k = a.length;
-  const L = Array.from({ length: k }, () => new Float64Array(k));
-  for (let j = 0; j < k; j++) {
-    let d = a[j][j];
-    for (let m = 0; m < j; m++) d -= L[j][m] * L[j][m];
-    if (d <= 1e-14 * Math.max(a[j][j], Number.MIN_VALUE)) continue;
-    const ljj = Math.sqrt(d);
-    L[j][j] = ljj;
-    for (let i = j + 1; i < k; i++) {
-      let s = a[i][j];
-      for (let m = 0; m < j; m++) s -= L[i][m] * L[j][m];
-      L[i][j] = s / ljj;
+    const r = assetReturns[i];
+    const w = weights[i];
+    varComponents[i] = sqrtTimeScale(w * ((1 - q.fraction) * r[q.lowIndex] + q.fraction * r[q.highIndex]), h);
+    if (below === 0) {
+      cvarComponents[i] = varComponents[i];
+    } else {
+      let s = 0;
+      for (let t = 0; t < n; t++) if (rp[t] < q.value) s += r[t];
+      cvarComponents[i] = w * (s / below) * sqrtH;
     }
   }
-  return L;
+  return {
+    varReturn: sqrtTimeScale(q.value, h),
+    cvarReturn: sqrtTimeScale(meanBelow(rp, q.value), h),
+    varComponents,
+    cvarComponents,
+  };
 }
 
-function monteCarloComponents(input: PortfolioRiskInput, rp: Float64Array, alpha: number, h: number): Decomposition & { monteCarlo: PortfolioRiskResult['monteCarlo'] } {
-  const { weights: w, assetReturns: R, confidence } = input;
-  const k = R.length;
+/**
+ * Sensitivities of the standardised Cornish–Fisher figures to skewness S and excess kurtosis K:
+ * g = z_cf and its partials gS, gK; es = min(E_G, g) and its total partials eS, eK (through g and
+ * directly; on the floor branch they equal gS, gK). dE_G/dg = g·f_E(g)/α with f_E the Edgeworth
+ * density φ(g)[1 + S·He₃/6 + K·He₄/24 + S²·He₆/72].
+ */
+export function cornishFisherSensitivities(alpha: number, skewness: number, excessKurtosis: number) {
+  const z = normalQuantile(alpha);
+  const z3 = z * z * z;
+  const g = cornishFisherZ(z, skewness, excessKurtosis);
+  const gS = (z * z - 1) / 6 - ((2 * z3 - 5 * z) * skewness) / 18;
+  const gK = (z3 - 3 * z) / 24;
+  const tail = cornishFisherTail(alpha, skewness, excessKurtosis);
+  let eS = gS;
+  let eK = gK;
+  if (tail.edgeworthMean < g) {
+    const g2 = g * g;
+    const g4 = g2 * g2;
+    const he3 = g2 * g - 3 * g;
+    const he4 = g4 - 6 * g2 + 3;
+    const he6 = g4 * g2 - 15 * g4 + 45 * g2 - 15;
+    const phi = normalPdf(g);
+    const S = skewness;
+    const density = phi * (1 + (S * he3) / 6 + (excessKurtosis * he4) / 24 + (S * S * he6) / 72);
+    const dEdg = (g * density) / alpha;
+    const dEdS = (-phi * ((g2 * g) / 6 + (S * (g4 * g2 - 9 * g4 + 9 * g2 + 3)) / 36)) / alpha;
+    const dEdK = (-phi * (g4 - 2 * g2 - 1)) / (24 * alpha);
+    eS = dEdg * gS + dEdS;
+    eK = dEdg * gK + dEdK;
+  }
+  return { z, g, gS, gK, es: tail.es, eS, eK };
+}
+
+function cornishFisherComponents(
+  weights: Series,
+  assetReturns: readonly Series[],
+  rp: Float64Array,
+  m: Moments,
+  central: CentralMoments,
+  alpha: number,
+  h: number,
+): Figures {
+  const { m2, m3, m4 } = central;
+  const k = weights.length;
   const n = rp.length;
-  const N = input.simulations ?? MC_DEFAULT_SIMULATIONS;
-  const distribution = input.distribution ?? 'normal';
-  if (!Number.isInteger(N) || N < 1 || N > MC_MAX_SIMULATIONS) throw new InvalidInputError(`simulations must be an integer from 1 to ${MC_MAX_SIMULATIONS}, got ${N}`, 'simulations');
-  if (distribution === 'normal') assertMinCount(n, 2, 'a normal Monte Carlo VaR');
-  else assertMinCount(n, minObservationsHistorical(confidence), 'a bootstrap Monte Carlo VaR', confidence);
-  const seed = input.seed ?? randomSeed();
-  const rng = new Xoshiro128(seed);
-  const scen = Array.from({ length: k }, () => new Float64Array(N));
-  const growth = new Float64Array(k);
-  const draw = new Float64Array(k);
-  const { mu, cov } = distribution === 'normal' ? meanCov(R) : { mu: new Float64Array(k), cov: [] as Float64Array[] };
-  const L = distribution === 'normal' ? choleskyPsd(cov) : [];
-  for (let s = 0; s < N; s++) {
-    growth.fill(1);
-    for (let day = 0; day < h; day++) {
-      if (distribution === 'normal') {
-        for (let i = 0; i < k; i++) draw[i] = rng.nextNormal();
-        for (let i = 0; i < k; i++) {
-          let x = mu[i];
-          const row = L[i];
-          for (let m = 0; m <= i; m++) x += row[m] * draw[m];
-          growth[i] *= 1 + x;
-        }
-      } else {
-        const t = rng.nextInt(n);
-        for (let i = 0; i < k; i++) growth[i] *= 1 + R[i][t];
+  const { mu, c1, c2, c3 } = coMoments(assetReturns, rp, m.mean, 3);
+  const sigma = m.stdDev;
+  const S = m.skewness;
+  const K = m.excessKurtosis;
+  const varReturn = sqrtTimeScale(cornishFisherVarFromMoments(m.mean, sigma, S, K, alpha), h);
+  const cvarReturn = sqrtTimeScale(cornishFisherCvarFromMoments(m.mean, sigma, S, K, alpha), h);
+  const varComponents = new Float64Array(k);
+  const cvarComponents = new Float64Array(k);
+  if (sigma === 0) {
+    for (let i = 0; i < k; i++) varComponents[i] = cvarComponents[i] = sqrtTimeScale(weights[i] * mu[i], h);
+    return { varReturn, cvarReturn, varComponents, cvarComponents };
+  }
+  // Without measurable dispersion S = K = 0 are constants (momentsFromCentral): their gradients are 0.
+  const shape = !central.degenerate;
+  const sens = cornishFisherSensitivities(alpha, S, K);
+  const m2sqrt = Math.sqrt(m2);
+  for (let i = 0; i < k; i++) {
+    const dm2 = (2 * c1[i]) / n;
+    const dm3 = (3 * c2[i]) / n;
+    const dm4 = (4 * c3[i]) / n;
+    const dSigma = c1[i] / (n - 1) / sigma; // (Σw)ᵢ / σ_p
+    const dS = shape ? dm3 / (m2 * m2sqrt) - (1.5 * m3 * dm2) / (m2 * m2 * m2sqrt) : 0;
+    const dK = shape ? dm4 / (m2 * m2) - (2 * m4 * dm2) / (m2 * m2 * m2) : 0;
+    const dVar = mu[i] + sens.g * dSigma + sigma * (sens.gS * dS + sens.gK * dK);
+    const dCvar = mu[i] + sens.es * dSigma + sigma * (sens.eS * dS + sens.eK * dK);
+    varComponents[i] = sqrtTimeScale(weights[i] * dVar, h);
+    cvarComponents[i] = sqrtTimeScale(weights[i] * dCvar, h);
+  }
+  return { varReturn, cvarReturn, varComponents, cvarComponents };
+}
+
+/**
+ * Lower-triangular L with L Lᵀ = A for a symmetric positive SEMI-definite A (k × k, row-major):
+ * a pivot below 1e-12 × max diagonal is taken as 0 and its column dropped, so collinear assets
+ * (or more assets than dates) still simulate, on the subspace the data span.
+ */
+export function choleskyPsd(a: Float64Array, k: number): Float64Array {
+  const l = new Float64Array(k * k);
+  let maxDiag = 0;
+  for (let i = 0; i < k; i++) maxDiag = Math.max(maxDiag, a[i * k + i]);
+  const tol = 1e-12 * maxDiag;
+  for (let j = 0; j < k; j++) {
+    let s = a[j * k + j];
+    for (let m = 0; m < j; m++) s -= l[j * k + m] * l[j * k + m];
+    if (s <= tol) continue; // column j stays 0
+    const d = Math.sqrt(s);
+    l[j * k + j] = d;
+    for (let i = j + 1; i < k; i++) {
+      let v = a[i * k + j];
+      for (let m = 0; m < j; m++) v -= l[i * k + m] * l[j * k + m];
+      l[i * k + j] = v / d;
+    }
+  }
+  return l;
+}
+
+let scenarioScratch = new Float64Array(16_384);
+
+function monteCarloComponents(
+  weights: Series,
+  assetReturns: readonly Series[],
+  alpha: number,
+  simulations: number,
+  distribution: McDistribution,
+  h: number,
+  seed: number,
+): Figures {
+  const k = weights.length;
+  const n = assetReturns[0].length;
+  const mu = new Float64Array(k);
+  for (let i = 0; i < k; i++) mu[i] = meanOf(assetReturns[i], n);
+  let chol: Float64Array = new Float64Array(0);
+  if (distribution === 'normal') {
+    const cov = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j <= i; j++) {
+        const ri = assetReturns[i];
+        const rj = assetReturns[j];
+        let s = 0;
+        for (let t = 0; t < n; t++) s += (ri[t] - mu[i]) * (rj[t] - mu[j]);
+        cov[i * k + j] = cov[j * k + i] = s / (n - 1);
       }
     }
-    for (let i = 0; i < k; i++) scen[i][s] = growth[i] - 1;
+    chol = choleskyPsd(cov, k);
   }
-  const simP = portfolioReturns(w, scen);
-  const dec = historicalComponents(w, scen, simP, alpha);
-  const { standardError } = summariseScenarios(simP.slice(), N, alpha);
-  return { ...dec, monteCarlo: { simulations: N, seed, distribution, standardError } };
-}
+  const growth = new Float64Array(k);
+  const z = new Float64Array(k);
+  /** Fills `growth` with 1 + Rᵢ for the next scenario and returns R_p = Σ wᵢ Rᵢ. */
+  const scenario = (rng: Xoshiro128): number => {
+    growth.fill(1);
+    for (let d = 0; d < h; d++) {
+      if (distribution === 'normal') {
+        for (let i = 0; i < k; i++) z[i] = rng.nextNormal();
+        for (let i = 0; i < k; i++) {
+          let r = mu[i];
+          const row = i * k;
+          for (let m = 0; m <= i; m++) r += chol[row + m] * z[m];
+          growth[i] *= r < -1 ? 0 : 1 + r;
+        }
+      } else {
+        const t = rng.nextIndex(n);
+        for (let i = 0; i < k; i++) growth[i] *= 1 + assetReturns[i][t];
+      }
+    }
+    let rp = 0;
+    for (let i = 0; i < k; i++) rp += weights[i] * (growth[i] - 1);
+    return rp;
+  };
 
-function sum(x: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return s;
+  if (scenarioScratch.length < simulations) {
+    scenarioScratch = new Float64Array(Math.max(simulations, Math.min(scenarioScratch.length * 2, MAX_SIMULATIONS)));
+  }
+  const buf = scenarioScratch.subarray(0, simulations);
+  let rng = new Xoshiro128(seed);
+  for (let s = 0; s < simulations; s++) buf[s] = scenario(rng);
+  const sim = centralMoments(buf, simulations);
+  const simSd = simulations < 2 ? 0 : Math.sqrt((sim.m2 * simulations) / (simulations - 1));
+  const q = quantileWithIndices(buf, alpha);
+  const varReturn = q.value;
+  const cvarReturn = meanBelow(buf, varReturn, simulations);
+  const standardError = quantileStandardError(alpha, simulations, varReturn, sim.mean, simSd);
+
+  // Second pass over the same stream: the asset returns of the two order statistics and the tail.
+  const lower = new Float64Array(k);
+  const upper = new Float64Array(k);
+  const tailSum = new Float64Array(k);
+  let tailCount = 0;
+  rng = new Xoshiro128(seed);
+  for (let s = 0; s < simulations; s++) {
+    scenario(rng);
+    if (s === q.lowIndex) for (let i = 0; i < k; i++) lower[i] = growth[i] - 1;
+    if (s === q.highIndex) for (let i = 0; i < k; i++) upper[i] = growth[i] - 1;
+    if (buf[s] < varReturn) {
+      tailCount++;
+      for (let i = 0; i < k; i++) tailSum[i] += growth[i] - 1;
+    }
+  }
+  const varComponents = new Float64Array(k);
+  const cvarComponents = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    varComponents[i] = weights[i] * ((1 - q.fraction) * lower[i] + q.fraction * upper[i]);
+    cvarComponents[i] = tailCount === 0 ? varComponents[i] : (weights[i] * tailSum[i]) / tailCount;
+  }
+  return {
+    varReturn,
+    cvarReturn,
+    varComponents,
+    cvarComponents,
+    monteCarlo: { simulations, seed, distribution, standardError },
+  };
 }

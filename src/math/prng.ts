@@ -1,7 +1,27 @@
 /**
- * xoshiro128** (Blackman & Vigna), seeded through splitmix32: fast, 32-bit state words so
- * it runs on plain JS integers, and bit-for-bit reproducible for a given seed.
+ * Seeded pseudo-random numbers for Monte Carlo: xoshiro128** (Blackman & Vigna, 2018) seeded
+ * through splitmix32, uniform doubles with 53 random bits, standard normals by Marsaglia's polar
+ * method (the spare deviate is kept). The same seed gives the same stream bit for bit on every
+ * platform: only 32-bit integer arithmetic (Math.imul, shifts) and IEEE-754 double operations
+ * whose results are exactly specified (+, −, ×, ÷, sqrt), plus Math.log in the polar method.
+ *
+ * Math.log is not required to be correctly rounded by ECMAScript; V8 uses the same fdlibm port on
+ * every platform, so streams agree across Node builds (it is the only transcendental function used).
  */
+
+const TWO_POW_26 = 67_108_864;
+const TWO_POW_53 = 9_007_199_254_740_992;
+const GOLDEN = 0x9e3779b9;
+
+/** splitmix32 output function (the murmur3 finalizer) of a state already advanced by the golden-ratio increment. */
+function splitmix32Mix(state: number): number {
+  let z = state | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** xoshiro128** generator with uniform and normal variates. Not cryptographic. */
 export class Xoshiro128 {
   private s0: number;
   private s1: number;
@@ -10,49 +30,52 @@ export class Xoshiro128 {
   private spare = 0;
   private hasSpare = false;
 
-  /** `seed`: an integer 0..2^32−1 (reduced modulo 2^32 otherwise). */
+  /** @param seed an unsigned 32-bit integer (0..4294967295); other numbers are reduced modulo 2^32. */
   constructor(seed: number) {
-    let state = seed >>> 0;
-    const splitmix32 = () => {
-      state = (state + 0x9e3779b9) | 0;
-      let z = state;
-      z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
-      z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-      return (z ^ (z >>> 15)) >>> 0;
-    };
-    this.s0 = splitmix32();
-    this.s1 = splitmix32();
-    this.s2 = splitmix32();
-    this.s3 = splitmix32();
+    let s = seed >>> 0;
+    s = (s + GOLDEN) | 0;
+    this.s0 = splitmix32Mix(s);
+    s = (s + GOLDEN) | 0;
+    this.s1 = splitmix32Mix(s);
+    s = (s + GOLDEN) | 0;
+    this.s2 = splitmix32Mix(s);
+    s = (s + GOLDEN) | 0;
+    this.s3 = splitmix32Mix(s);
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the all-zero state is a fixed point
   }
 
-  /** Next 32 random bits as an unsigned integer. */
+  /** Next unsigned 32-bit integer. */
   nextUint32(): number {
+    const s0 = this.s0;
     const s1 = this.s1;
-    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const s2 = this.s2;
+    const s3 = this.s3;
+    const x = Math.imul(s1, 5);
+    const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
     const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return r;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    this.s1 = s1 ^ n2;
+    this.s0 = s0 ^ n3;
+    this.s2 = n2 ^ t;
+    this.s3 = (n3 << 11) | (n3 >>> 21);
+    return result;
   }
 
-  /** Uniform double in [0, 1) with 53 random bits. */
+  /**
+   * Uniform double in the open interval (0, 1) with 53 random bits: (a·2^26 + b)/2^53 from the top
+   * 27 and 26 bits of two outputs, an exact 0 (probability 2^-53) being drawn again.
+   */
   nextDouble(): number {
-    const a = this.nextUint32() >>> 5;
-    const b = this.nextUint32() >>> 6;
-    return (a * 67108864 + b) / 9007199254740992;
+    for (;;) {
+      const a = this.nextUint32() >>> 5;
+      const b = this.nextUint32() >>> 6;
+      const u = (a * TWO_POW_26 + b) / TWO_POW_53;
+      if (u !== 0) return u;
+    }
   }
 
-  /** Uniform integer in [0, n). */
-  nextInt(n: number): number {
-    return Math.floor(this.nextDouble() * n);
-  }
-
-  /** Standard normal deviate, Marsaglia's polar method (the second deviate is kept). */
+  /** Standard normal deviate (Marsaglia polar method; every second call returns the kept spare). */
   nextNormal(): number {
     if (this.hasSpare) {
       this.hasSpare = false;
@@ -71,13 +94,20 @@ export class Xoshiro128 {
     this.hasSpare = true;
     return u * m;
   }
+
+  /** Uniform integer in 0..n−1 (n ≥ 1) from a 53-bit uniform (⌊u·n⌋ < n for u < 1). */
+  nextIndex(n: number): number {
+    const i = Math.floor(this.nextDouble() * n);
+    return i < n ? i : n - 1;
+  }
+
+  /** Alias of nextIndex. */
+  nextInt(n: number): number {
+    return this.nextIndex(n);
+  }
 }
 
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
-}
-
-/** A fresh seed when the caller gives none (returned to the client so the figure can be reproduced). */
-export function randomSeed(): number {
-  return Math.floor(Math.random() * 4294967296) >>> 0;
+/** A generator for `seed` (an unsigned 32-bit integer). */
+export function createRng(seed: number): Xoshiro128 {
+  return new Xoshiro128(seed);
 }

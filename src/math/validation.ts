@@ -1,43 +1,118 @@
 import { InsufficientDataError, InvalidInputError } from './errors';
+import { MC_DISTRIBUTIONS, McDistribution, Series, VAR_METHODS, VarMethod } from './types';
 
+/**
+ * Input guards of the risk maths. Each throws InvalidInputError (400) naming the wire field
+ * (`returns[3]`, `confidence`, `horizon_days` …). One pass, no allocation: they sit in the hot path.
+ */
+
+/** Largest accepted number of Monte Carlo paths (math.md "Monte Carlo"). */
+export const MAX_SIMULATIONS = 1_000_000;
+/** Largest accepted horizon in periods (api.md). */
 export const MAX_HORIZON_DAYS = 250;
+/** Largest accepted seed: seeds are unsigned 32-bit integers. */
+export const MAX_SEED = 4_294_967_295;
 
-/** Every value finite and > −1 (a simple return of −100 % or worse is not a return). One pass, no allocation. */
-export function assertReturns(x: ArrayLike<number>, field = 'returns'): void {
+/**
+ * Every value finite and > −1 (a simple return of −100 % or worse is not a return).
+ * Names the first bad element: "returns[3] must be a finite number".
+ */
+export function assertReturns(x: Series, field = 'returns'): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    // One comparison pair for the common case; NaN, ±Infinity and v ≤ −1 all fail it.
+    if (!(v > -1 && v < Infinity)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidInputError(`${field}[${i}] must be a finite number`, `${field}[${i}]`);
+      throw new InvalidInputError(`${field}[${i}] must be greater than -1 (a simple return of -100 % or worse)`, `${field}[${i}]`);
+    }
+  }
+  if (!(x instanceof Float64Array)) {
+    // number[] from JavaScript callers: a string such as "0.1" passes the comparisons above by coercion.
+    for (let i = 0; i < n; i++) {
+      if (typeof x[i] !== 'number') throw new InvalidInputError(`${field}[${i}] must be a finite number`, `${field}[${i}]`);
+    }
+  }
+}
+
+/** Every value finite (any sign): e.g. VaR forecasts in return terms. */
+export function assertFiniteSeries(x: Series, field: string): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    if (v > -1 && v < Infinity) continue;
-    if (!Number.isFinite(v)) throw new InvalidInputError(`${field}[${i}] must be a finite number`, `${field}[${i}]`);
-    if (!(v > -1)) throw new InvalidInputError(`${field}[${i}] must be greater than -1 (a simple return of -100 % or worse)`, `${field}[${i}]`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidInputError(`${field}[${i}] must be a finite number`, `${field}[${i}]`);
   }
 }
 
-/** Confidence is a percentage, 50 < c < 100. */
+/**
+ * Confidence is a percentage, 50 < c < 100 (95, 97.5, 99). A value in (0, 1] is the common
+ * mistake of a fraction (0.95) and gets its own hint.
+ */
 export function assertConfidence(c: number, field = 'confidence'): void {
-  if (typeof c !== 'number' || !Number.isFinite(c)) throw new InvalidInputError(`${field} must be a number: confidence is a percentage, e.g. 95`, field);
-  if (c > 0 && c <= 1) throw new InvalidInputError(`${field} ${c} looks like a fraction: confidence is a percentage, e.g. 95`, field);
-  if (!(c > 50 && c < 100)) throw new InvalidInputError(`${field} must be greater than 50 and less than 100 (a percentage, e.g. 95), got ${c}`, field);
-}
-
-/** α = 1 − c/100, the tail probability (computed as numpy does, so quantile positions agree). */
-export function tailProbability(confidence: number): number {
-  return 1 - confidence / 100;
-}
-
-/** Fewest returns a historical quantile at `c` % needs: ⌈100/(100 − c) − 1e-9⌉ (20 at 95, 100 at 99, 1000 at 99.9). */
-export function minObservationsHistorical(c: number): number {
-  return Math.ceil(100 / (100 - c) - 1e-9);
-}
-
-export function assertHorizon(h: number, field = 'horizon_days'): void {
-  if (!Number.isInteger(h) || h < 1 || h > MAX_HORIZON_DAYS) {
-    throw new InvalidInputError(`${field} must be an integer from 1 to ${MAX_HORIZON_DAYS}, got ${h}`, field);
+  if (typeof c !== 'number' || !Number.isFinite(c)) {
+    throw new InvalidInputError(`${field} must be a finite number (confidence is a percentage, e.g. 95)`, field);
+  }
+  if (c > 0 && c <= 1) {
+    throw new InvalidInputError(`${field} must be greater than 50 and less than 100, got ${c}: confidence is a percentage, e.g. 95`, field);
+  }
+  if (!(c > 50 && c < 100)) {
+    throw new InvalidInputError(`${field} must be greater than 50 and less than 100, got ${c} (confidence is a percentage, e.g. 95)`, field);
   }
 }
 
-export function assertMinCount(n: number, needed: number, what: string, confidence?: number): void {
+/** Tail probability α = 1 − c/100, computed as (100 − c)/100 (exact for 95, 97.5, 99). */
+export function tailProbability(confidence: number): number {
+  return (100 - confidence) / 100;
+}
+
+/**
+ * Fewest returns for a historical figure at confidence c: ⌈1/α⌉ computed as
+ * ⌈100/(100 − c) − 1e-9⌉ (95 → 20, 99 → 100, 99.9 → 1000; api.md).
+ */
+export function minObservationsHistorical(confidence: number): number {
+  return Math.ceil(100 / (100 - confidence) - 1e-9);
+}
+
+/** Horizon in periods: an integer 1..250. */
+export function assertHorizon(h: number, field = 'horizon_days'): void {
+  if (typeof h !== 'number' || !Number.isInteger(h) || h < 1 || h > MAX_HORIZON_DAYS) {
+    throw new InvalidInputError(`${field} must be an integer from 1 to ${MAX_HORIZON_DAYS}, got ${String(h)}`, field);
+  }
+}
+
+/** Number of Monte Carlo paths: an integer 1..1,000,000. */
+export function assertSimulations(n: number, field = 'simulations'): void {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_SIMULATIONS) {
+    throw new InvalidInputError(`${field} must be an integer from 1 to ${MAX_SIMULATIONS}, got ${String(n)}`, field);
+  }
+}
+
+/** PRNG seed: an integer 0..4294967295. */
+export function assertSeed(seed: number, field = 'seed'): void {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    throw new InvalidInputError(`${field} must be an integer from 0 to ${MAX_SEED}, got ${String(seed)}`, field);
+  }
+}
+
+export function assertMethod(method: unknown, field = 'method', allowed: readonly string[] = VAR_METHODS): asserts method is VarMethod {
+  if (typeof method !== 'string' || !allowed.includes(method)) {
+    throw new InvalidInputError(`${field} must be one of ${allowed.join(', ')}, got ${JSON.stringify(method)}`, field);
+  }
+}
+
+export function assertDistribution(d: unknown, field = 'distribution'): asserts d is McDistribution {
+  if (typeof d !== 'string' || !(MC_DISTRIBUTIONS as readonly string[]).includes(d)) {
+    throw new InvalidInputError(`${field} must be one of ${MC_DISTRIBUTIONS.join(', ')}, got ${JSON.stringify(d)}`, field);
+  }
+}
+
+/**
+ * Throws InsufficientDataError when n < needed, e.g.
+ * "Cannot compute historical VaR from 3 returns at 99 %: need at least 100".
+ * `what` names the figure ("historical VaR"), `noun` the observations ("returns", "aligned dates").
+ */
+export function requireObservations(n: number, needed: number, what: string, confidence: number, noun = 'returns', field = 'returns'): void {
   if (n < needed) {
-    const at = confidence === undefined ? '' : ` at ${confidence} %`;
-    throw new InsufficientDataError(`Cannot compute ${what} from ${n} return${n === 1 ? '' : 's'}${at}: need at least ${needed}`);
+    const counted = n === 1 ? noun.replace(/s$/, '') : noun;
+    throw new InsufficientDataError(`Cannot compute ${what} from ${n} ${counted} at ${confidence} %: need at least ${needed}`, field);
   }
 }

@@ -1,105 +1,147 @@
-import { cornishFisherZ } from './cornish-fisher-var';
-import { normalQuantile } from './normal';
-import { InvalidInputError } from './errors';
-import { gaussianCvar, modifiedEs } from './expected-shortfall';
-import { tailMeanBelow } from './historical-var';
-import { Moments, moments } from './moments';
-import { McDistribution, monteCarloVar } from './monte-carlo-var';
+import { cornishFisherVarFromMoments } from './cornish-fisher-var';
+import { cornishFisherCvarFromMoments, gaussianCvar, meanBelow } from './expected-shortfall';
+import { horizonScaling, sqrtTimeScale } from './horizon';
+import { drawSeed, minObservationsMonteCarlo, monteCarloKernel } from './monte-carlo-var';
+import { centralMoments, Moments, momentsFromCentral } from './moments';
 import { gaussianVar } from './parametric-var';
 import { quantileType7 } from './quantile';
-import { assertConfidence, assertHorizon, assertMinCount, assertReturns, minObservationsHistorical, tailProbability } from './validation';
+import { McDistribution, Scaling, Series, VAR_METHODS, VarMethod } from './types';
+import {
+  assertConfidence,
+  assertDistribution,
+  assertHorizon,
+  assertMethod,
+  assertReturns,
+  assertSeed,
+  assertSimulations,
+  minObservationsHistorical,
+  requireObservations,
+  tailProbability,
+} from './validation';
 
-export const RISK_METHODS = ['historical', 'parametric', 'cornish_fisher', 'monte_carlo'] as const;
-export type RiskMethod = (typeof RISK_METHODS)[number];
-export type Scaling = 'none' | 'sqrt_time' | 'mean_variance' | 'simulated';
+/** The four VaR methods (alias of VarMethod, the name the calculation layer uses). */
+export type RiskMethod = VarMethod;
+export const RISK_METHODS = VAR_METHODS;
+
+/** Alias of horizonScaling. */
+export const scalingFor = horizonScaling;
 
 export interface RiskInput {
-  returns: ArrayLike<number>;
-  /** Percent, 50 < c < 100. */
+  /** Simple returns as fractions, oldest first; each finite and > −1 (not mutated). */
+  returns: Series;
+  /** A percentage, 50 < c < 100. */
   confidence: number;
-  method: RiskMethod;
+  method: VarMethod;
+  /** Integer 1..250, default 1. */
   horizonDays?: number;
+  /** monte_carlo only: 1..1,000,000, default 10,000. */
   simulations?: number;
+  /** monte_carlo only: integer 0..4294967295; drawn and returned when absent. */
   seed?: number;
+  /** monte_carlo only: default `normal`. */
   distribution?: McDistribution;
-  /** Also compute the expected shortfall. */
+  /** Also compute the CVaR (expected shortfall); default false. */
   wantCvar?: boolean;
 }
 
 export interface RiskResult {
-  method: RiskMethod;
+  method: VarMethod;
   confidenceLevel: number;
   horizonDays: number;
   scaling: Scaling;
+  /** VaR in return terms over the horizon (a loss is negative). */
   varReturn: number;
+  /** CVaR in return terms over the horizon, when asked for (≤ varReturn). */
   cvarReturn?: number;
+  /** Moments of the input returns (one period). */
   statistics: Moments;
   monteCarlo?: { simulations: number; seed: number; distribution: McDistribution; standardError: number };
 }
 
-/** How a one-period figure is taken to h periods (math.md "Horizon"). */
-export function scalingFor(method: RiskMethod, horizonDays: number): Scaling {
-  if (horizonDays === 1) return 'none';
-  if (method === 'parametric') return 'mean_variance';
-  if (method === 'monte_carlo') return 'simulated';
-  return 'sqrt_time';
+const LABEL: Record<VarMethod, string> = {
+  historical: 'historical VaR',
+  parametric: 'parametric VaR',
+  cornish_fisher: 'Cornish-Fisher VaR',
+  monte_carlo: 'Monte Carlo VaR',
+};
+
+/** Fewest returns a method needs at confidence c (api.md): 2, or ⌈1/α⌉ for historical and bootstrap. */
+export function minObservations(method: VarMethod, confidence: number, distribution: McDistribution = 'normal'): number {
+  switch (method) {
+    case 'historical':
+      return minObservationsHistorical(confidence);
+    case 'parametric':
+    case 'cornish_fisher':
+      return 2;
+    case 'monte_carlo':
+      return minObservationsMonteCarlo(distribution, confidence);
+  }
 }
 
 /**
- * VaR (and optionally CVaR) of a return series by any method, with horizon scaling and the
- * series' statistics: the single entry point of the calculation endpoints. Validates every
- * input and throws InvalidInputError / InsufficientDataError naming the problem.
+ * The one entry point of the stateless /v1/var and /v1/cvar: validates everything (each error
+ * names its field), then computes VaR (and CVaR when `wantCvar`) in return terms under math.md:
+ * - historical: type-7 quantile / mean strictly below it, × √h (`sqrt_time`);
+ * - parametric: μh + zσ√h / μh − σ√h φ(z)/α (`mean_variance`), σ over n − 1;
+ * - cornish_fisher: μ + z_cf σ / μ + σ min(E_G, z_cf) (Boudt–Peterson–Croux), × √h (`sqrt_time`);
+ * - monte_carlo: simulated h-period compounded returns (`simulated`), see monteCarloVar.
+ * Scaling is `none` when h = 1. Data needed: 2 returns (parametric, cornish_fisher, monte_carlo
+ * normal), ⌈1/α⌉ (historical, monte_carlo bootstrap); fewer is InsufficientDataError (422).
+ * The Monte Carlo options (simulations, seed, distribution) are validated and used by monte_carlo
+ * only; other methods ignore them (the HTTP layer rejects them there).
  */
 export function computeRisk(input: RiskInput): RiskResult {
   const { returns, confidence, method } = input;
-  const h = input.horizonDays ?? 1;
-  if (!(RISK_METHODS as readonly string[]).includes(method)) {
-    throw new InvalidInputError(`method must be one of ${RISK_METHODS.join(', ')}, got ${String(method)}`, 'method');
-  }
+  const horizonDays = input.horizonDays ?? 1;
+  assertMethod(method);
   assertConfidence(confidence);
-  assertHorizon(h);
+  assertHorizon(horizonDays);
+  const simulations = input.simulations ?? 10_000;
+  const distribution = input.distribution ?? 'normal';
+  if (method === 'monte_carlo') {
+    assertSimulations(simulations);
+    assertDistribution(distribution);
+    if (input.seed !== undefined) assertSeed(input.seed);
+  }
   assertReturns(returns);
-  const stats = moments(returns);
-  const scaling = scalingFor(method, h);
-  const root = Math.sqrt(h);
-  const base = { method, confidenceLevel: confidence, horizonDays: h, scaling, statistics: stats };
+  requireObservations(returns.length, minObservations(method, confidence, distribution), LABEL[method], confidence);
+
+  const statistics = momentsFromCentral(centralMoments(returns));
+  const alpha = tailProbability(confidence);
+  const scaling = horizonScaling(method, horizonDays);
+  const base = { method, confidenceLevel: confidence, horizonDays, scaling, statistics };
+  const { mean, stdDev, skewness, excessKurtosis } = statistics;
 
   switch (method) {
     case 'historical': {
-      assertMinCount(returns.length, minObservationsHistorical(confidence), 'historical VaR', confidence);
-      const q = quantileType7(returns, tailProbability(confidence));
-      const cvar = input.wantCvar ? tailMeanBelow(returns, q) * root : undefined;
-      return { ...base, varReturn: q * root, cvarReturn: cvar };
+      const q = quantileType7(returns, alpha);
+      const result: RiskResult = { ...base, varReturn: sqrtTimeScale(q, horizonDays) };
+      if (input.wantCvar) result.cvarReturn = sqrtTimeScale(meanBelow(returns, q), horizonDays);
+      return result;
     }
     case 'parametric': {
-      assertMinCount(returns.length, 2, 'parametric VaR');
-      return {
-        ...base,
-        varReturn: gaussianVar(stats.mean, stats.stdDev, confidence, h),
-        cvarReturn: input.wantCvar ? gaussianCvar(stats.mean, stats.stdDev, confidence, h) : undefined,
-      };
+      const result: RiskResult = { ...base, varReturn: gaussianVar(mean, stdDev, alpha, horizonDays) };
+      if (input.wantCvar) result.cvarReturn = gaussianCvar(mean, stdDev, alpha, horizonDays);
+      return result;
     }
     case 'cornish_fisher': {
-      assertMinCount(returns.length, 2, 'Cornish-Fisher VaR');
-      const z = cornishFisherZ(normalQuantile(tailProbability(confidence)), stats.skewness, stats.excessKurtosis);
-      const cvar = input.wantCvar ? modifiedEs(stats.mean, stats.stdDev, stats.skewness, stats.excessKurtosis, confidence) * root : undefined;
-      return { ...base, varReturn: (stats.mean + z * stats.stdDev) * root, cvarReturn: cvar };
+      const v = cornishFisherVarFromMoments(mean, stdDev, skewness, excessKurtosis, alpha);
+      const result: RiskResult = { ...base, varReturn: sqrtTimeScale(v, horizonDays) };
+      if (input.wantCvar) {
+        result.cvarReturn = sqrtTimeScale(cornishFisherCvarFromMoments(mean, stdDev, skewness, excessKurtosis, alpha), horizonDays);
+      }
+      return result;
     }
     case 'monte_carlo': {
-      const mc = monteCarloVar({
-        returns,
-        confidence,
-        simulations: input.simulations,
-        seed: input.seed,
-        distribution: input.distribution,
-        horizonDays: h,
-      });
-      return {
+      const seed = input.seed ?? drawSeed();
+      const mc = monteCarloKernel(returns, mean, stdDev, alpha, simulations, distribution, horizonDays, seed);
+      const result: RiskResult = {
         ...base,
         varReturn: mc.varReturn,
-        cvarReturn: input.wantCvar ? mc.cvarReturn : undefined,
-        monteCarlo: { simulations: mc.simulations, seed: mc.seed, distribution: mc.distribution, standardError: mc.standardError },
+        monteCarlo: { simulations, seed, distribution, standardError: mc.standardError },
       };
+      if (input.wantCvar) result.cvarReturn = mc.cvarReturn;
+      return result;
     }
   }
 }
