@@ -22,12 +22,20 @@ export interface Alert {
   resolvedBy: string | null;
 }
 
+/**
+ * One OPEN alert per (portfolio, type), open = active or acknowledged: an acknowledged alert is
+ * still open, so a repeat updates it (occurrences + 1, maybe a higher severity) instead of opening
+ * a second one; only a resolved alert lets the next raise open a new one. The partial unique
+ * index alerts_one_open (portfolio_id, type) WHERE status <> 'resolved' enforces it.
+ */
 export abstract class AlertRepository {
-  /** The open (active or acknowledged) alert of that type, locked FOR UPDATE (pass a tx for the lock to last). */
+  /** The open (active or acknowledged) alert of that type; with a tx, locked FOR UPDATE until it ends. */
   abstract findOpen(portfolioId: string, type: BreachType, tx?: Tx): Promise<Alert | null>;
-  /** A second open alert for the same (portfolio, type) violates alerts_one_open (unique_violation 23505). */
+  /** Throws DuplicateKeyError when the (portfolio, type) already has an open alert. */
   abstract insert(a: Alert, tx?: Tx): Promise<void>;
+  /** Writes every mutable field (all but id, portfolioId, type, triggeredAt). */
   abstract update(a: Alert, tx?: Tx): Promise<void>;
+  /** forUpdate (with a tx) locks the row until the transaction ends. */
   abstract findById(id: string, tx?: Tx, forUpdate?: boolean): Promise<Alert | null>;
   /** last_triggered_at DESC, at most `limit` (500). */
   abstract list(filter: { portfolioId?: string; status?: AlertStatus; limit?: number }, tx?: Tx): Promise<Alert[]>;

@@ -4,48 +4,28 @@ import { types as PgliteTypes } from '@electric-sql/pglite';
 import { types as pgTypes } from 'pg';
 import { DataSourceOptions } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
-import { PGlitePool } from 'typeorm-pglite/dist/pglite-pool';
 import { MIGRATIONS } from '../../migrations';
+import { ENTITIES } from './entities';
+import { SerialPGlitePool } from './pglite/serial-pglite-pool';
 
 const DATE_OID = 1082;
-// A calendar date stays 'YYYY-MM-DD' (pg would make it a Date at local midnight).
+// A calendar date stays 'YYYY-MM-DD' (pg would make it a Date at local midnight). numeric (1700)
+// and int8 (20) already come back from pg as text: exact, never a float.
 pgTypes.setTypeParser(DATE_OID, (v: string) => v);
-
-/**
- * typeorm-pglite hands every query runner the same PGlite session, so two transactions would
- * interleave and a rollback could undo the other's rows. This pool lends the session to one
- * query runner at a time: connect() waits until the previous holder releases it.
- */
-class SerialPGlitePool extends PGlitePool {
-  private tail: Promise<void> = Promise.resolve();
-
-  override connect(callback: Parameters<PGlitePool['connect']>[0]): Promise<void> {
-    let release!: () => void;
-    const mine = new Promise<void>((r) => (release = r));
-    const previous = this.tail;
-    this.tail = previous.then(() => mine);
-    return previous.then(() => {
-      let released = false;
-      const done = () => {
-        if (!released) {
-          released = true;
-          release();
-        }
-      };
-      return super.connect((err, client) => {
-        if (err) done(); // TypeORM does not release a client it failed to get
-        callback(err, client, done as never);
-      });
-    });
-  }
-}
 
 export interface DatabaseConfig {
   databaseUrl?: string;
   dataDir: string;
 }
 
-/** PostgreSQL when DATABASE_URL is set, else an embedded PGlite database persisted under DATA_DIR. */
+/**
+ * PostgreSQL when DATABASE_URL is set, else an embedded PGlite database persisted under
+ * DATA_DIR/pglite (created if missing; a restart keeps the data). Either way: the same explicit
+ * entity and migration lists, synchronize off, migrations run at start.
+ *
+ * PGlite (typeorm-pglite) is one database per process; its session is lent to one query runner
+ * at a time (SerialPGlitePool), which makes TransactionRunner.run truly isolated there too.
+ */
 export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
@@ -53,7 +33,10 @@ export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOption
     migrationsRun: true,
     migrations: MIGRATIONS,
     migrationsTransactionMode: 'each' as const,
-    entities: [],
+    entities: ENTITIES,
+    // uuid keys default to gen_random_uuid() (core since PostgreSQL 13, and in PGlite): no extension to install.
+    uuidExtension: 'pgcrypto' as const,
+    installExtensions: false,
     logging: false,
   };
   if (config.databaseUrl) {
@@ -61,15 +44,11 @@ export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOption
   }
   const dir = resolve(config.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
-  const identity = (v: string) => v;
+  const asText = (v: string) => v; // as pg does: int8, numeric and date stay strings
   const driver = new PGliteDriver({
     dataDir: dir,
-    parsers: { [PgliteTypes.INT8]: identity, [PgliteTypes.NUMERIC]: identity, [DATE_OID]: identity },
+    parsers: { [PgliteTypes.INT8]: asText, [PgliteTypes.NUMERIC]: asText, [DATE_OID]: asText },
   }).driver as unknown as { Pool: unknown };
   driver.Pool = SerialPGlitePool;
   return { ...common, driver };
-}
-
-export function isEmbedded(config: DatabaseConfig): boolean {
-  return !config.databaseUrl;
 }

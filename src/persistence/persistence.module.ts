@@ -1,10 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
-import { buildDataSourceOptions } from './data-source';
 import { AlertRepository } from './alert.repository';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuditLogRepository } from './audit-log.repository';
+import { buildDataSourceOptions } from './data-source';
 import { DrawdownEventRepository } from './drawdown-event.repository';
 import { DrawdownStateRepository } from './drawdown-state.repository';
 import { LimitBreachRepository } from './limit-breach.repository';
@@ -15,40 +15,41 @@ import { ReturnSeriesCache } from './return-series.cache';
 import { ReturnsRepository } from './returns.repository';
 import { RiskLimitRepository } from './risk-limit.repository';
 import { TransactionRunner } from './transaction-runner';
-import { SqlAlertRepository } from './typeorm/alert.repository';
-import { SqlApiKeyRepository } from './typeorm/api-key.repository';
-import { SqlAuditLogRepository } from './typeorm/audit-log.repository';
-import { SqlDrawdownEventRepository } from './typeorm/drawdown-event.repository';
-import { SqlDrawdownStateRepository } from './typeorm/drawdown-state.repository';
-import { SqlLimitBreachRepository } from './typeorm/limit-breach.repository';
-import { SqlOutboxRepository } from './typeorm/outbox.repository';
-import { SqlPortfolioRepository } from './typeorm/portfolio.repository';
-import { SqlPositionRepository } from './typeorm/position.repository';
-import { SqlReturnsRepository } from './typeorm/returns.repository';
-import { SqlRiskLimitRepository } from './typeorm/risk-limit.repository';
-import { TypeOrmTransactionRunner } from './typeorm/transaction-runner';
-import { SqlVarResultRepository } from './typeorm/var-result.repository';
+import { TypeOrmAlertRepository } from './typeorm/typeorm-alert.repository';
+import { TypeOrmApiKeyRepository } from './typeorm/typeorm-api-key.repository';
+import { TypeOrmAuditLogRepository } from './typeorm/typeorm-audit-log.repository';
+import { TypeOrmDrawdownEventRepository } from './typeorm/typeorm-drawdown-event.repository';
+import { TypeOrmDrawdownStateRepository } from './typeorm/typeorm-drawdown-state.repository';
+import { TypeOrmLimitBreachRepository } from './typeorm/typeorm-limit-breach.repository';
+import { TypeOrmOutboxRepository } from './typeorm/typeorm-outbox.repository';
+import { TypeOrmPortfolioRepository } from './typeorm/typeorm-portfolio.repository';
+import { TypeOrmPositionRepository } from './typeorm/typeorm-position.repository';
+import { TypeOrmReturnsRepository } from './typeorm/typeorm-returns.repository';
+import { TypeOrmRiskLimitRepository } from './typeorm/typeorm-risk-limit.repository';
+import { TypeOrmTransactionRunner } from './typeorm/typeorm-transaction-runner';
+import { TypeOrmVarResultRepository } from './typeorm/typeorm-var-result.repository';
 import { VarResultRepository } from './var-result.repository';
 
 const bindings = [
   { provide: TransactionRunner, useClass: TypeOrmTransactionRunner },
-  { provide: PortfolioRepository, useClass: SqlPortfolioRepository },
-  { provide: PositionRepository, useClass: SqlPositionRepository },
-  { provide: ReturnsRepository, useClass: SqlReturnsRepository },
-  { provide: VarResultRepository, useClass: SqlVarResultRepository },
-  { provide: RiskLimitRepository, useClass: SqlRiskLimitRepository },
-  { provide: LimitBreachRepository, useClass: SqlLimitBreachRepository },
-  { provide: AlertRepository, useClass: SqlAlertRepository },
-  { provide: DrawdownStateRepository, useClass: SqlDrawdownStateRepository },
-  { provide: DrawdownEventRepository, useClass: SqlDrawdownEventRepository },
-  { provide: OutboxRepository, useClass: SqlOutboxRepository },
-  { provide: ApiKeyRepository, useClass: SqlApiKeyRepository },
-  { provide: AuditLogRepository, useClass: SqlAuditLogRepository },
+  { provide: PortfolioRepository, useClass: TypeOrmPortfolioRepository },
+  { provide: PositionRepository, useClass: TypeOrmPositionRepository },
+  { provide: ReturnsRepository, useClass: TypeOrmReturnsRepository },
+  { provide: VarResultRepository, useClass: TypeOrmVarResultRepository },
+  { provide: RiskLimitRepository, useClass: TypeOrmRiskLimitRepository },
+  { provide: LimitBreachRepository, useClass: TypeOrmLimitBreachRepository },
+  { provide: AlertRepository, useClass: TypeOrmAlertRepository },
+  { provide: DrawdownStateRepository, useClass: TypeOrmDrawdownStateRepository },
+  { provide: DrawdownEventRepository, useClass: TypeOrmDrawdownEventRepository },
+  { provide: OutboxRepository, useClass: TypeOrmOutboxRepository },
+  { provide: ApiKeyRepository, useClass: TypeOrmApiKeyRepository },
+  { provide: AuditLogRepository, useClass: TypeOrmAuditLogRepository },
 ];
 
 /**
  * The database (PostgreSQL, or embedded PGlite) and the repositories other modules depend on,
- * by their abstract classes. Migrations run at start; synchronize is off.
+ * by their abstract classes; entities never leave this folder. Migrations run at start;
+ * synchronize is off. Global: import it once, in AppModule.
  */
 @Global()
 @Module({

@@ -9,7 +9,7 @@ export interface Portfolio {
 }
 
 export abstract class PortfolioRepository {
-  /** Throws ConflictError when the id exists. */
+  /** Throws DuplicateKeyError (a ConflictError: 409) when the id exists. */
   abstract create(p: { id: string; name: string; baseCurrency: string }, tx?: Tx): Promise<Portfolio>;
   abstract findById(id: string, tx?: Tx): Promise<Portfolio | null>;
   /** Ordered by id. */

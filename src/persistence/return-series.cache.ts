@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
@@ -7,18 +8,25 @@ import { ReturnSeries, ReturnsRepository } from './returns.repository';
 type Counts = { hits: number; misses: number };
 /** v2: JSON { d, v } (v1 was a binary layout; a new prefix keeps replicas of either version apart). */
 const KEY = (assetId: string) => `risk:returns:v2:${assetId}`;
+/** Invalidations published to the other replicas: JSON { from: instance id, ids: asset ids }. */
+export const INVALIDATION_CHANNEL = 'risk:returns:invalidate';
 
 /**
  * Asset return series, read through: an in-process LRU, then Redis when REDIS_URL is set,
- * then the database. TTL CACHE_TTL_SECONDS (15 min). Ingesting an asset invalidates it in both
- * layers; other replicas' LRUs expire within the TTL. A Redis failure is logged and treated as
- * a miss: the database answers, the request never fails for the cache.
+ * then the database. TTL CACHE_TTL_SECONDS (15 min), at most CACHE_MAX_SERIES series in the LRU.
+ * Ingesting an asset invalidates it: the local LRU, the Redis key, and (Redis pub/sub) the LRUs
+ * of the other replicas; a replica that misses the message still drops the series within the TTL.
+ * A Redis failure is logged and treated as a miss: the database answers, the request never fails
+ * for the cache (commands fail fast: no offline queue, one retry).
  */
 @Injectable()
 export class ReturnSeriesCache implements OnApplicationShutdown {
   private readonly logger = new Logger(ReturnSeriesCache.name);
   private readonly lru: LRUCache<string, ReturnSeries>;
   private readonly redis?: Redis;
+  private readonly subscriber?: Redis;
+  private readonly subscribed: Promise<void> = Promise.resolve();
+  private readonly instanceId = randomUUID();
   private readonly counts = { lru: { hits: 0, misses: 0 } as Counts, redis: { hits: 0, misses: 0 } as Counts };
 
   constructor(
@@ -32,9 +40,21 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         connectTimeout: 1000,
+        // ioredis keeps a timer this long after disconnect() even when the socket is long gone
+        // (Redis down): the default 2 s would hold a shutting-down process.
+        disconnectTimeout: 500,
         retryStrategy: (times) => Math.min(times * 200, 5000),
       });
       this.redis.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
+      // Subscriber: its SUBSCRIBE waits in the queue until Redis answers, and ioredis renews it
+      // after every reconnect. It serves no request, so waiting costs nothing.
+      this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+      this.subscriber.on('error', (err) => this.logger.debug(`redis subscriber: ${err.message}`));
+      this.subscriber.on('message', (_channel: string, text: string) => this.onInvalidation(text));
+      this.subscribed = this.subscriber.subscribe(INVALIDATION_CHANNEL).then(
+        () => undefined,
+        (err: Error) => this.logger.warn(`redis subscribe failed: ${err.message}`),
+      );
     }
   }
 
@@ -67,15 +87,22 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
     return out;
   }
 
+  /** Drops the series from the local LRU and Redis, and tells the other replicas to drop theirs. */
   async invalidate(assetIds: string[]): Promise<void> {
     for (const id of assetIds) this.lru.delete(id);
     if (this.redis && assetIds.length) {
       try {
         await this.redis.del(...assetIds.map(KEY));
+        await this.redis.publish(INVALIDATION_CHANNEL, JSON.stringify({ from: this.instanceId, ids: assetIds }));
       } catch (err) {
         this.logger.warn(`redis invalidation failed: ${(err as Error).message}`);
       }
     }
+  }
+
+  /** Whether the series is in this replica's LRU (not counted as a hit or a miss). */
+  cached(assetId: string): boolean {
+    return this.lru.has(assetId);
   }
 
   /** Hit / miss counts by layer since start. */
@@ -85,6 +112,22 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
 
   async ping(): Promise<void> {
     if (this.redis) await this.redis.ping();
+  }
+
+  /** Resolves once the Redis connection answers and the invalidation channel is subscribed (waits while Redis is down). */
+  async ready(): Promise<void> {
+    await this.subscribed;
+    await this.ping();
+  }
+
+  private onInvalidation(text: string): void {
+    try {
+      const msg = JSON.parse(text) as { from?: unknown; ids?: unknown };
+      if (msg.from === this.instanceId || !Array.isArray(msg.ids)) return;
+      for (const id of msg.ids) if (typeof id === 'string') this.lru.delete(id);
+    } catch {
+      this.logger.warn('ignored a malformed cache invalidation message');
+    }
   }
 
   private async fromRedis(ids: string[], out: Map<string, ReturnSeries>): Promise<string[]> {
@@ -122,13 +165,16 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.redis) return;
-    try {
-      if (this.redis.status === 'ready') await this.redis.quit();
-      else this.redis.disconnect();
-    } catch {
-      this.redis.disconnect();
-    }
+    await Promise.all([this.redis, this.subscriber].map((client) => (client ? close(client) : undefined)));
+  }
+}
+
+async function close(client: Redis): Promise<void> {
+  try {
+    if (client.status === 'ready') await client.quit();
+    else client.disconnect();
+  } catch {
+    client.disconnect();
   }
 }
 

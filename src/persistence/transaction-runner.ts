@@ -8,8 +8,10 @@ export type Tx = { readonly __tx: unique symbol } | object;
 
 /**
  * Runs work in one database transaction: commit when the promise resolves, rollback when it rejects.
- * On embedded PGlite transactions are serialised (one session): inside `work`, pass `tx` to every
- * repository call — a call without it waits for the session and deadlocks.
+ * Isolated on both databases: on embedded PGlite transactions are serialised (one session lent to
+ * one transaction at a time). Inside `work`, pass `tx` to every repository call: on PostgreSQL a
+ * call without it runs outside the transaction; on PGlite it fails at once (it would otherwise
+ * wait forever for the session the transaction holds).
  */
 export abstract class TransactionRunner {
   abstract run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;

@@ -1,223 +1,413 @@
 import { randomUUID } from 'node:crypto';
-import { Test } from '@nestjs/testing';
+import { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { ConfigModule } from '../../src/config/config.module';
-import { PersistenceModule } from '../../src/persistence/persistence.module';
-import { Alert, AlertRepository } from '../../src/persistence/alert.repository';
-import { OutboxRepository } from '../../src/persistence/outbox.repository';
-import { PortfolioRepository } from '../../src/persistence/portfolio.repository';
-import { PositionRepository } from '../../src/persistence/position.repository';
-import { ReturnsRepository } from '../../src/persistence/returns.repository';
-import { TransactionRunner } from '../../src/persistence/transaction-runner';
-import { VarResultRepository } from '../../src/persistence/var-result.repository';
-import { AppConfig } from '../../src/config/app-config';
-import { decode, encode, ReturnSeriesCache } from '../../src/persistence/return-series.cache';
 import { ConflictError } from '../../src/common/errors';
-
-const waitReady = async (c: ReturnSeriesCache): Promise<ReturnSeriesCache> => {
-  for (let i = 0; i < 50 && !(await c.ping().then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 20));
-  return c;
-};
-
-describe('series encoding for Redis', () => {
-  it('round-trips dates and exact doubles', () => {
-    const s = { dates: ['2024-01-02', '2024-01-03'], values: Float64Array.from([0.1 + 0.2, -1e-300]) };
-    const back = decode(encode(s))!;
-    expect(back.dates).toEqual(s.dates);
-    expect(Array.from(back.values)).toEqual(Array.from(s.values));
-    expect(JSON.parse(encode(s))).toEqual({ d: s.dates, v: expect.any(String) });
-    expect(decode('not json')).toBeNull();
-    expect(decode(JSON.stringify({ d: ['x'], v: '' }))).toBeNull();
-  });
-});
+import { Alert, VarResult } from '../../src/persistence/models';
+import {
+  AlertRepository,
+  ApiKeyRepository,
+  AuditLogRepository,
+  DrawdownEventRepository,
+  DrawdownStateRepository,
+  DuplicateKeyError,
+  LimitBreachRepository,
+  PortfolioRepository,
+  PositionRepository,
+  ReturnsRepository,
+  RiskLimitRepository,
+  StaleVersionError,
+  TransactionRunner,
+  VarResultRepository,
+} from '../../src/persistence/repositories';
+import { eventually, startPersistence, uid } from './support';
 
 describe('repositories on PostgreSQL', () => {
-  let moduleRef: Awaited<ReturnType<ReturnType<typeof Test.createTestingModule>['compile']>>;
-  const get = <T>(t: abstract new (...a: never[]) => T) => moduleRef.get(t as never) as T;
-  const uid = () => randomUUID().slice(0, 8);
+  let moduleRef: TestingModule;
+  const get = <T>(token: abstract new (...a: never[]) => T): T => moduleRef.get(token as never) as T;
+  const newPortfolio = async (prefix = 'p'): Promise<string> => {
+    const id = `${prefix}-${uid()}`;
+    await get(PortfolioRepository).create({ id, name: 'Desk', baseCurrency: 'USD' });
+    return id;
+  };
 
   beforeAll(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule, PersistenceModule] }).compile();
-    await moduleRef.init();
+    moduleRef = await startPersistence();
   });
   afterAll(async () => {
     await moduleRef.close();
   });
 
-  it('creates portfolios and refuses a duplicate id', async () => {
-    const repo = get(PortfolioRepository);
-    const id = `p-${uid()}`;
-    const p = await repo.create({ id, name: 'Desk', baseCurrency: 'USD' });
-    expect(p).toMatchObject({ id, name: 'Desk', baseCurrency: 'USD' });
-    await expect(repo.create({ id, name: 'Again', baseCurrency: 'USD' })).rejects.toBeInstanceOf(ConflictError);
-    expect((await repo.findById(id))?.name).toBe('Desk');
-    expect(await repo.findById(`none-${uid()}`)).toBeNull();
+  describe('portfolios', () => {
+    it('creates a portfolio and refuses a second one with the same id', async () => {
+      const repo = get(PortfolioRepository);
+      const id = `p-${uid()}`;
+      const p = await repo.create({ id, name: 'Desk', baseCurrency: 'USD' });
+      expect(p).toEqual({ id, name: 'Desk', baseCurrency: 'USD', createdAt: expect.any(Date), updatedAt: expect.any(Date) });
+      const again = repo.create({ id, name: 'Again', baseCurrency: 'USD' });
+      await expect(again).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(again).rejects.toBeInstanceOf(ConflictError);
+      expect((await repo.findById(id))?.name).toBe('Desk');
+      expect(await repo.findById(`none-${uid()}`)).toBeNull();
+    });
+
+    it('lists portfolios ordered by id', async () => {
+      const repo = get(PortfolioRepository);
+      const u = uid();
+      for (const id of [`zz-${u}`, `aa-${u}`, `mm-${u}`]) await repo.create({ id, name: id, baseCurrency: 'EUR' });
+      const mine = (await repo.list()).map((p) => p.id).filter((id) => id.endsWith(u));
+      expect(mine).toEqual([`aa-${u}`, `mm-${u}`, `zz-${u}`]);
+    });
+
+    it('touches updated_at', async () => {
+      const id = await newPortfolio();
+      const before = (await get(PortfolioRepository).findById(id))!.updatedAt;
+      await get(PortfolioRepository).touch(id);
+      expect((await get(PortfolioRepository).findById(id))!.updatedAt.getTime()).toBeGreaterThan(before.getTime());
+    });
   });
 
-  it('upserts returns idempotently: unchanged rows count as neither', async () => {
-    const repo = get(ReturnsRepository);
-    const a = `A-${uid()}`;
-    const rows = [
-      { assetId: a, date: '2024-01-02', returnPct: '0.0012' },
-      { assetId: a, date: '2024-01-03', returnPct: '-0.0231' },
-    ];
-    expect(await repo.upsert(rows)).toEqual({ inserted: 2, updated: 0 });
-    expect(await repo.upsert(rows)).toEqual({ inserted: 0, updated: 0 });
-    expect(await repo.upsert([{ ...rows[1], returnPct: '-0.0232' }, { assetId: a, date: '2024-01-01', returnPct: '1e-3' }])).toEqual({ inserted: 1, updated: 1 });
-    // 0.0012 written as 1.2e-3 is the same number: unchanged
-    expect(await repo.upsert([{ ...rows[0], returnPct: '1.2e-3' }])).toEqual({ inserted: 0, updated: 0 });
-    const series = (await repo.getSeries([a])).get(a)!;
-    expect(series.dates).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
-    expect(Array.from(series.values)).toEqual([0.001, 0.0012, -0.0232]);
+  describe('positions', () => {
+    it('keeps money exact as decimal text, with its scale', async () => {
+      const id = await newPortfolio();
+      const positions = get(PositionRepository);
+      await positions.replaceBook(id, [
+        { assetId: 'B', marketValue: '600000.00' },
+        { assetId: 'A', marketValue: '1.000000000000000001' },
+        { assetId: 'C', marketValue: '-1.5e3' },
+        { assetId: 'D', marketValue: '12345678901234567890.12' },
+      ]);
+      expect(await positions.findByPortfolio(id)).toEqual([
+        { assetId: 'A', marketValue: '1.000000000000000001' },
+        { assetId: 'B', marketValue: '600000.00' },
+        { assetId: 'C', marketValue: '-1500' },
+        { assetId: 'D', marketValue: '12345678901234567890.12' },
+      ]);
+    });
+
+    it('replaces a book atomically: a rolled-back transaction keeps the old book', async () => {
+      const id = await newPortfolio();
+      const positions = get(PositionRepository);
+      await positions.replaceBook(id, [{ assetId: 'X', marketValue: '100.10' }, { assetId: 'Y', marketValue: '-20' }]);
+      await expect(
+        get(TransactionRunner).run(async (t) => {
+          await positions.replaceBook(id, [{ assetId: 'Z', marketValue: '1' }], t);
+          expect(await positions.findByPortfolio(id, t)).toEqual([{ assetId: 'Z', marketValue: '1' }]);
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(await positions.findByPortfolio(id)).toEqual([
+        { assetId: 'X', marketValue: '100.10' },
+        { assetId: 'Y', marketValue: '-20' },
+      ]);
+    });
+
+    it('replaces a book in its own transaction: a failing insert leaves the old book', async () => {
+      const id = await newPortfolio();
+      const positions = get(PositionRepository);
+      await positions.replaceBook(id, [{ assetId: 'X', marketValue: '1' }]);
+      // The same asset twice violates the primary key after the old book was deleted.
+      await expect(positions.replaceBook(id, [{ assetId: 'Z', marketValue: '1' }, { assetId: 'Z', marketValue: '2' }])).rejects.toThrow();
+      expect(await positions.findByPortfolio(id)).toEqual([{ assetId: 'X', marketValue: '1' }]);
+      // A value that is not a decimal is refused before anything is touched.
+      await expect(positions.replaceBook(id, [{ assetId: 'Z', marketValue: 'not-a-number' }])).rejects.toThrow(TypeError);
+      expect(await positions.findByPortfolio(id)).toEqual([{ assetId: 'X', marketValue: '1' }]);
+      await positions.replaceBook(id, []);
+      expect(await positions.findByPortfolio(id)).toEqual([]);
+    });
   });
 
-  it('upserts 100,000 rows in one call', async () => {
-    const repo = get(ReturnsRepository);
-    const rows = [];
-    for (let i = 0; i < 100_000; i++) {
-      const d = new Date(Date.UTC(1990, 0, 1) + (i % 10_000) * 86_400_000).toISOString().slice(0, 10);
-      rows.push({ assetId: `BULK-${Math.floor(i / 10_000)}-${uid()}`.slice(0, 12) + Math.floor(i / 10_000), date: d, returnPct: String((i % 97) / 10_000) });
-    }
-    const t0 = Date.now();
-    const res = await repo.upsert(rows);
-    process.stdout.write(`    100,000-row upsert on PostgreSQL: ${Date.now() - t0} ms\n`);
-    expect(res.inserted + res.updated).toBe(100_000);
+  describe('daily returns', () => {
+    it('upserts idempotently: an unchanged row counts as neither inserted nor updated', async () => {
+      const repo = get(ReturnsRepository);
+      const a = `A-${uid()}`;
+      const rows = [
+        { assetId: a, date: '2024-01-02', returnPct: '0.0012' },
+        { assetId: a, date: '2024-01-03', returnPct: '-0.0231' },
+      ];
+      expect(await repo.upsert(rows)).toEqual({ inserted: 2, updated: 0 });
+      expect(await repo.upsert(rows)).toEqual({ inserted: 0, updated: 0 });
+      expect(await repo.upsert([{ ...rows[1], returnPct: '-0.0232' }, { assetId: a, date: '2024-01-01', returnPct: '1e-3' }])).toEqual({ inserted: 1, updated: 1 });
+      // 0.0012 written as 1.2e-3 is the same number: unchanged
+      expect(await repo.upsert([{ ...rows[0], returnPct: '1.2e-3' }])).toEqual({ inserted: 0, updated: 0 });
+      const series = (await repo.getSeries([a])).get(a)!;
+      expect(series.dates).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
+      expect(Array.from(series.values)).toEqual([0.001, 0.0012, -0.0232]);
+    });
+
+    it('answers every asset series ascending by date, whatever the insertion order; unknown assets are absent', async () => {
+      const repo = get(ReturnsRepository);
+      const [a, b] = [`S-${uid()}`, `S-${uid()}`];
+      await repo.upsert([
+        { assetId: a, date: '2024-03-01', returnPct: '0.03' },
+        { assetId: b, date: '2023-12-29', returnPct: '-0.5' },
+        { assetId: a, date: '2023-02-28', returnPct: '0.01' },
+        { assetId: a, date: '2024-02-29', returnPct: '0.02' },
+      ]);
+      const series = await repo.getSeries([a, b, `none-${uid()}`]);
+      expect([...series.keys()].sort()).toEqual([a, b].sort());
+      expect(series.get(a)!.dates).toEqual(['2023-02-28', '2024-02-29', '2024-03-01']);
+      expect(series.get(a)!.values).toEqual(Float64Array.from([0.01, 0.02, 0.03]));
+      expect(series.get(b)).toEqual({ dates: ['2023-12-29'], values: Float64Array.from([-0.5]) });
+      expect((await repo.getSeries([])).size).toBe(0);
+    });
+
+    it('upserts 100,000 rows in one call', async () => {
+      const repo = get(ReturnsRepository);
+      const prefix = `BULK-${uid()}`;
+      const rows = Array.from({ length: 100_000 }, (_, i) => ({
+        assetId: `${prefix}-${i % 10}`,
+        date: new Date(Date.UTC(1990, 0, 1) + Math.floor(i / 10) * 86_400_000).toISOString().slice(0, 10),
+        returnPct: String(((i % 97) - 48) / 10_000),
+      }));
+      let t0 = performance.now();
+      expect(await repo.upsert(rows)).toEqual({ inserted: 100_000, updated: 0 });
+      const insertMs = performance.now() - t0;
+      t0 = performance.now();
+      expect(await repo.upsert(rows)).toEqual({ inserted: 0, updated: 0 });
+      const unchangedMs = performance.now() - t0;
+      t0 = performance.now();
+      expect(await repo.upsert(rows.map((r) => ({ ...r, returnPct: `${r.returnPct}1` })))).toEqual({ inserted: 0, updated: 100_000 });
+      const updateMs = performance.now() - t0;
+      process.stdout.write(
+        `    PostgreSQL, 100,000-row upsert: insert ${insertMs.toFixed(0)} ms, unchanged ${unchangedMs.toFixed(0)} ms, update ${updateMs.toFixed(0)} ms\n`,
+      );
+      expect((await repo.getSeries([`${prefix}-3`])).get(`${prefix}-3`)!.dates.length).toBe(10_000);
+    });
+
+    it('upserts more than one chunk (50,000 rows) all or nothing', async () => {
+      const repo = get(ReturnsRepository);
+      const a = `CH-${uid()}`;
+      const rows = Array.from({ length: 50_001 }, (_, i) => ({
+        assetId: `${a}-${i % 5}`,
+        date: new Date(Date.UTC(1950, 0, 1) + Math.floor(i / 5) * 86_400_000).toISOString().slice(0, 10),
+        returnPct: i === 50_000 ? 'bad' : '0.001',
+      }));
+      await expect(repo.upsert(rows)).rejects.toThrow();
+      expect((await repo.getSeries([`${a}-0`])).size).toBe(0); // the first chunk rolled back with the second
+      rows[50_000].returnPct = '0.002';
+      expect(await repo.upsert(rows)).toEqual({ inserted: 50_001, updated: 0 });
+      expect(await repo.upsert(rows)).toEqual({ inserted: 0, updated: 0 });
+    });
   });
 
-  it('replaces a book atomically inside a transaction', async () => {
-    const id = `p-${uid()}`;
-    await get(PortfolioRepository).create({ id, name: 'Book', baseCurrency: 'EUR' });
-    const positions = get(PositionRepository);
-    const tx = get(TransactionRunner);
-    await positions.replaceBook(id, [{ assetId: 'X', marketValue: '100.10' }, { assetId: 'Y', marketValue: '-20' }]);
-    await expect(
-      tx.run(async (t) => {
-        await positions.replaceBook(id, [{ assetId: 'Z', marketValue: '1' }], t);
-        throw new Error('abort');
-      }),
-    ).rejects.toThrow('abort');
-    expect(await positions.findByPortfolio(id)).toEqual([
-      { assetId: 'X', marketValue: '100.10' },
-      { assetId: 'Y', marketValue: '-20' },
-    ]);
-    // Without a tx it runs its own: a failing insert does not leave the book deleted.
-    await expect(positions.replaceBook(id, [{ assetId: 'Z', marketValue: 'not-a-number' }])).rejects.toThrow();
-    expect((await positions.findByPortfolio(id)).map((p) => p.assetId)).toEqual(['X', 'Y']);
-    await positions.replaceBook(id, [{ assetId: 'B', marketValue: '2' }, { assetId: 'A', marketValue: '1.000000000000000001' }]);
-    expect(await positions.findByPortfolio(id)).toEqual([
-      { assetId: 'A', marketValue: '1.000000000000000001' },
-      { assetId: 'B', marketValue: '2' },
-    ]);
+  describe('stored VaR results', () => {
+    const result = (portfolioId: string, i: number, at: Date): VarResult => ({
+      id: randomUUID(),
+      portfolioId,
+      kind: i % 2 ? 'CVAR' : 'VAR',
+      method: 'historical',
+      confidenceLevel: 99,
+      horizonDays: 1,
+      scaling: 'none',
+      valueReturn: -0.01 * (i + 1),
+      value: `-${i + 1}00.00`,
+      portfolioValue: '10000.00',
+      observations: 250,
+      fromDate: '2024-01-02',
+      toDate: '2024-12-31',
+      contributions: [{ asset_id: 'A', weight: 1, component_var_return: -0.01 * (i + 1), component_var: `-${i + 1}00.00` }],
+      limitCheck: i === 0 ? null : { max_var_percent: 5, var_percent: i, utilization: i / 5, status: 'ok' },
+      correlationId: `c-${i}`,
+      calculatedAt: at,
+    });
+
+    it('lists a portfolio history newest first, limited, since a time', async () => {
+      const id = await newPortfolio();
+      const repo = get(VarResultRepository);
+      const t0 = Date.UTC(2026, 0, 1);
+      const stored = [0, 1, 2].map((i) => result(id, i, new Date(t0 + i * 60_000)));
+      for (const r of [stored[1], stored[2], stored[0]]) await repo.insert(r);
+      expect(await repo.history(id, { limit: 10 })).toEqual([stored[2], stored[1], stored[0]]);
+      expect((await repo.history(id, { limit: 2 })).map((r) => r.id)).toEqual([stored[2].id, stored[1].id]);
+      expect((await repo.history(id, { limit: 10, since: new Date(t0 + 60_000) })).map((r) => r.id)).toEqual([stored[2].id, stored[1].id]);
+      expect(await repo.history(`none-${uid()}`, { limit: 10 })).toEqual([]);
+    });
   });
 
-  it('upserts more than one chunk (50,000 rows) all or nothing', async () => {
-    const repo = get(ReturnsRepository);
-    const a = `CH-${uid()}`;
-    const rows = Array.from({ length: 50_001 }, (_, i) => ({
-      assetId: `${a}-${i % 5}`,
-      date: new Date(Date.UTC(1950, 0, 1) + Math.floor(i / 5) * 86_400_000).toISOString().slice(0, 10),
-      returnPct: i === 50_000 ? 'bad' : '0.001',
-    }));
-    await expect(repo.upsert(rows)).rejects.toThrow();
-    expect((await repo.getSeries([`${a}-0`])).size).toBe(0); // the first chunk rolled back with the second
-    rows[50_000].returnPct = '0.002';
-    expect(await repo.upsert(rows)).toEqual({ inserted: 50_001, updated: 0 });
-    expect(await repo.upsert(rows)).toEqual({ inserted: 0, updated: 0 });
+  describe('limits and breaches', () => {
+    it('answers the limit version in force at a time; versions are kept', async () => {
+      const id = await newPortfolio();
+      const repo = get(RiskLimitRepository);
+      const version = (n: number, effective: string, created: string) => ({
+        id: randomUUID(),
+        portfolioId: id,
+        maxVarPercent: n,
+        maxDrawdownPercent: 20,
+        maxPositionSizePercent: null,
+        confidenceLevel: 95,
+        effectiveDate: new Date(effective),
+        createdAt: new Date(created),
+        createdBy: 'tester',
+      });
+      const v1 = version(1, '2026-01-01T00:00:00Z', '2025-12-01T00:00:00Z');
+      const v2 = version(2, '2026-02-01T00:00:00Z', '2025-12-02T00:00:00Z');
+      const v3 = version(3, '2026-02-01T00:00:00Z', '2025-12-03T00:00:00Z'); // same effective date, created later
+      const future = version(4, '2027-01-01T00:00:00Z', '2025-12-04T00:00:00Z');
+      for (const v of [v3, future, v1, v2]) await repo.addVersion(v);
+      expect(await repo.findInForce(id, new Date('2025-12-31T00:00:00Z'))).toBeNull();
+      expect((await repo.findInForce(id, new Date('2026-01-15T00:00:00Z')))?.maxVarPercent).toBe(1);
+      expect(await repo.findInForce(id, new Date('2026-06-01T00:00:00Z'))).toEqual(v3);
+      expect((await repo.history(id)).map((v) => v.maxVarPercent)).toEqual([4, 3, 2, 1]);
+    });
+
+    it('gives risk_limits.id a server-side default', async () => {
+      const id = await newPortfolio();
+      const rows = await get(DataSource).query(
+        'INSERT INTO risk_limits (portfolio_id, confidence_level, effective_date) VALUES ($1, 99, now()) RETURNING id',
+        [id],
+      );
+      expect(rows[0].id).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('lists breaches newest first since a time, linked to their VaR result', async () => {
+      const id = await newPortfolio();
+      const breaches = get(LimitBreachRepository);
+      const b = (i: number) => ({
+        id: randomUUID(),
+        portfolioId: id,
+        breachType: 'VAR' as const,
+        severity: i ? ('critical' as const) : ('high' as const),
+        limitValue: 5,
+        measuredValue: 5.5 + i,
+        utilization: (5.5 + i) / 5,
+        detectedAt: new Date(Date.UTC(2026, 0, 1 + i)),
+        varResultId: null,
+      });
+      await breaches.insert(b(0));
+      await breaches.insert(b(1));
+      expect((await breaches.list(id)).map((x) => x.severity)).toEqual(['critical', 'high']);
+      expect((await breaches.list(id, new Date(Date.UTC(2026, 0, 2)))).map((x) => x.measuredValue)).toEqual([6.5]);
+      await expect(breaches.insert({ ...b(2), varResultId: randomUUID() })).rejects.toThrow(/foreign key/); // no such result
+      await expect(breaches.insert({ ...b(3), severity: 'warning' as never })).rejects.toThrow(/check constraint/);
+    });
   });
 
-  it('gives risk_limits.id a server-side default', async () => {
-    const id = `p-${uid()}`;
-    await get(PortfolioRepository).create({ id, name: 'L', baseCurrency: 'USD' });
-    const rows = await get(DataSource).query(
-      'INSERT INTO risk_limits (portfolio_id, confidence_level, effective_date) VALUES ($1, 99, now()) RETURNING id',
-      [id],
-    );
-    expect(rows[0].id).toMatch(/^[0-9a-f-]{36}$/);
+  describe('alerts', () => {
+    const alert = (portfolioId: string, over: Partial<Alert> = {}): Alert => {
+      const now = new Date();
+      return {
+        id: randomUUID(), portfolioId, type: 'VAR', severity: 'high', message: 'VaR over limit', threshold: 5, currentValue: 6,
+        triggeredAt: now, lastTriggeredAt: now, status: 'active', occurrences: 1, acknowledgedBy: null, acknowledgedAt: null,
+        acknowledgeNote: null, resolvedAt: null, resolvedBy: null, ...over,
+      };
+    };
+
+    it('keeps one open alert per portfolio and type: acknowledged is still open, resolved is not', async () => {
+      const id = await newPortfolio();
+      const repo = get(AlertRepository);
+      const first = alert(id);
+      await repo.insert(first);
+      await expect(repo.insert(alert(id))).rejects.toBeInstanceOf(DuplicateKeyError);
+      await repo.insert(alert(id, { type: 'DRAWDOWN' })); // another type is another alert
+
+      const acknowledged = { ...first, status: 'acknowledged' as const, acknowledgedBy: 'rm', acknowledgedAt: new Date(), acknowledgeNote: 'seen' };
+      await repo.update(acknowledged);
+      expect(await repo.findOpen(id, 'VAR')).toEqual(acknowledged);
+      await expect(repo.insert(alert(id))).rejects.toBeInstanceOf(DuplicateKeyError);
+
+      await repo.update({ ...acknowledged, status: 'resolved', resolvedAt: new Date(), resolvedBy: 'rm' });
+      expect(await repo.findOpen(id, 'VAR')).toBeNull();
+      const second = alert(id);
+      await repo.insert(second);
+      expect((await repo.findOpen(id, 'VAR'))?.id).toBe(second.id);
+      expect((await repo.list({ portfolioId: id })).length).toBe(3);
+      expect((await repo.list({ portfolioId: id, status: 'resolved' })).map((a) => a.id)).toEqual([first.id]);
+      expect(await repo.findById(first.id)).toMatchObject({ status: 'resolved', acknowledgeNote: 'seen', resolvedBy: 'rm' });
+    });
+
+    it('locks the open alert: a second transaction waits until the first commits', async () => {
+      const id = await newPortfolio();
+      const repo = get(AlertRepository);
+      const tx = get(TransactionRunner);
+      const ds = get(DataSource);
+      await repo.insert(alert(id));
+      const order: string[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const hasLock = new Promise<void>((r) => (locked = r));
+      const first = tx.run(async (t) => {
+        const a = (await repo.findOpen(id, 'VAR', t))!;
+        locked();
+        await held;
+        await repo.update({ ...a, occurrences: a.occurrences + 1 }, t);
+        order.push('first committed');
+      });
+      await hasLock;
+      const second = tx.run(async (t) => {
+        const a = (await repo.findOpen(id, 'VAR', t))!;
+        order.push(`second read ${a.occurrences}`);
+      });
+      await eventually(async () => (await ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`))[0].n > 0);
+      expect(order).toEqual([]);
+      release();
+      await Promise.all([first, second]);
+      expect(order).toEqual(['first committed', 'second read 2']);
+    });
   });
 
-  it('keeps one open alert per portfolio and type', async () => {
-    const repo = get(AlertRepository);
-    const now = new Date();
-    const alert: Alert = { id: randomUUID(), portfolioId: `p-${uid()}`, type: 'VAR', severity: 'high', message: 'm', threshold: 5, currentValue: 6, triggeredAt: now, lastTriggeredAt: now, status: 'active', occurrences: 1, acknowledgedBy: null, acknowledgedAt: null, acknowledgeNote: null, resolvedAt: null, resolvedBy: null };
-    await repo.insert(alert);
-    await expect(repo.insert({ ...alert, id: randomUUID() })).rejects.toThrow();
-    await repo.update({ ...alert, status: 'resolved', resolvedAt: now });
-    await repo.insert({ ...alert, id: randomUUID() });
-    expect((await repo.list({ portfolioId: alert.portfolioId })).length).toBe(2);
+  describe('drawdown state and events', () => {
+    it('bumps the version on every write and refuses a stale one', async () => {
+      const id = await newPortfolio();
+      const repo = get(DrawdownStateRepository);
+      const at = new Date('2026-01-05T16:00:00Z');
+      const state = { portfolioId: id, peakValue: '1100000.00', peakAt: at, currentValue: '1012345.67', currentAt: at, maxDrawdown: 0.0797, status: 'warning' as const, updatedAt: at };
+      expect(await repo.save({ ...state, version: 0 })).toBe(1); // 0: must not exist yet
+      await expect(repo.save({ ...state, version: 0 })).rejects.toBeInstanceOf(StaleVersionError);
+      const read = (await repo.get(id))!;
+      expect(read).toEqual({ ...state, updatedAt: expect.any(Date), version: 1 });
+      const { version: _v, ...unversioned } = read;
+      expect(await repo.save({ ...unversioned, currentValue: '1000000.01' })).toBe(2); // no version: unconditional
+      await expect(repo.save({ ...read, status: 'high' })).rejects.toBeInstanceOf(StaleVersionError); // read v1, now v2
+      const latest = (await repo.get(id))!;
+      expect(latest).toMatchObject({ currentValue: '1000000.01', status: 'warning', version: 2 });
+      expect(await repo.save({ ...latest, status: 'high' })).toBe(3);
+      expect(await repo.get(id)).toMatchObject({ currentValue: '1000000.01', status: 'high', version: 3 });
+      expect(await repo.get(`none-${uid()}`)).toBeNull();
+    });
+
+    it('lists drawdown events newest first', async () => {
+      const id = await newPortfolio();
+      const repo = get(DrawdownEventRepository);
+      const e = (i: number, from: 'ok' | 'warning', to: 'warning' | 'high') => ({ id: randomUUID(), portfolioId: id, fromStatus: from, toStatus: to, drawdown: 0.08 + i / 100, value: '1012345.67', at: new Date(Date.UTC(2026, 0, 1, i)) });
+      const [a, b] = [e(0, 'ok', 'warning'), e(1, 'warning', 'high')];
+      await get(TransactionRunner).run(async (t) => {
+        await repo.insert(a, t);
+        await repo.insert(b, t);
+      });
+      expect(await repo.list(id)).toEqual([b, a]);
+    });
   });
 
-  it('leases outbox events so that two relays do not take the same one', async () => {
-    const repo = get(OutboxRepository);
-    const ids: string[] = [randomUUID(), randomUUID()];
-    await repo.add(ids.map((id) => ({ id, subject: 'risk.test', payload: { id }, headers: { 'x-correlation-id': 'c' }, correlationId: 'c' })));
-    const first = await repo.claimDue(1000, 60_000);
-    const mine = first.filter((e) => ids.includes(e.id));
-    expect(mine.map((e) => e.id).sort()).toEqual([...ids].sort());
-    expect((await repo.claimDue(1000, 60_000)).filter((e) => ids.includes(e.id))).toEqual([]);
-    expect(await repo.countPending()).toBeGreaterThanOrEqual(2);
-    await repo.markFailed(ids[0], 'broker down', new Date(Date.now() - 1));
-    const retry = (await repo.claimDue(1000, 60_000)).filter((e) => ids.includes(e.id));
-    expect(retry.map((e) => e.id)).toEqual([ids[0]]);
-    expect(retry[0].attempts).toBe(1);
-    await repo.markSent(ids);
-    expect((await repo.claimDue(1000, 1)).filter((e) => ids.includes(e.id))).toEqual([]);
-  });
+  describe('API keys and audit log', () => {
+    it('stores a key once per hash, finds it until revoked', async () => {
+      const repo = get(ApiKeyRepository);
+      const hash = `h-${uid()}`;
+      const key = { id: randomUUID(), name: 'ci', role: 'analyst' as const, keyHash: hash, keyPrefix: 'rk_abc', createdAt: new Date(), createdBy: 'admin', revokedAt: null };
+      const active = await repo.countActive();
+      await repo.insert(key);
+      await repo.insert({ ...key, id: randomUUID() }); // same hash: ignored
+      expect(await repo.countActive()).toBe(active + 1);
+      const { keyHash: _h, ...model } = key;
+      expect(await repo.findActiveByHash(hash)).toEqual(model);
+      expect((await repo.list()).filter((k) => k.id === key.id)).toEqual([model]);
+      expect(await repo.revoke(key.id, new Date())).toBe(true);
+      expect(await repo.revoke(key.id, new Date())).toBe(false);
+      expect(await repo.findActiveByHash(hash)).toBeNull();
+      expect(await repo.countActive()).toBe(active);
+      await expect(repo.insert({ ...key, id: randomUUID(), keyHash: `h-${uid()}`, role: 'root' as never })).rejects.toThrow(/check constraint/);
+    });
 
-  it('lets an outbox lease lapse: the event is claimable again after leaseMs', async () => {
-    const repo = get(OutboxRepository);
-    const id = randomUUID();
-    await repo.add([{ id, subject: 'risk.test', payload: { n: 1 }, headers: {}, correlationId: null }]);
-    expect((await repo.claimDue(1000, 150)).some((e) => e.id === id)).toBe(true);
-    expect((await repo.claimDue(1000, 150)).some((e) => e.id === id)).toBe(false);
-    await new Promise((r) => setTimeout(r, 250));
-    const again = (await repo.claimDue(1000, 60_000)).filter((e) => e.id === id);
-    expect(again).toEqual([expect.objectContaining({ id, payload: { n: 1 }, headers: {}, attempts: 0 })]);
-    const pending = await repo.countPending();
-    await repo.markSent([id]);
-    expect(await repo.countPending()).toBe(pending - 1);
-  });
-
-  it('stores and lists var results newest first', async () => {
-    const id = `p-${uid()}`;
-    await get(PortfolioRepository).create({ id, name: 'H', baseCurrency: 'USD' });
-    const repo = get(VarResultRepository);
-    for (let i = 0; i < 3; i++) {
-      await repo.insert({ id: randomUUID(), portfolioId: id, kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', valueReturn: -0.01 * (i + 1), value: `-${i + 1}00.00`, portfolioValue: '10000.00', observations: 250, fromDate: '2024-01-02', toDate: '2024-12-31', contributions: [], limitCheck: null, correlationId: 'c', calculatedAt: new Date(Date.now() + i * 1000) });
-    }
-    const h = await repo.history(id, { limit: 2 });
-    expect(h.map((r) => r.valueReturn)).toEqual([-0.03, -0.02]);
-    expect(h[0]).toMatchObject({ value: '-300.00', portfolioValue: '10000.00', fromDate: '2024-01-02', toDate: '2024-12-31' });
-    expect(h[0].calculatedAt).toBeInstanceOf(Date);
-    expect((await repo.history(id, { limit: 10 })).map((r) => r.valueReturn)).toEqual([-0.03, -0.02, -0.01]);
-    expect((await repo.history(id, { limit: 10, since: new Date(h[1].calculatedAt.getTime()) })).length).toBe(2);
-  });
-
-  it('caches series in the LRU and Redis, and invalidates both', async () => {
-    const cache = get(ReturnSeriesCache);
-    const repo = get(ReturnsRepository);
-    const a = `C-${uid()}`;
-    await repo.upsert([{ assetId: a, date: '2024-01-02', returnPct: '0.01' }]);
-    const before = cache.stats();
-    expect((await cache.getSeries([a])).get(a)!.values[0]).toBe(0.01);
-    expect((await cache.getSeries([a])).get(a)!.values[0]).toBe(0.01);
-    const after = cache.stats();
-    expect(after.lru.hits - before.lru.hits).toBe(1);
-    expect(after.redis.misses - before.redis.misses).toBe(1);
-    // A second replica (empty LRU) finds the series in Redis.
-    const replica = new ReturnSeriesCache(get(AppConfig), repo);
-    try {
-      const s = (await waitReady(replica)).getSeries([a]);
-      expect(Array.from((await s).get(a)!.values)).toEqual([0.01]);
-      expect((await s).get(a)!.dates).toEqual(['2024-01-02']);
-      expect(replica.stats().redis).toEqual({ hits: 1, misses: 0 });
-    } finally {
-      await replica.onApplicationShutdown();
-    }
-    await repo.upsert([{ assetId: a, date: '2024-01-02', returnPct: '0.02' }]);
-    await cache.invalidate([a]);
-    const r0 = cache.stats().redis.misses;
-    expect((await cache.getSeries([a])).get(a)!.values[0]).toBe(0.02);
-    expect(cache.stats().redis.misses - r0).toBe(1); // invalidated in Redis too
-    expect(get(DataSource).isInitialized).toBe(true);
+    it('appends audit entries and lists them newest first', async () => {
+      const repo = get(AuditLogRepository);
+      const entity = `e-${uid()}`;
+      await repo.append({ actor: 'alice', action: 'limits.put', entity, entityId: '1', details: { max_var_percent: 5 }, correlationId: 'c-1' });
+      await repo.append({ actor: 'bob', action: 'positions.replace', entity, entityId: '2' });
+      const mine = (await repo.list(100)).filter((e) => e.entity === entity);
+      expect(mine).toEqual([
+        { actor: 'bob', action: 'positions.replace', entity, entityId: '2', details: null, correlationId: null, at: expect.any(Date) },
+        { actor: 'alice', action: 'limits.put', entity, entityId: '1', details: { max_var_percent: 5 }, correlationId: 'c-1', at: expect.any(Date) },
+      ]);
+    });
   });
 });

@@ -11,6 +11,11 @@ export function atomically<T>(ds: DataSource, tx: Tx | undefined, work: (m: Enti
   return tx ? work(tx as EntityManager) : ds.transaction(work);
 }
 
+/** A pessimistic row lock needs a transaction: only taken when the caller passed one. */
+export function lockIf(tx: Tx | undefined, wanted = true): { lock?: { mode: 'pessimistic_write' } } {
+  return tx && wanted ? { lock: { mode: 'pessimistic_write' } } : {};
+}
+
 /** TypeORM answers UPDATE/DELETE … RETURNING as [rows, affectedCount]; INSERT/SELECT as rows. */
 export function resultRows<T = Record<string, any>>(raw: unknown): T[] {
   if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number') return raw[0] as T[];
@@ -20,11 +25,3 @@ export function resultRows<T = Record<string, any>>(raw: unknown): T[] {
 export function isUniqueViolation(err: unknown): boolean {
   return err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505';
 }
-
-export const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
-export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-export const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
-export const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
-/** numeric → decimal text as PostgreSQL prints it (pg gives strings; never a float). */
-export const dec = (v: unknown): string => String(v);
-export const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));

@@ -7,16 +7,21 @@ import { atomically, managerOf } from './sql';
 
 const UPSERT_CHUNK = 50_000;
 
+/**
+ * Bulk SQL on daily_returns (no entity round trips): one INSERT … SELECT FROM unnest(arrays)
+ * … ON CONFLICT DO UPDATE per chunk, and one array_agg query per series read.
+ */
 @Injectable()
-export class SqlReturnsRepository extends ReturnsRepository {
+export class TypeOrmReturnsRepository extends ReturnsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {
     super();
   }
+
   async upsert(rows: ReturnRow[], tx?: Tx): Promise<{ inserted: number; updated: number }> {
     if (rows.length === 0) return { inserted: 0, updated: 0 };
-    const one = (m: EntityManager) => this.upsertChunks(m, rows);
+    const all = (m: EntityManager) => this.upsertChunks(m, rows);
     // A single chunk is one statement, atomic by itself; several share one transaction.
-    return rows.length <= UPSERT_CHUNK ? one(managerOf(this.ds, tx)) : atomically(this.ds, tx, one);
+    return rows.length <= UPSERT_CHUNK ? all(managerOf(this.ds, tx)) : atomically(this.ds, tx, all);
   }
 
   private async upsertChunks(m: EntityManager, rows: ReturnRow[]): Promise<{ inserted: number; updated: number }> {
@@ -25,18 +30,19 @@ export class SqlReturnsRepository extends ReturnsRepository {
     for (let start = 0; start < rows.length; start += UPSERT_CHUNK) {
       const chunk = rows.slice(start, start + UPSERT_CHUNK);
       // Unchanged rows are filtered by the WHERE and return nothing; xmax = 0 marks a fresh insert.
-      const res: Array<{ inserted: unknown }> = await m.query(
-        `INSERT INTO daily_returns (asset_id, date, return_pct)
-         SELECT * FROM unnest($1::text[], $2::date[], $3::numeric[])
-         ON CONFLICT (asset_id, date) DO UPDATE SET return_pct = EXCLUDED.return_pct
-           WHERE daily_returns.return_pct IS DISTINCT FROM EXCLUDED.return_pct
-         RETURNING (xmax = 0) AS inserted`,
+      // Counted in SQL: one row comes back, not one per upserted row.
+      const [counts]: Array<{ inserted: number; updated: number }> = await m.query(
+        `WITH upserted AS (
+           INSERT INTO daily_returns (asset_id, date, return_pct)
+           SELECT * FROM unnest($1::text[], $2::date[], $3::numeric[])
+           ON CONFLICT (asset_id, date) DO UPDATE SET return_pct = EXCLUDED.return_pct
+             WHERE daily_returns.return_pct IS DISTINCT FROM EXCLUDED.return_pct
+           RETURNING (xmax = 0) AS inserted)
+         SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`,
         [chunk.map((r) => r.assetId), chunk.map((r) => r.date), chunk.map((r) => r.returnPct)],
       );
-      for (const r of res) {
-        if (r.inserted === true || r.inserted === 't') inserted++;
-        else updated++;
-      }
+      inserted += counts.inserted;
+      updated += counts.updated;
     }
     return { inserted, updated };
   }

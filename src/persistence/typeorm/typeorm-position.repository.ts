@@ -1,30 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PositionEntity } from '../entities';
+import { normaliseDecimal } from '../entities/transformers';
 import { Position, PositionRepository } from '../position.repository';
 import { Tx } from '../transaction-runner';
-import { atomically, dec, managerOf } from './sql';
+import { atomically, managerOf } from './sql';
 
 @Injectable()
-export class SqlPositionRepository extends PositionRepository {
+export class TypeOrmPositionRepository extends PositionRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {
     super();
   }
+
   async replaceBook(portfolioId: string, positions: Position[], tx?: Tx): Promise<void> {
+    const values = positions.map((p) => normaliseDecimal(p.marketValue)); // before anything is deleted
     await atomically(this.ds, tx, async (m) => {
-      await m.query('DELETE FROM positions WHERE portfolio_id = $1', [portfolioId]);
+      await m.delete(PositionEntity, { portfolioId });
       if (positions.length === 0) return;
+      // One statement whatever the size of the book (a VALUES list would hit the 65,535-parameter cap).
       await m.query(
         'INSERT INTO positions (portfolio_id, asset_id, market_value) SELECT $1, a, v FROM unnest($2::text[], $3::numeric[]) AS t(a, v)',
-        [portfolioId, positions.map((p) => p.assetId), positions.map((p) => p.marketValue)],
+        [portfolioId, positions.map((p) => p.assetId), values],
       );
     });
   }
+
   async findByPortfolio(portfolioId: string, tx?: Tx): Promise<Position[]> {
-    const rows: Record<string, unknown>[] = await managerOf(this.ds, tx).query(
-      'SELECT asset_id, market_value FROM positions WHERE portfolio_id = $1 ORDER BY asset_id',
-      [portfolioId],
-    );
-    return rows.map((r) => ({ assetId: String(r.asset_id), marketValue: dec(r.market_value) }));
+    const rows = await managerOf(this.ds, tx).find(PositionEntity, { where: { portfolioId }, order: { assetId: 'ASC' } });
+    return rows.map((r) => ({ assetId: r.assetId, marketValue: r.marketValue }));
   }
 }

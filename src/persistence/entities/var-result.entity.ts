@@ -1,0 +1,66 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { Contribution, LimitCheck } from '../var-result.repository';
+import { PortfolioEntity } from './portfolio.entity';
+import { decimalText } from './transformers';
+
+/** A stored VaR or CVaR result (kind). `limit_check` is the api's `limit` (LIMIT is reserved in SQL). */
+@Entity('var_results')
+@Index('var_results_history', ['portfolioId', 'calculatedAt']) // (portfolio_id, calculated_at DESC)
+@Check('var_results_kind_check', `kind IN ('VAR', 'CVAR')`)
+export class VarResultEntity {
+  /** Given by the service; else the database's gen_random_uuid(). */
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'portfolio_id', type: 'text' })
+  portfolioId!: string;
+
+  @Column({ type: 'text' })
+  kind!: 'VAR' | 'CVAR';
+
+  @Column({ type: 'text' })
+  method!: string;
+
+  @Column({ name: 'confidence_level', type: 'double precision' })
+  confidenceLevel!: number;
+
+  @Column({ name: 'horizon_days', type: 'integer' })
+  horizonDays!: number;
+
+  @Column({ type: 'text' })
+  scaling!: string;
+
+  @Column({ name: 'value_return', type: 'double precision' })
+  valueReturn!: number;
+
+  @Column({ type: 'numeric', transformer: decimalText })
+  value!: string;
+
+  @Column({ name: 'portfolio_value', type: 'numeric', transformer: decimalText })
+  portfolioValue!: string;
+
+  @Column({ type: 'integer' })
+  observations!: number;
+
+  @Column({ name: 'from_date', type: 'date', nullable: true })
+  fromDate!: string | null;
+
+  @Column({ name: 'to_date', type: 'date', nullable: true })
+  toDate!: string | null;
+
+  @Column({ type: 'jsonb' })
+  contributions!: Contribution[];
+
+  @Column({ name: 'limit_check', type: 'jsonb', nullable: true })
+  limitCheck!: LimitCheck | null;
+
+  @Column({ name: 'correlation_id', type: 'text', nullable: true })
+  correlationId!: string | null;
+
+  @Column({ name: 'calculated_at', type: 'timestamptz' })
+  calculatedAt!: Date;
+
+  @ManyToOne(() => PortfolioEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'portfolio_id', foreignKeyConstraintName: 'var_results_portfolio_id_fkey' })
+  portfolio?: PortfolioEntity;
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
+import { OutboxEventEntity } from '../entities';
+import { NewOutboxEvent, OutboxEvent, OutboxRepository } from '../outbox.repository';
+import { Tx } from '../transaction-runner';
+import { managerOf } from './sql';
+
+type ClaimedRow = { id: string; subject: string; payload: Record<string, unknown>; headers: Record<string, string>; correlation_id: string | null; created_at: Date; attempts: number };
+
+@Injectable()
+export class TypeOrmOutboxRepository extends OutboxRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
+    super();
+  }
+
+  async add(events: NewOutboxEvent[], tx?: Tx): Promise<void> {
+    if (events.length === 0) return;
+    const rows = events.map((e) => ({ id: e.id, subject: e.subject, payload: e.payload, headers: e.headers, correlationId: e.correlationId }));
+    await managerOf(this.ds, tx).insert(OutboxEventEntity, rows); // one multi-row INSERT
+  }
+
+  /**
+   * One UPDATE (its own short transaction): picks due rows with FOR UPDATE SKIP LOCKED, so two
+   * relays never take the same row, and leases them until now + leaseMs. Oldest (seq) first.
+   */
+  async claimDue(limit: number, leaseMs: number): Promise<OutboxEvent[]> {
+    const rows: ClaimedRow[] = await this.ds.query(
+      `WITH claimed AS (
+         UPDATE outbox_events SET claimed_until = clock_timestamp() + ($2::int * interval '1 millisecond')
+          WHERE id IN (SELECT id FROM outbox_events
+                        WHERE sent_at IS NULL AND next_attempt_at <= clock_timestamp()
+                          AND (claimed_until IS NULL OR claimed_until < clock_timestamp())
+                        ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING seq, id, subject, payload, headers, correlation_id, created_at, attempts)
+       SELECT * FROM claimed ORDER BY seq`,
+      [limit, leaseMs],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      subject: r.subject,
+      payload: r.payload,
+      headers: r.headers,
+      correlationId: r.correlation_id,
+      createdAt: r.created_at,
+      attempts: r.attempts,
+    }));
+  }
+
+  async markSent(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.ds.manager.update(OutboxEventEntity, { id: In(ids) }, { sentAt: () => 'clock_timestamp()', claimedUntil: null });
+  }
+
+  async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.ds.manager.update(
+      OutboxEventEntity,
+      { id },
+      { attempts: () => 'attempts + 1', lastError: error.slice(0, 1000), nextAttemptAt, claimedUntil: null },
+    );
+  }
+
+  async countPending(): Promise<number> {
+    return this.ds.manager.count(OutboxEventEntity, { where: { sentAt: IsNull() } });
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, LessThanOrEqual } from 'typeorm';
+import { RiskLimitEntity } from '../entities';
+import { RiskLimit, RiskLimitRepository } from '../risk-limit.repository';
+import { Tx } from '../transaction-runner';
+import { managerOf } from './sql';
+
+const toModel = (e: RiskLimitEntity): RiskLimit => ({
+  id: e.id,
+  portfolioId: e.portfolioId,
+  maxVarPercent: e.maxVarPercent,
+  maxDrawdownPercent: e.maxDrawdownPercent,
+  maxPositionSizePercent: e.maxPositionSizePercent,
+  confidenceLevel: e.confidenceLevel,
+  effectiveDate: e.effectiveDate,
+  createdAt: e.createdAt,
+  createdBy: e.createdBy,
+});
+
+const NEWEST = { effectiveDate: 'DESC', createdAt: 'DESC' } as const;
+
+@Injectable()
+export class TypeOrmRiskLimitRepository extends RiskLimitRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
+    super();
+  }
+
+  async addVersion(l: RiskLimit, tx?: Tx): Promise<void> {
+    await managerOf(this.ds, tx).insert(RiskLimitEntity, { ...l });
+  }
+
+  async findInForce(portfolioId: string, at: Date, tx?: Tx): Promise<RiskLimit | null> {
+    const row = await managerOf(this.ds, tx).findOne(RiskLimitEntity, {
+      where: { portfolioId, effectiveDate: LessThanOrEqual(at) },
+      order: NEWEST,
+    });
+    return row ? toModel(row) : null;
+  }
+
+  async history(portfolioId: string, tx?: Tx): Promise<RiskLimit[]> {
+    return (await managerOf(this.ds, tx).find(RiskLimitEntity, { where: { portfolioId }, order: NEWEST })).map(toModel);
+  }
+}
