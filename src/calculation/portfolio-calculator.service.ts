@@ -72,7 +72,7 @@ export class PortfolioCalculator {
       );
     } catch (err) {
       if (err instanceof InsufficientDataError) {
-        throw new UnprocessableError(`${err.message.replace(/returns?/, 'aligned dates')} (the assets share ${dates.length} dates within lookback_days ${req.lookbackDays})`);
+        throw new UnprocessableError(`${err.message} (the assets share ${dates.length} dates within lookback_days ${req.lookbackDays})`);
       }
       throw err;
     }

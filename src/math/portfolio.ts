@@ -9,19 +9,7 @@ import { gaussianVar } from './parametric-var';
 import { Xoshiro128 } from './prng';
 import { quantileWithIndices } from './quantile';
 import { McDistribution, Scaling, Series, VarMethod } from './types';
-import {
-  assertConfidence,
-  assertDistribution,
-  assertHorizon,
-  assertMethod,
-  assertReturns,
-  assertSeed,
-  assertSimulations,
-  MAX_SIMULATIONS,
-  minObservationsHistorical,
-  requireObservations,
-  tailProbability,
-} from './validation';
+import { MAX_SIMULATIONS, assertReturns, minObservationsHistorical, requireObservations, riskOptions, tailProbability } from './validation';
 
 export interface PortfolioRiskInput {
   /** wᵢ = market valueᵢ / Σ market value, one per asset (short positions negative); finite. */
@@ -97,17 +85,7 @@ const LABEL: Record<VarMethod, string> = {
  */
 export function portfolioRisk(input: PortfolioRiskInput): PortfolioRiskResult {
   const { weights, assetReturns, confidence, method } = input;
-  const horizonDays = input.horizonDays ?? 1;
-  assertMethod(method);
-  assertConfidence(confidence);
-  assertHorizon(horizonDays);
-  const simulations = input.simulations ?? 10_000;
-  const distribution = input.distribution ?? 'normal';
-  if (method === 'monte_carlo') {
-    assertSimulations(simulations);
-    assertDistribution(distribution);
-    if (input.seed !== undefined) assertSeed(input.seed);
-  }
+  const { horizonDays, simulations, distribution } = riskOptions(input);
   const k = weights.length;
   if (k < 1) throw new InvalidInputError('weights must hold at least one asset', 'weights');
   for (let i = 0; i < k; i++) {

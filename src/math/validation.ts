@@ -116,3 +116,29 @@ export function requireObservations(n: number, needed: number, what: string, con
     throw new InsufficientDataError(`Cannot compute ${what} from ${n} ${counted} at ${confidence} %: need at least ${needed}`, field);
   }
 }
+
+/**
+ * The common prelude of computeRisk and portfolioRisk: method, confidence and horizon checked,
+ * and the Monte Carlo options (validated for monte_carlo only, ignored otherwise) with defaults.
+ */
+export function riskOptions(input: {
+  method: unknown;
+  confidence: number;
+  horizonDays?: number;
+  simulations?: number;
+  seed?: number;
+  distribution?: McDistribution;
+}): { horizonDays: number; simulations: number; distribution: McDistribution } {
+  const horizonDays = input.horizonDays ?? 1;
+  assertMethod(input.method);
+  assertConfidence(input.confidence);
+  assertHorizon(horizonDays);
+  const simulations = input.simulations ?? 10_000;
+  const distribution = input.distribution ?? 'normal';
+  if (input.method === 'monte_carlo') {
+    assertSimulations(simulations);
+    assertDistribution(distribution);
+    if (input.seed !== undefined) assertSeed(input.seed);
+  }
+  return { horizonDays, simulations, distribution };
+}

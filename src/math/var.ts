@@ -6,18 +6,7 @@ import { centralMoments, Moments, momentsFromCentral } from './moments';
 import { gaussianVar } from './parametric-var';
 import { quantileType7 } from './quantile';
 import { McDistribution, Scaling, Series, VAR_METHODS, VarMethod } from './types';
-import {
-  assertConfidence,
-  assertDistribution,
-  assertHorizon,
-  assertMethod,
-  assertReturns,
-  assertSeed,
-  assertSimulations,
-  minObservationsHistorical,
-  requireObservations,
-  tailProbability,
-} from './validation';
+import { assertReturns, minObservationsHistorical, requireObservations, riskOptions, tailProbability } from './validation';
 
 /** The four VaR methods (alias of VarMethod, the name the calculation layer uses). */
 export type RiskMethod = VarMethod;
@@ -92,17 +81,7 @@ export function minObservations(method: VarMethod, confidence: number, distribut
  */
 export function computeRisk(input: RiskInput): RiskResult {
   const { returns, confidence, method } = input;
-  const horizonDays = input.horizonDays ?? 1;
-  assertMethod(method);
-  assertConfidence(confidence);
-  assertHorizon(horizonDays);
-  const simulations = input.simulations ?? 10_000;
-  const distribution = input.distribution ?? 'normal';
-  if (method === 'monte_carlo') {
-    assertSimulations(simulations);
-    assertDistribution(distribution);
-    if (input.seed !== undefined) assertSeed(input.seed);
-  }
+  const { horizonDays, simulations, distribution } = riskOptions(input);
   assertReturns(returns);
   requireObservations(returns.length, minObservations(method, confidence, distribution), LABEL[method], confidence);
 
