@@ -117,6 +117,9 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
   /** Resolves once the Redis connection answers and the invalidation channel is subscribed (waits while Redis is down). */
   async ready(): Promise<void> {
     await this.subscribed;
+    // The command client has its offline queue off, so a ping before it connects fails at once.
+    const redis = this.redis;
+    if (redis && redis.status !== 'ready') await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
     await this.ping();
   }
 
