@@ -5,9 +5,11 @@ import { InsufficientDataError, InvalidInputError } from './errors';
 import { historicalVar } from './historical-var';
 import { parametricVar } from './parametric-var';
 import { Xoshiro128 } from './prng';
-import { expectRel, reference, returnsOf } from './testing/reference';
+import { expectRel, loadReference, simpleReturns } from '../../test/support/reference';
 
-const smi = Object.freeze(returnsOf(reference.series.SMI.prices));
+const reference = loadReference();
+
+const smi = Object.freeze(simpleReturns(reference.series.SMI.prices));
 
 function fatTailed(n: number, seed: number): Float64Array {
   const rng = new Xoshiro128(seed);

@@ -2,18 +2,20 @@ import { cornishFisherVar, cornishFisherVarFromMoments, cornishFisherZ } from '.
 import { InsufficientDataError } from './errors';
 import { moments } from './moments';
 import { normalQuantile } from './normal';
-import { expectRel, reference, returnsOf, SERIES } from './testing/reference';
+import { expectRel, loadReference, SERIES, simpleReturns } from '../../test/support/reference';
+
+const reference = loadReference();
 
 describe('cornishFisherVar', () => {
   it.each(SERIES)('reproduces the reference modified VaR of %s (σ over n − 1, S and K over n)', (name) => {
-    const r = Object.freeze(returnsOf(reference.series[name].prices));
+    const r = Object.freeze(simpleReturns(reference.series[name].prices));
     for (const [c, e] of Object.entries(reference.series[name].expected.cases as Record<string, { cornish_fisher_var: number }>)) {
       expectRel(cornishFisherVar(r, Number(c)), e.cornish_fisher_var, 1e-12);
     }
   });
 
   it.each(SERIES)('reproduces PerformanceAnalytics on %s with σ over n (its only difference)', (name) => {
-    const r = returnsOf(reference.series[name].prices);
+    const r = simpleReturns(reference.series[name].prices);
     const pa = reference.series[name].performance_analytics;
     const m = moments(r);
     const sigmaN = m.stdDev * Math.sqrt((m.count - 1) / m.count);

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { drawdownFromReturns, drawdownStats } from './drawdown';
 import { InsufficientDataError, InvalidInputError } from './errors';
-import { expectRel, reference, returnsOf, SERIES } from './testing/reference';
+import { expectRel, loadReference, SERIES, simpleReturns } from '../../test/support/reference';
+
+const reference = loadReference();
 
 // Ulcer index of the closes: numpy 2.4, V = prices, DD = 1 − V / np.maximum.accumulate(V), np.sqrt(np.mean(DD**2)).
 const ULCER = { SMI: 0.08232162795271655, CAC: 0.11791663429340479 };
@@ -28,7 +30,7 @@ describe('drawdown', () => {
   it.each(SERIES)('gives the same answer from the %s returns (V_0 = 1) as from the closes', (name) => {
     const prices = reference.series[name].prices;
     const fromPrices = drawdownStats(prices);
-    const fromReturns = drawdownFromReturns(returnsOf(prices));
+    const fromReturns = drawdownFromReturns(simpleReturns(prices));
     expect(fromReturns.count).toBe(prices.length);
     expectRel(fromReturns.maxDrawdown, fromPrices.maxDrawdown, 1e-12);
     expectRel(fromReturns.currentDrawdown, fromPrices.currentDrawdown, 1e-11);

@@ -4,7 +4,9 @@ import { InsufficientDataError } from './errors';
 import { cornishFisherCvar, cornishFisherTail, historicalCvar, meanBelow, parametricCvar } from './expected-shortfall';
 import { historicalVar } from './historical-var';
 import { parametricVar } from './parametric-var';
-import { expectRel, reference, returnsOf, SERIES } from './testing/reference';
+import { expectRel, loadReference, SERIES, simpleReturns } from '../../test/support/reference';
+
+const reference = loadReference();
 
 // Modified ES, independent computation: scipy 1.17 integrate.quad of u·φ(u)[1 + S He3/6 + K He4/24
 // + S² He6/72] (scipy.special.eval_hermitenorm) from −∞ to g = z_cf, divided by α; then
@@ -17,7 +19,7 @@ const MODIFIED_ES: Record<'SMI' | 'CAC', Record<string, number>> = {
 
 describe('expected shortfall', () => {
   describe.each(SERIES)('%s reference figures', (name) => {
-    const r = Object.freeze(returnsOf(reference.series[name].prices));
+    const r = Object.freeze(simpleReturns(reference.series[name].prices));
     const cases = reference.series[name].expected.cases as Record<string, { historical_cvar: number; parametric_cvar: number }>;
     it.each(Object.keys(cases))('historical and parametric CVaR at %s %%', (c) => {
       expectRel(historicalCvar(r, Number(c)), cases[c].historical_cvar, 1e-12);

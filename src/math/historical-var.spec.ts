@@ -3,7 +3,9 @@ import { InsufficientDataError, InvalidInputError } from './errors';
 import { historicalVar } from './historical-var';
 import { Xoshiro128 } from './prng';
 import { quantileInPlace, quantileType7, selectInPlace } from './quantile';
-import { expectRel, reference, returnsOf, SERIES } from './testing/reference';
+import { expectRel, loadReference, SERIES, simpleReturns } from '../../test/support/reference';
+
+const reference = loadReference();
 
 /** numpy.quantile(x, p, method='linear') by a full sort (the oracle). */
 function sortedQuantile(x: ArrayLike<number>, p: number): number {
@@ -15,7 +17,7 @@ function sortedQuantile(x: ArrayLike<number>, p: number): number {
 
 describe('historicalVar', () => {
   it.each(SERIES)('reproduces the reference VaR of %s at every confidence (numpy type 7)', (name) => {
-    const r = Object.freeze(returnsOf(reference.series[name].prices));
+    const r = Object.freeze(simpleReturns(reference.series[name].prices));
     for (const [c, e] of Object.entries(reference.series[name].expected.cases as Record<string, { historical_var: number }>)) {
       expectRel(historicalVar(r, Number(c)), e.historical_var, 1e-12);
       expectRel(historicalVar(Float64Array.from(r), Number(c)), e.historical_var, 1e-12);

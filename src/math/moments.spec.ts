@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { InsufficientDataError } from './errors';
 import { centralMoments, moments } from './moments';
-import { expectRel } from './testing/reference';
+import { expectRel } from '../../test/support/reference';
 
 describe('moments', () => {
   it('matches numpy / scipy on a small sample', () => {

@@ -6,9 +6,11 @@ import { normalPdf } from './normal';
 import { parametricVar } from './parametric-var';
 import { Xoshiro128 } from './prng';
 import { quantileType7 } from './quantile';
-import { reference, returnsOf } from './testing/reference';
+import { loadReference, simpleReturns } from '../../test/support/reference';
 
-const smi = Object.freeze(returnsOf(reference.series.SMI.prices));
+const reference = loadReference();
+
+const smi = Object.freeze(simpleReturns(reference.series.SMI.prices));
 
 function normalSample(n: number, seed: number, mu: number, sigma: number): number[] {
   const rng = new Xoshiro128(seed);

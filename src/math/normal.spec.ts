@@ -1,5 +1,5 @@
 import { chiSquareSf1, chiSquareSf2, normalCdf, normalPdf, normalQuantile, normalSf } from './normal';
-import { expectRel } from './testing/reference';
+import { expectRel } from '../../test/support/reference';
 
 // Φ and 1 − Φ: mpmath 1.x ncdf at 50 digits, rounded to 17 (scipy's ndtr is itself off by up to
 // 3e-14 relative in the far tail, e.g. at −20).

@@ -3,11 +3,13 @@ import { InsufficientDataError } from './errors';
 import { moments } from './moments';
 import { normalQuantile } from './normal';
 import { gaussianVar, parametricVar } from './parametric-var';
-import { expectRel, reference, returnsOf, SERIES } from './testing/reference';
+import { expectRel, loadReference, SERIES, simpleReturns } from '../../test/support/reference';
+
+const reference = loadReference();
 
 describe('parametricVar', () => {
   it.each(SERIES)('reproduces the reference one-day and 10-day VaR of %s (scipy norm.ppf, σ over n − 1)', (name) => {
-    const r = Object.freeze(returnsOf(reference.series[name].prices));
+    const r = Object.freeze(simpleReturns(reference.series[name].prices));
     for (const [c, e] of Object.entries(reference.series[name].expected.cases as Record<string, { parametric_var: number; parametric_var_10d: number }>)) {
       expectRel(parametricVar(r, Number(c)), e.parametric_var, 1e-12);
       expectRel(parametricVar(r, Number(c), 10), e.parametric_var_10d, 1e-12);
@@ -16,7 +18,7 @@ describe('parametricVar', () => {
 
   it.each(SERIES)('reproduces PerformanceAnalytics on %s only with σ over n, and differs from it from the 4th digit', (name) => {
     // PA's VaR(method = "gaussian") uses σ = √m2 (divisor n): same formula, smaller σ.
-    const r = returnsOf(reference.series[name].prices);
+    const r = simpleReturns(reference.series[name].prices);
     const pa = reference.series[name].performance_analytics;
     const m = moments(r);
     const sigmaN = m.stdDev * Math.sqrt((m.count - 1) / m.count);

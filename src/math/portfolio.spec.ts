@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { computeRisk, RiskMethod } from './var';
 import { choleskyPsd, portfolioRisk, portfolioReturns, PortfolioRiskInput } from './portfolio';
-import { reference, returnsOf } from './testing/reference';
+import { loadReference, simpleReturns } from '../../test/support/reference';
 import { Xoshiro128 } from './prng';
 
-const smi = returnsOf(reference.series.SMI.prices);
-const cac = returnsOf(reference.series.CAC.prices);
+const reference = loadReference();
+
+const smi = simpleReturns(reference.series.SMI.prices);
+const cac = simpleReturns(reference.series.CAC.prices);
 
 function synthetic(k: number, n: number, seed: number): number[][] {
   const rng = new Xoshiro128(seed);

@@ -2,12 +2,14 @@ import { backtest } from './backtest';
 import { drawdownStats } from './drawdown';
 import { computeRisk, RiskMethod } from './var';
 import { moments } from './moments';
-import { expectRel, reference, returnsOf, SERIES } from './testing/reference';
+import { expectRel, loadReference, SERIES, simpleReturns } from '../../test/support/reference';
 import { normalQuantile, normalPdf } from './normal';
+
+const reference = loadReference();
 
 describe.each(SERIES)('reference figures of %s (numpy/scipy, 1e-9 relative)', (name) => {
   const series = reference.series[name];
-  const r = Object.freeze(returnsOf(series.prices));
+  const r = Object.freeze(simpleReturns(series.prices));
   const E = series.expected;
   const risk = (method: RiskMethod, confidence: number, horizonDays = 1) =>
     computeRisk({ returns: r, confidence, method, horizonDays, wantCvar: true });

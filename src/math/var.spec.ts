@@ -1,9 +1,11 @@
 import { InsufficientDataError, InvalidInputError } from './errors';
 import { monteCarloVar } from './monte-carlo-var';
 import { computeRisk, minObservations, RiskMethod } from './var';
-import { expectRel, reference, returnsOf } from './testing/reference';
+import { expectRel, loadReference, simpleReturns } from '../../test/support/reference';
 
-const cac = Object.freeze(returnsOf(reference.series.CAC.prices));
+const reference = loadReference();
+
+const cac = Object.freeze(simpleReturns(reference.series.CAC.prices));
 const E = reference.series.CAC.expected;
 
 describe('computeRisk (the facade of /v1/var and /v1/cvar)', () => {

@@ -1,20 +1,42 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** shared/reference/eustock-smi-cac.json: real closes (R EuStockMarkets) and figures computed with numpy/scipy. */
-export function loadReference() {
-  const file = resolve(__dirname, '../../../shared/reference/eustock-smi-cac.json');
-  return JSON.parse(readFileSync(file, 'utf8')) as {
-    series: Record<'SMI' | 'CAC', { prices: number[]; expected: Record<string, any> }>;
-  };
+/**
+ * The one loader of the reference data every test uses: test/fixtures/eustock-smi-cac.json, R's
+ * EuStockMarkets SMI and CAC daily closes (1991–1998) with the figures computed from them with
+ * numpy/scipy under docs/math.md's conventions (`expected`), plus PerformanceAnalytics' own
+ * (`performance_analytics`, pa_*: σ over n, so its parametric figures differ in the 4th digit).
+ */
+export interface Reference {
+  source: string;
+  conventions: string;
+  series: Record<SeriesName, { prices: number[]; expected: Record<string, any>; performance_analytics: Record<string, number> }>;
 }
 
+export const SERIES = ['SMI', 'CAC'] as const;
+export type SeriesName = (typeof SERIES)[number];
+
+/** The parsed fixture (a fresh object per call: a test may not change another's data). */
+export function loadReference(): Reference {
+  return JSON.parse(readFileSync(resolve(__dirname, '../fixtures/eustock-smi-cac.json'), 'utf8')) as Reference;
+}
+
+/** Simple returns r_t = P_t / P_{t−1} − 1 of a price series, oldest first. */
 export function simpleReturns(prices: readonly number[]): number[] {
   const out: number[] = [];
   for (let i = 1; i < prices.length; i++) out.push(prices[i] / prices[i - 1] - 1);
   return out;
 }
 
+/** |actual − expected| ≤ tol·|expected| */
 export function relClose(actual: number, expected: number, tol = 1e-9): boolean {
   return Math.abs(actual - expected) <= tol * Math.max(Math.abs(expected), Number.MIN_VALUE);
+}
+
+/** Throws, with both figures and the relative error, unless relClose(actual, expected, tol). */
+export function expectRel(actual: number, expected: number, tol = 1e-9): void {
+  if (!relClose(actual, expected, tol)) {
+    const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), Number.MIN_VALUE);
+    throw new Error(`expected ${actual} to equal ${expected} within ${tol} relative (off by ${err})`);
+  }
 }
