@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Every table of the service (architecture.md "Tables"). Money is numeric; statistics double precision. */
+/** Every table of the service (docs/architecture.md "Tables"). Money is numeric; statistics double precision. */
 export class InitialSchema1732500000000 implements MigrationInterface {
   name = 'InitialSchema1732500000000';
 

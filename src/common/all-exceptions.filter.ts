@@ -10,7 +10,7 @@ interface ReplyLike {
 }
 
 /**
- * One filter for every error, REST and NATS: answers api.md's error body. A 5xx
+ * One filter for every error, REST and NATS: answers docs/api.md's error body. A 5xx
  * is logged with its stack here and answered without internals.
  */
 @Catch()

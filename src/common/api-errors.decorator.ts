@@ -25,7 +25,7 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'DEPENDENCY_UNAVAILABLE',
 };
 
-/** Documents the error answers of an operation with the api.md error body. */
+/** Documents the error answers of an operation with the docs/api.md error body. */
 export function ApiErrors(...statuses: number[]) {
   return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorBodyDto })));
 }

@@ -2,7 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { RiskMathError } from '../math/errors';
 import { DomainError, ErrorType } from './errors';
 
-/** The api.md error body, identical on REST and in NATS `{ "error": … }` replies. */
+/** The docs/api.md error body, identical on REST and in NATS `{ "error": … }` replies. */
 export interface ErrorBody {
   status_code: number;
   error: string;

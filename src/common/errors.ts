@@ -1,6 +1,6 @@
 /**
  * Domain errors of the service (plain classes, no Nest). The global exception filter
- * maps each to its HTTP status and api.md `error_type`. The maths' own errors
+ * maps each to its HTTP status and docs/api.md `error_type`. The maths' own errors
  * (InvalidInputError, InsufficientDataError) live in src/math/errors.ts.
  */
 export type ErrorType =

@@ -31,7 +31,7 @@ export class PlainJsonDeserializer implements ConsumerDeserializer {
 }
 
 /**
- * Answers plain requests with the bare JSON result, or `{ "error": { …api.md error body… } }`;
+ * Answers plain requests with the bare JSON result, or `{ "error": { …docs/api.md error body… } }`;
  * Nest clients keep the Nest envelope.
  */
 export class PlainJsonSerializer implements ConsumerSerializer {

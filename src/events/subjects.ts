@@ -1,4 +1,4 @@
-/** JetStream stream and subjects of the service's events (api.md "NATS"). */
+/** JetStream stream and subjects of the service's events (docs/api.md "NATS"). */
 export const RISK_STREAM = 'RISK';
 
 export const SUBJECT = {
@@ -19,9 +19,9 @@ export const HANDLER = {
 export const QUEUE_GROUP = 'risk-service';
 
 /**
- * Subjects of the RISK stream. api.md says `risk.>`, but a stream on `risk.>` also captures
- * the request subjects (risk.var.calculate …) and JetStream then answers every plain request
- * with its own PubAck before the handler can (verified against nats-server 2.9). So the
+ * Subjects of the RISK stream, listed one by one (docs/api.md "NATS"): a stream on `risk.>` also
+ * captures the request subjects (risk.var.calculate …) and JetStream then answers every plain
+ * request with its own PubAck before the handler can (verified against nats-server 2.9). So the
  * stream lists every event subject of the contract, and nothing else: the three events the
  * service publishes and the NAV updates it consumes.
  */

@@ -37,7 +37,7 @@ function xlogy(a: number, b: number): number {
 }
 
 /**
- * Kupiec (1995) proportion-of-failures test (math.md "VaR backtesting"):
+ * Kupiec (1995) proportion-of-failures test (docs/math.md "VaR backtesting"):
  * LR = −2 ln[(1−α)^(T−x) α^x] + 2 ln[(1−x/T)^(T−x) (x/T)^x], χ²(1). Finite for x = 0 and x = T.
  *
  * @param observations T ≥ 1
@@ -78,7 +78,7 @@ export function exceptionTransitions(indicators: ArrayLike<number | boolean>): T
 }
 
 /**
- * Christoffersen (1998) independence test from transition counts (math.md):
+ * Christoffersen (1998) independence test from transition counts (docs/math.md):
  * LR_ind = −2 ln[(1−π)^(n00+n10) π^(n01+n11)] + 2 ln[(1−π0)^n00 π0^n01 (1−π1)^n10 π1^n11], χ²(1),
  * π = (n01+n11)/Σn, π0 = n01/(n00+n01), π1 = n11/(n10+n11), 0·ln 0 = 0 (an empty row contributes 0).
  */
@@ -388,7 +388,7 @@ export interface BacktestResult {
 }
 
 /**
- * VaR backtest (math.md "VaR backtesting"): exceptions r_t < VaR_t against rolling forecasts
+ * VaR backtest (docs/math.md "VaR backtesting"): exceptions r_t < VaR_t against rolling forecasts
  * (the `window` returns before t) or given `varForecasts`; Kupiec POF, Christoffersen
  * independence and conditional coverage likelihood ratios with χ² p-values, and the Basel
  * traffic light over the last 250 observations (at 99 % only, and only when there are 250).

@@ -5,7 +5,7 @@ import { assertConfidence, assertReturns, requireObservations, tailProbability }
 
 /**
  * The Cornish–Fisher quantile z_cf = z + (z² − 1)S/6 + (z³ − 3z)K/24 − (2z³ − 5z)S²/36 of a
- * standard variable with skewness S and excess kurtosis K, z = Φ⁻¹(α) (math.md "VaR").
+ * standard variable with skewness S and excess kurtosis K, z = Φ⁻¹(α) (docs/math.md "VaR").
  */
 export function cornishFisherZ(z: number, skewness: number, excessKurtosis: number): number {
   const z2 = z * z;
@@ -21,7 +21,7 @@ export function cornishFisherVarFromMoments(mean: number, stdDev: number, skewne
 
 /**
  * Cornish–Fisher ("modified") VaR in return terms, one period: μ + z_cf σ with σ the sample
- * standard deviation (n − 1) and S, K from central moments over n (math.md; Zangari 1996, Favre &
+ * standard deviation (n − 1) and S, K from central moments over n (docs/math.md; Zangari 1996, Favre &
  * Galeano 2002, PerformanceAnalytics `VaR(method = "modified")`, which however uses σ over n).
  * A loss is negative; a series without dispersion gives μ. The facade applies √h for a horizon.
  *

@@ -2,7 +2,7 @@ import { InsufficientDataError, InvalidInputError } from './errors';
 import { Series } from './types';
 import { assertReturns } from './validation';
 
-/** Drawdown statistics of an equity curve V_0..V_n (math.md "Drawdown"); depths are positive fractions. */
+/** Drawdown statistics of an equity curve V_0..V_n (docs/math.md "Drawdown"); depths are positive fractions. */
 export interface DrawdownStats {
   /** max_t DD_t, DD_t = 1 − V_t / max_{s≤t} V_s (0.22 = 22 % below the peak). */
   maxDrawdown: number;
@@ -27,7 +27,7 @@ export interface DrawdownStats {
 /**
  * Running bookkeeping of the drawdown statistics, fed one DD_t at a time (t = 1..n; DD_0 = 0).
  * Recovery is the first t after the trough with DD_t = 0, i.e. V_t ≥ the running maximum, which
- * within the max-drawdown episode is the peak value (math.md: "first t after the trough with
+ * within the max-drawdown episode is the peak value (docs/math.md: "first t after the trough with
  * V_t ≥ the peak value").
  */
 class DrawdownAccumulator {
@@ -61,7 +61,7 @@ class DrawdownAccumulator {
   }
 
   /**
-   * A curve that never falls answers every field 0 (recoveryIndex 0 too: math.md "All 0 for a
+   * A curve that never falls answers every field 0 (recoveryIndex 0 too: docs/math.md "All 0 for a
    * curve that never falls"); null is kept for "fell and has not recovered".
    */
   result(count: number): DrawdownStats {
@@ -80,7 +80,7 @@ class DrawdownAccumulator {
 }
 
 /**
- * Drawdown statistics of an equity curve V_0..V_n (math.md "Drawdown"): max drawdown with its
+ * Drawdown statistics of an equity curve V_0..V_n (docs/math.md "Drawdown"): max drawdown with its
  * peak, trough and recovery indices, current drawdown and its length, longest drawdown, ulcer
  * index. Depths are positive (0.229 = 22.9 % below the peak).
  *
@@ -111,7 +111,7 @@ export function drawdownStats(values: Series): DrawdownStats {
 
 /**
  * Drawdown statistics of the curve V_0 = 1, V_t = V_{t−1}(1 + r_t) built from simple returns
- * (math.md "Drawdown"): count = n + 1 and index t is after the t-th return. The curve is tracked
+ * (docs/math.md "Drawdown"): count = n + 1 and index t is after the t-th return. The curve is tracked
  * relative to its running maximum (ρ_t = V_t / max_{s≤t} V_s, DD_t = 1 − ρ_t), which cannot
  * overflow however long the series; figures agree with the cumulative product to rounding.
  *

@@ -1,6 +1,6 @@
 /**
  * Domain errors of the risk maths. Plain classes (no Nest): the global exception
- * filter maps them to the api.md error body.
+ * filter maps them to the docs/api.md error body.
  */
 export type RiskErrorType = 'INVALID_INPUT' | 'INSUFFICIENT_DATA';
 

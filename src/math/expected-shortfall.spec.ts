@@ -10,7 +10,7 @@ const reference = loadReference();
 
 // Modified ES, independent computation: scipy 1.17 integrate.quad of u·φ(u)[1 + S He3/6 + K He4/24
 // + S² He6/72] (scipy.special.eval_hermitenorm) from −∞ to g = z_cf, divided by α; then
-// μ + σ·min(E_G, g) with σ over n − 1 and S, K over n (math.md). SMI at 99 % is floored at the
+// μ + σ·min(E_G, g) with σ over n − 1 and S, K over n (docs/math.md). SMI at 99 % is floored at the
 // modified VaR (E_G > g there: the expansion is outside its domain at K = 5.2).
 const MODIFIED_ES: Record<'SMI' | 'CAC', Record<string, number>> = {
   SMI: { '95': -0.0283853355733382, '97.5': -0.04811276511668972, '99': -0.03447912722766794 },

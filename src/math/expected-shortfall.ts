@@ -13,7 +13,7 @@ import {
 } from './validation';
 
 /**
- * Mean of the values of x strictly below q; q itself when there are none (math.md "CVaR").
+ * Mean of the values of x strictly below q; q itself when there are none (docs/math.md "CVaR").
  * One pass over x (not mutated).
  */
 export function meanBelow(x: ArrayLike<number>, q: number, n = x.length): number {
@@ -40,7 +40,7 @@ export function historicalVarCvar(returns: Series, alpha: number): { varReturn: 
 
 /**
  * Historical CVaR (expected shortfall) in return terms: the mean of the returns strictly below the
- * type-7 α-quantile Q_α; Q_α itself when no return is below it (math.md "CVaR";
+ * type-7 α-quantile Q_α; Q_α itself when no return is below it (docs/math.md "CVaR";
  * PerformanceAnalytics `ES(method = "historical")`). A loss is negative; CVaR ≤ VaR. One period.
  *
  * @param returns at least ⌈1/α⌉ simple returns (not mutated)
@@ -60,7 +60,7 @@ export function gaussianCvar(mean: number, stdDev: number, alpha: number, horizo
 
 /**
  * Parametric (Gaussian) CVaR in return terms: μ·h − σ√h·φ(z_α)/α, σ the sample standard
- * deviation (n − 1) (math.md "CVaR"; PerformanceAnalytics `ES(method = "gaussian")` uses σ over n).
+ * deviation (n − 1) (docs/math.md "CVaR"; PerformanceAnalytics `ES(method = "gaussian")` uses σ over n).
  *
  * @param returns at least 2 simple returns (not mutated)
  * @param confidence a percentage, 50 < c < 100

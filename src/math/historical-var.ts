@@ -4,7 +4,7 @@ import { assertConfidence, assertReturns, minObservationsHistorical, requireObse
 
 /**
  * Historical VaR in return terms: the type-7 α-quantile of the returns, α = 1 − c/100
- * (math.md "VaR"; numpy `np.quantile(r, α)`, PerformanceAnalytics `VaR(method = "historical")`).
+ * (docs/math.md "VaR"; numpy `np.quantile(r, α)`, PerformanceAnalytics `VaR(method = "historical")`).
  * A loss is negative. One period (the facade applies √h for a horizon).
  *
  * @param returns simple returns as fractions, oldest first (not mutated)

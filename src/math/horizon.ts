@@ -1,7 +1,7 @@
 import { Scaling, VarMethod } from './types';
 
 /**
- * How a method takes a one-period figure to a horizon of h periods (math.md "Horizon"):
+ * How a method takes a one-period figure to a horizon of h periods (docs/math.md "Horizon"):
  * `none` when h = 1; else `mean_variance` (parametric: μh + zσ√h), `sqrt_time` (historical and
  * Cornish–Fisher: one-period figure × √h) or `simulated` (Monte Carlo: compounded h-period paths).
  */

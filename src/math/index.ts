@@ -1,6 +1,6 @@
 /**
  * Public API of the risk maths (pure TypeScript: no Nest, no I/O, no big.js). Conventions:
- * shared/spec/math.md — confidence is a percentage, returns are simple returns as fractions,
+ * docs/math.md — confidence is a percentage, returns are simple returns as fractions,
  * VaR / CVaR are in return terms with a loss negative, drawdowns are positive depths.
  */
 export * from './errors';

@@ -1,7 +1,7 @@
 import { InsufficientDataError } from './errors';
 import { Series } from './types';
 
-/** Summary statistics of a return series (math.md "Moments"). */
+/** Summary statistics of a return series (docs/math.md "Moments"). */
 export interface Moments {
   count: number;
   /** μ = Σr/n. */
@@ -82,7 +82,7 @@ export function momentsFromCentral(c: CentralMoments): Moments {
 
 /**
  * Count, mean, sample σ (n − 1), skewness and excess kurtosis (central moments over n), min and
- * max of a series (math.md "Moments"; reproduces numpy mean/std(ddof=1), scipy.stats.skew and
+ * max of a series (docs/math.md "Moments"; reproduces numpy mean/std(ddof=1), scipy.stats.skew and
  * scipy.stats.kurtosis). Needs at least 1 value; with 1 value, or no dispersion, σ, S and K are 0.
  * Values must be finite (validate first).
  */

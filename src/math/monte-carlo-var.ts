@@ -71,7 +71,7 @@ function simulationBuffer(n: number): Float64Array {
 
 /**
  * Monte Carlo standard error of a quantile estimate: √(α(1−α)/N)/f(Q) with f the normal density
- * of mean m and standard deviation s (math.md "Monte Carlo"); 0 when s = 0 (no dispersion).
+ * of mean m and standard deviation s (docs/math.md "Monte Carlo"); 0 when s = 0 (no dispersion).
  */
 export function quantileStandardError(alpha: number, simulations: number, q: number, mean: number, stdDev: number): number {
   if (!(stdDev > 0)) return 0;
@@ -127,7 +127,7 @@ export function simulateReturns(
 }
 
 /**
- * Monte Carlo VaR and CVaR in return terms (math.md "Monte Carlo"): N seeded paths
+ * Monte Carlo VaR and CVaR in return terms (docs/math.md "Monte Carlo"): N seeded paths
  * (xoshiro128**, Marsaglia polar normals) of h-period compounded returns, `normal` with μ and
  * the sample σ (n − 1) fitted to the returns, or `bootstrap` resampling the returns with
  * replacement; VaR = type-7 α-quantile of the N simulated returns (selection), CVaR = mean of

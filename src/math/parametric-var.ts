@@ -13,7 +13,7 @@ export function gaussianVar(mean: number, stdDev: number, alpha: number, horizon
 
 /**
  * Parametric (Gaussian) VaR in return terms: μ·h + z_α σ √h with μ the mean, σ the SAMPLE
- * standard deviation (n − 1) and z_α = Φ⁻¹(1 − c/100) (math.md "VaR" and "Horizon";
+ * standard deviation (n − 1) and z_α = Φ⁻¹(1 − c/100) (docs/math.md "VaR" and "Horizon";
  * scipy `norm.ppf`). PerformanceAnalytics divides σ by n, so its figure differs from the 4th
  * significant digit. A loss is negative.
  *

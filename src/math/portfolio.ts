@@ -61,7 +61,7 @@ const LABEL: Record<VarMethod, string> = {
 
 /**
  * VaR and CVaR of a weighted portfolio of assets with their Euler contributions
- * (math.md "Stored portfolios"): componentᵢ = wᵢ ∂VaR/∂wᵢ, which sum to the VaR because every
+ * (docs/math.md "Stored portfolios"): componentᵢ = wᵢ ∂VaR/∂wᵢ, which sum to the VaR because every
  * method is homogeneous of degree 1 in w. In return terms; the horizon rule applies to each term
  * as to the VaR (× √h for historical and Cornish–Fisher; μᵢh and √h for parametric).
  *
@@ -71,7 +71,7 @@ const LABEL: Record<VarMethod, string> = {
  *   order statistics (ties broken by the earlier date), wᵢ[(1−f) rᵢ,t_k + f rᵢ,t_k+1]; CVaR
  *   wᵢ × mean of rᵢ,t over the dates with r_p,t < Q (the VaR terms when there is none).
  * - cornish_fisher: the exact gradient of μ_p + z_cf σ_p through μ_p, σ_p (n − 1), S_p and K_p
- *   (central moments over n) — Boudt, Peterson & Croux (2008) with the divisors of math.md; CVaR
+ *   (central moments over n) — Boudt, Peterson & Croux (2008) with the divisors of docs/math.md; CVaR
  *   likewise through μ_p + σ_p min(E_G, z_cf). Without dispersion (σ_p = 0): wᵢ μᵢ.
  * - monte_carlo: scenarios simulated jointly (normal: μ and the Cholesky factor of Σ, n − 1;
  *   bootstrap: whole dates resampled), each asset compounded over h periods and the portfolio

@@ -3,7 +3,7 @@ import { Series } from './types';
 import { assertReturns } from './validation';
 
 /**
- * Position sizing RATIOS (math.md "Position sizing"). Money (equity, prices, notional, units) is
+ * Position sizing RATIOS (docs/math.md "Position sizing"). Money (equity, prices, notional, units) is
  * the caller's business, in big.js: these functions take and return plain fractions only.
  */
 
@@ -39,7 +39,7 @@ export interface KellyResult {
 }
 
 /**
- * Kelly criterion (Kelly 1956; math.md): f* = p − (1 − p)/b with p the win probability and b the
+ * Kelly criterion (Kelly 1956; docs/math.md): f* = p − (1 − p)/b with p the win probability and b the
  * ratio of the average win to the average loss; the fraction used is max(0, f*) × multiplier
  * (default 0.5, "half Kelly").
  *
@@ -103,7 +103,7 @@ export function estimateKellyInputs(tradeReturns: Series): KellyInputs {
 }
 
 /**
- * Volatility targeting (math.md): weight = target_annual_vol / (σ_daily √periods_per_year).
+ * Volatility targeting (docs/math.md): weight = target_annual_vol / (σ_daily √periods_per_year).
  *
  * @param targetAnnualVol annualised volatility target as a fraction (> 0)
  * @param dailyVolatility per-period σ (> 0), e.g. the sample σ of daily returns

@@ -6,9 +6,9 @@ import { MC_DISTRIBUTIONS, McDistribution, Series, VAR_METHODS, VarMethod } from
  * (`returns[3]`, `confidence`, `horizon_days` …). One pass, no allocation: they sit in the hot path.
  */
 
-/** Largest accepted number of Monte Carlo paths (math.md "Monte Carlo"). */
+/** Largest accepted number of Monte Carlo paths (docs/math.md "Monte Carlo"). */
 export const MAX_SIMULATIONS = 1_000_000;
-/** Largest accepted horizon in periods (api.md). */
+/** Largest accepted horizon in periods (docs/api.md). */
 export const MAX_HORIZON_DAYS = 250;
 /** Largest accepted seed: seeds are unsigned 32-bit integers. */
 export const MAX_SEED = 4_294_967_295;
@@ -66,7 +66,7 @@ export function tailProbability(confidence: number): number {
 
 /**
  * Fewest returns for a historical figure at confidence c: ⌈1/α⌉ computed as
- * ⌈100/(100 − c) − 1e-9⌉ (95 → 20, 99 → 100, 99.9 → 1000; api.md).
+ * ⌈100/(100 − c) − 1e-9⌉ (95 → 20, 99 → 100, 99.9 → 1000; docs/api.md).
  */
 export function minObservationsHistorical(confidence: number): number {
   return Math.ceil(100 / (100 - confidence) - 1e-9);

@@ -54,7 +54,7 @@ const LABEL: Record<VarMethod, string> = {
   monte_carlo: 'Monte Carlo VaR',
 };
 
-/** Fewest returns a method needs at confidence c (api.md): 2, or ⌈1/α⌉ for historical and bootstrap. */
+/** Fewest returns a method needs at confidence c (docs/api.md): 2, or ⌈1/α⌉ for historical and bootstrap. */
 export function minObservations(method: VarMethod, confidence: number, distribution: McDistribution = 'normal'): number {
   switch (method) {
     case 'historical':
@@ -69,7 +69,7 @@ export function minObservations(method: VarMethod, confidence: number, distribut
 
 /**
  * The one entry point of the stateless /v1/var and /v1/cvar: validates everything (each error
- * names its field), then computes VaR (and CVaR when `wantCvar`) in return terms under math.md:
+ * names its field), then computes VaR (and CVaR when `wantCvar`) in return terms under docs/math.md:
  * - historical: type-7 quantile / mean strictly below it, × √h (`sqrt_time`);
  * - parametric: μh + zσ√h / μh − σ√h φ(z)/α (`mean_variance`), σ over n − 1;
  * - cornish_fisher: μ + z_cf σ / μ + σ min(E_G, z_cf) (Boudt–Peterson–Croux), × √h (`sqrt_time`);

@@ -1,6 +1,6 @@
 import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 
-/** Metric names and labels exactly as api.md lists them. */
+/** Metric names and labels exactly as docs/api.md lists them. */
 export const METRIC = {
   calcDuration: 'risk_calculation_duration_seconds',
   calcSuccess: 'risk_calculation_success_total',

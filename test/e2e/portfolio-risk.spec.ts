@@ -184,7 +184,7 @@ describe('stored portfolios: VaR, history, limits, breaches, alerts, events', ()
     expect((await a.del(`/v1/api-keys/${viewer.body.id}`)).status).toBe(204);
   });
 
-  it('reports readiness of every configured dependency and exports the api.md metrics', async () => {
+  it('reports readiness of every configured dependency and exports the docs/api.md metrics', async () => {
     const ready = await a.get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ database: 'up', nats: 'up', redis: 'up' });
