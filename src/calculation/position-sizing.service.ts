@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import Big from 'big.js';
 import { ValidationError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
-import { estimateKellyInputs, kellyFraction, moments, volatilityTargetWeight } from '../math';
+import { applyCaps, estimateKellyInputs, kellyFraction, moments, volatilityTargetWeight } from '../math';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { PositionSizeRequestDto } from './dto/risk-request.dto';
 import { PositionSizeResponseDto } from './dto/risk-response.dto';
@@ -18,7 +18,10 @@ export abstract class PositionLimitSource {
 
 type Sized = { uncapped: Big; units?: (fraction: Big) => Big; details: Record<string, number> };
 
-/** Position sizing with money in big.js: only ratios (p, b, σ, Kelly f*) are floats. */
+/**
+ * Position sizing with money in big.js: ratios (p, b, σ, Kelly f*, the fraction and its caps) are
+ * float64 statistics; equity, prices, notional and units are decimals.
+ */
 @Injectable()
 export class PositionSizingService {
   constructor(
@@ -26,32 +29,26 @@ export class PositionSizingService {
     @Optional() private readonly limitSource?: PositionLimitSource,
   ) {}
 
-  async size(dto: PositionSizeRequestDto, source: PositionLimitSource | undefined = this.limitSource): Promise<PositionSizeResponseDto> {
+  async size(dto: PositionSizeRequestDto): Promise<PositionSizeResponseDto> {
     const equity = parseMoney(dto.equity, 'equity', { positive: true });
     const sized = this.metrics.measure(dto.method, undefined, () => this.uncapped(dto, equity));
 
     let maxPositionPercent = dto.max_position_size_percent;
     if (maxPositionPercent === undefined && dto.portfolio_id !== undefined) {
-      if (!source) throw new ValidationError('portfolio_id: stored portfolio limits are not available in this deployment');
-      maxPositionPercent = await source.maxPositionSizePercent(dto.portfolio_id);
+      if (!this.limitSource) throw new ValidationError('portfolio_id: stored portfolio limits are not available in this deployment');
+      maxPositionPercent = await this.limitSource.maxPositionSizePercent(dto.portfolio_id);
     }
     const maxLeverage = dto.max_leverage ?? 1;
-    const positionCap = maxPositionPercent === undefined ? undefined : new Big(maxPositionPercent).div(100);
-    const leverageCap = new Big(maxLeverage);
-
-    let fraction = sized.uncapped;
-    let cappedBy: 'position_limit' | 'leverage' | null = null;
-    const binding = positionCap && positionCap.lte(leverageCap) ? positionCap : leverageCap;
-    if (fraction.gt(binding)) {
-      fraction = binding;
-      cappedBy = binding === positionCap ? 'position_limit' : 'leverage';
-    }
+    const caps = applyCaps({ fraction: Number(sized.uncapped), maxPositionSizePercent: maxPositionPercent, maxLeverage });
+    // The capped fraction goes back to a decimal through its shortest text (0.1 → "0.1"), so the
+    // money below is computed from the bound as written, not from a binary approximation of it.
+    const fraction = caps.cappedBy === null ? sized.uncapped : new Big(caps.fraction);
     const out: PositionSizeResponseDto = {
       method: dto.method,
       fraction: 0,
       notional: '0.00',
-      capped_by: cappedBy,
-      uncapped_fraction: Number(sized.uncapped),
+      capped_by: caps.cappedBy,
+      uncapped_fraction: caps.uncappedFraction,
       ...(maxPositionPercent === undefined ? {} : { max_position_size_percent: maxPositionPercent }),
       max_leverage: maxLeverage,
       details: sized.details,

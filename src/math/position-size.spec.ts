@@ -25,6 +25,21 @@ describe('position sizing ratios', () => {
     expect(() => estimateKellyInputs([0.1, NaN])).toThrow('trade_returns[1] must be a finite number');
   });
 
+  it('takes half Kelly by default and never goes short', () => {
+    expect(kellyFraction(0.55, 1.5)).toEqual({ kellyFraction: 0.55 - 0.45 / 1.5, fraction: (0.55 - 0.45 / 1.5) * 0.5 });
+    expect(kellyFraction(0.3, 1, 1).fraction).toBe(0);
+  });
+
+  it('estimates p and b from trades, flat trades counting in the total only', () => {
+    const est = estimateKellyInputs([0.02, -0.01, 0.04, 0, -0.03]);
+    expect(est.winProbability).toBeCloseTo(2 / 5, 15);
+    expect(est.winLossRatio).toBeCloseTo(0.03 / 0.02, 15);
+  });
+
+  it('weights a volatility target by annualised σ', () => {
+    expect(volatilityTargetWeight(0.1, 0.01, 252)).toBeCloseTo(0.1 / (0.01 * Math.sqrt(252)), 15);
+  });
+
   it.each([
     [() => kellyFraction(-0.1, 1), 'win_probability'],
     [() => kellyFraction(NaN, 1), 'win_probability'],
@@ -62,5 +77,11 @@ describe('position sizing ratios', () => {
     expect(applyCaps({ fraction: 3, maxPositionSizePercent: 250, maxLeverage: 2 })).toEqual({ fraction: 2, cappedBy: 'leverage', uncappedFraction: 3 });
     expect(applyCaps({ fraction: 3, maxPositionSizePercent: 200, maxLeverage: 2 })).toEqual({ fraction: 2, cappedBy: 'position_limit', uncappedFraction: 3 });
     expect(applyCaps({ fraction: 0.1, maxPositionSizePercent: 10 }).cappedBy).toBeNull();
+  });
+
+  it('reads the limit percentage through its decimal text (33.3 % is 0.333, not 33.3 / 100)', () => {
+    expect(applyCaps({ fraction: 0.5, maxPositionSizePercent: 33.3 }).fraction).toBe(0.333);
+    expect(applyCaps({ fraction: 0.333, maxPositionSizePercent: 33.3 }).cappedBy).toBeNull();
+    expect(applyCaps({ fraction: 0.5, maxPositionSizePercent: 2.2 }).fraction).toBe(0.022);
   });
 });

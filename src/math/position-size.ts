@@ -130,7 +130,9 @@ export interface CappedFraction {
 /**
  * Caps a position fraction by the portfolio's max_position_size_percent (as a fraction, /100) and
  * by max_leverage (default 1): the tighter bound applies; on a tie the position limit is named.
- * A float helper: a caller working in big.js applies the same rule on decimals.
+ * The percentage is divided by 100 through its decimal text, so a limit of 33.3 % is the double
+ * nearest 0.333 (33.3 / 100 in floating point is 0.33299999999999996) and a position of exactly
+ * that size is not capped. Ratios only: the caller turns the fraction into money with big.js.
  */
 export function applyCaps(input: { fraction: number; maxPositionSizePercent?: number; maxLeverage?: number }): CappedFraction {
   const { fraction } = input;
@@ -140,8 +142,14 @@ export function applyCaps(input: { fraction: number; maxPositionSizePercent?: nu
   }
   assertPositiveFinite(maxLeverage, 'max_leverage');
   if (input.maxPositionSizePercent !== undefined) assertPositiveFinite(input.maxPositionSizePercent, 'max_position_size_percent');
-  const positionCap = input.maxPositionSizePercent === undefined ? Infinity : input.maxPositionSizePercent / 100;
+  const positionCap = input.maxPositionSizePercent === undefined ? Infinity : percentToFraction(input.maxPositionSizePercent);
   const bound = Math.min(positionCap, maxLeverage);
   if (fraction <= bound) return { fraction, cappedBy: null, uncappedFraction: fraction };
   return { fraction: bound, cappedBy: positionCap <= maxLeverage ? 'position_limit' : 'leverage', uncappedFraction: fraction };
+}
+
+/** p / 100 rounded once from p's shortest decimal text ("33.3e-2"), not twice as p / 100 is. */
+function percentToFraction(p: number): number {
+  const text = String(p);
+  return text.includes('e') ? p / 100 : Number(`${text}e-2`);
 }
