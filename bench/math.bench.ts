@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import { backtest, computeRisk, cornishFisherVar, historicalCvar, historicalVar, monteCarloVar, parametricVar, portfolioRisk, RiskMethod, Xoshiro128 } from '../src/math';
+import { backtest, computeRisk, cornishFisherVar, historicalCvar, historicalVar, monteCarloVar, parametricVar, portfolioRisk, VarMethod, Xoshiro128 } from '../src/math';
 import { BenchRow, measure } from './harness';
 
 /** Seeded fat-tailed daily returns: normal mixed with occasional jumps (deterministic). */
@@ -48,7 +48,7 @@ export function runMathBench(): { rows: BenchRow[]; speedups: Record<string, num
     add(measure('math', 'parametric VaR 99 %', n, () => parametricVar(r, C), opts));
     add(measure('math', 'cornish_fisher VaR 99 %', n, () => cornishFisherVar(r, C), opts));
     add(measure('math', 'historical CVaR 99 %', n, () => historicalCvar(r, C), opts));
-    for (const method of ['historical', 'parametric', 'cornish_fisher'] as RiskMethod[]) {
+    for (const method of ['historical', 'parametric', 'cornish_fisher'] as VarMethod[]) {
       add(measure('math', `computeRisk ${method} VaR+CVaR+stats`, n, () => computeRisk({ returns: r, confidence: C, method, wantCvar: true }).varReturn, opts));
     }
     add(measure('math', 'monte_carlo normal, 10,000 paths', n, () => monteCarloVar({ returns: r, confidence: C, simulations: 10_000, seed: 42 }).varReturn, { ...opts, warmup: big ? 3 : 20 }));
@@ -68,7 +68,7 @@ export function runMathBench(): { rows: BenchRow[]; speedups: Record<string, num
   }
   const assets = Array.from({ length: 20 }, (_, i) => syntheticReturns(252, 1000 + i));
   const weights = Array.from({ length: 20 }, () => 1 / 20);
-  for (const method of ['historical', 'parametric', 'cornish_fisher'] as RiskMethod[]) {
+  for (const method of ['historical', 'parametric', 'cornish_fisher'] as VarMethod[]) {
     add(measure('math', `portfolioRisk ${method} (20 assets)`, 252, () => portfolioRisk({ weights, assetReturns: assets, confidence: C, method }).varReturn, { budgetMs: 1000, maxIterations: 100_000, warmup: 200 }));
   }
   add(measure('math', 'portfolioRisk monte_carlo 10,000 (20 assets)', 252, () => portfolioRisk({ weights, assetReturns: assets, confidence: C, method: 'monte_carlo', seed: 1 }).varReturn, { budgetMs: 2000, maxIterations: 1000, warmup: 5 }));

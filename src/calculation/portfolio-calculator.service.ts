@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { InvalidStateError, NotFoundError, UnprocessableError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
-import { portfolioRisk, PortfolioRiskResult, RiskMethod } from '../math';
+import { portfolioRisk, PortfolioRiskResult, VarMethod } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { Contribution, Portfolio, Position } from '../persistence/models';
@@ -10,7 +10,7 @@ import { PortfolioRepository, PositionRepository } from '../persistence/reposito
 import { ReturnSeriesCache } from '../persistence/return-series.cache';
 
 export interface PortfolioRiskRequest {
-  method: RiskMethod;
+  method: VarMethod;
   confidence: number;
   horizonDays: number;
   lookbackDays: number;

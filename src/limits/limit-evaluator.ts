@@ -32,6 +32,3 @@ export type Level = keyof typeof RANK;
 export function levelOf(e: LimitEvaluation): Level {
   return e.status === 'breach' ? e.severity! : e.status;
 }
-export function rank(level: Level): number {
-  return RANK[level];
-}

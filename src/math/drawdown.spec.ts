@@ -81,6 +81,13 @@ describe('drawdown', () => {
     );
   });
 
+  it('builds the curve from returns with V_0 = 1', () => {
+    const d = drawdownFromReturns([0.1, -0.5, 0.2, 1]);
+    expect(d.count).toBe(5);
+    expect(d.maxDrawdown).toBeCloseTo(0.5, 15);
+    expect(d).toMatchObject({ peakIndex: 1, troughIndex: 2, recoveryIndex: 4, currentDrawdown: 0 });
+  });
+
   it('does not overflow on a very long rising series', () => {
     const r = new Float64Array(1_000_000).fill(0.001); // V_n = 1.001^1e6 overflows a double
     r[500_000] = -0.2;

@@ -4,7 +4,8 @@ import { InsufficientDataError, InvalidInputError } from './errors';
 import { historicalVar } from './historical-var';
 import { monteCarloVar } from './monte-carlo-var';
 import { estimateKellyInputs, kellyFraction, volatilityTargetWeight } from './position-size';
-import { computeRisk, RiskMethod } from './var';
+import { VarMethod } from './types';
+import { computeRisk } from './var';
 import { minObservationsHistorical } from './validation';
 
 const r100 = Array.from({ length: 100 }, (_, i) => Math.sin(i) / 50);
@@ -38,7 +39,7 @@ describe('bad input is refused with a message naming the problem', () => {
     expect(historicalVar(r100, 99)).toBeLessThan(0);
   });
 
-  it.each<RiskMethod>(['parametric', 'cornish_fisher', 'monte_carlo'])('%s needs two returns', (method) => {
+  it.each<VarMethod>(['parametric', 'cornish_fisher', 'monte_carlo'])('%s needs two returns', (method) => {
     expect(() => computeRisk({ returns: [0.01], confidence: 95, method })).toThrow(InsufficientDataError);
   });
 
@@ -51,7 +52,7 @@ describe('bad input is refused with a message naming the problem', () => {
   });
 
   it('rejects an unknown method, distribution and seed', () => {
-    expect(() => computeRisk({ returns: r100, confidence: 95, method: 'magic' as RiskMethod })).toThrow(/method must be one of/);
+    expect(() => computeRisk({ returns: r100, confidence: 95, method: 'magic' as VarMethod })).toThrow(/method must be one of/);
     expect(() => monteCarloVar({ returns: r100, confidence: 95, distribution: 'cauchy' as 'normal' })).toThrow(/distribution must be one of/);
     expect(() => monteCarloVar({ returns: r100, confidence: 95, seed: -1 })).toThrow(/seed/);
   });

@@ -29,15 +29,6 @@ export function meanBelow(x: ArrayLike<number>, q: number, n = x.length): number
   return count === 0 ? q : sum / count;
 }
 
-/** Alias of meanBelow. */
-export const tailMeanBelow = meanBelow;
-
-/** Historical VaR and CVaR at tail probability α in one quantile selection (no validation). */
-export function historicalVarCvar(returns: Series, alpha: number): { varReturn: number; cvarReturn: number } {
-  const q = quantileType7(returns, alpha);
-  return { varReturn: q, cvarReturn: meanBelow(returns, q) };
-}
-
 /**
  * Historical CVaR (expected shortfall) in return terms: the mean of the returns strictly below the
  * type-7 α-quantile Q_α; Q_α itself when no return is below it (docs/math.md "CVaR";
@@ -50,7 +41,7 @@ export function historicalCvar(returns: Series, confidence: number): number {
   assertConfidence(confidence);
   assertReturns(returns);
   requireObservations(returns.length, minObservationsHistorical(confidence), 'historical CVaR', confidence);
-  return historicalVarCvar(returns, tailProbability(confidence)).cvarReturn;
+  return meanBelow(returns, quantileType7(returns, tailProbability(confidence)));
 }
 
 /** Gaussian CVaR from μ and σ: μ·h − σ·√h·φ(z_α)/α (return terms, a loss is negative). */
@@ -109,14 +100,6 @@ export function cornishFisherTail(alpha: number, skewness: number, excessKurtosi
 export function cornishFisherCvarFromMoments(mean: number, stdDev: number, skewness: number, excessKurtosis: number, alpha: number): number {
   if (stdDev === 0) return mean;
   return mean + stdDev * cornishFisherTail(alpha, skewness, excessKurtosis).es;
-}
-
-/**
- * Modified ES from moments with the confidence as a percentage:
- * cornishFisherCvarFromMoments(mean, σ, S, K, 1 − c/100).
- */
-export function modifiedEs(mean: number, stdDev: number, skewness: number, excessKurtosis: number, confidence: number): number {
-  return cornishFisherCvarFromMoments(mean, stdDev, skewness, excessKurtosis, tailProbability(confidence));
 }
 
 /**

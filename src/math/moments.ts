@@ -89,8 +89,3 @@ export function momentsFromCentral(c: CentralMoments): Moments {
 export function moments(x: Series): Moments {
   return momentsFromCentral(centralMoments(x));
 }
-
-/** Sample standard deviation (n − 1) of a series (at least 1 value). */
-export function sampleStdDev(x: Series): number {
-  return moments(x).stdDev;
-}

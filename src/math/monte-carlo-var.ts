@@ -12,16 +12,13 @@ import {
   assertReturns,
   assertSeed,
   assertSimulations,
+  DEFAULT_SIMULATIONS,
   MAX_SEED,
   MAX_SIMULATIONS,
   minObservationsHistorical,
   requireObservations,
   tailProbability,
 } from './validation';
-
-export type { McDistribution } from './types';
-export const MC_DEFAULT_SIMULATIONS = 10_000;
-export const MC_MAX_SIMULATIONS = MAX_SIMULATIONS;
 
 export interface MonteCarloOptions {
   /** Simple returns, oldest first (not mutated). */
@@ -38,16 +35,21 @@ export interface MonteCarloOptions {
   horizonDays?: number;
 }
 
-export interface MonteCarloResult {
+/** How a Monte Carlo figure was simulated, as answered with it. */
+export interface MonteCarloRun {
+  simulations: number;
+  /** The seed used (drawn when none was given): the same seed and input give the same figure. */
+  seed: number;
+  distribution: McDistribution;
+  /** √(α(1−α)/N) / f(Q), f the normal density with the simulated sample's mean and σ (0 when σ = 0). */
+  standardError: number;
+}
+
+export interface MonteCarloResult extends MonteCarloRun {
   /** Type-7 α-quantile of the simulated horizon returns (a loss is negative). */
   varReturn: number;
   /** Mean of the simulated returns strictly below varReturn (varReturn when none). */
   cvarReturn: number;
-  /** √(α(1−α)/N) / f(Q), f the normal density with the simulated sample's mean and σ (0 when σ = 0). */
-  standardError: number;
-  seed: number;
-  simulations: number;
-  distribution: McDistribution;
   horizonDays: number;
 }
 
@@ -63,8 +65,8 @@ export function minObservationsMonteCarlo(distribution: McDistribution, confiden
 
 let simScratch = new Float64Array(16_384);
 
-/** The reused buffer of simulated returns (at least n long). */
-function simulationBuffer(n: number): Float64Array {
+/** The reused buffer of simulated returns (at least n long; contents are garbage between calls). */
+export function simulationBuffer(n: number): Float64Array {
   if (simScratch.length < n) simScratch = new Float64Array(Math.max(n, Math.min(simScratch.length * 2, MAX_SIMULATIONS)));
   return simScratch;
 }
@@ -139,7 +141,7 @@ export function simulateReturns(
  */
 export function monteCarloVar(options: MonteCarloOptions): MonteCarloResult {
   const { returns, confidence } = options;
-  const simulations = options.simulations ?? MC_DEFAULT_SIMULATIONS;
+  const simulations = options.simulations ?? DEFAULT_SIMULATIONS;
   const distribution = options.distribution ?? 'normal';
   const horizonDays = options.horizonDays ?? 1;
   assertConfidence(confidence);
@@ -166,14 +168,13 @@ export function monteCarloKernel(
   seed: number,
 ): MonteCarloResult {
   const buf = simulateReturns(returns, mean, stdDev, distribution, simulations, horizonDays, seed);
-  const sim = centralMoments(buf, simulations);
-  const simSd = simulations < 2 ? 0 : Math.sqrt((sim.m2 * simulations) / (simulations - 1));
+  const sim = momentsFromCentral(centralMoments(buf, simulations)); // before the selection reorders buf
   const varReturn = quantileInPlace(buf, simulations, alpha);
   const cvarReturn = meanBelow(buf, varReturn, simulations);
   return {
     varReturn,
     cvarReturn,
-    standardError: quantileStandardError(alpha, simulations, varReturn, sim.mean, simSd),
+    standardError: quantileStandardError(alpha, simulations, varReturn, sim.mean, sim.stdDev),
     seed,
     simulations,
     distribution,

@@ -83,11 +83,6 @@ export function normalCdf(x: number): number {
   return x > 0 ? 1 - tail : tail;
 }
 
-/** 1 − Φ(x) = P(Z > x), computed without cancellation for large x. */
-export function normalSf(x: number): number {
-  return normalCdf(-x);
-}
-
 /**
  * Φ⁻¹(p), the standard normal quantile (Wichura's AS 241, PPND16, full double precision).
  * p = 0 gives −Infinity and p = 1 gives +Infinity; p outside [0, 1] is an error.

@@ -1,4 +1,4 @@
-import { createRng, Xoshiro128 } from './prng';
+import { Xoshiro128 } from './prng';
 
 // Expected streams: an independent Python transcription of splitmix32 seeding + xoshiro128**
 // (Blackman & Vigna's reference C code), 53-bit doubles (a·2^26 + b)/2^53 and the Marsaglia
@@ -14,21 +14,21 @@ describe('xoshiro128** seeded by splitmix32', () => {
   });
 
   it('produces the reference doubles and normals for seed 42', () => {
-    const u = createRng(42);
+    const u = new Xoshiro128(42);
     expect([u.nextDouble(), u.nextDouble(), u.nextDouble(), u.nextDouble()]).toEqual([0.6606157208001621, 0.1117019639532224, 0.0791056456144914, 0.015209237180418]);
-    const z = createRng(42);
+    const z = new Xoshiro128(42);
     const expected = [0.31875784963858494, -0.7706160167419408, 0.15178267621950975, -0.12624145471928355, -0.3257678439811117];
     for (const e of expected) expect(z.nextNormal()).toBeCloseTo(e, 15);
   });
 
   it('repeats the same stream for the same seed, bit for bit', () => {
-    const a = createRng(7);
-    const b = createRng(7);
+    const a = new Xoshiro128(7);
+    const b = new Xoshiro128(7);
     for (let i = 0; i < 10_000; i++) expect(Object.is(a.nextNormal(), b.nextNormal())).toBe(true);
   });
 
   it('keeps uniforms strictly inside (0, 1) and indices inside [0, n)', () => {
-    const rng = createRng(123);
+    const rng = new Xoshiro128(123);
     let min = 1;
     let max = 0;
     for (let i = 0; i < 200_000; i++) {
@@ -43,7 +43,7 @@ describe('xoshiro128** seeded by splitmix32', () => {
   });
 
   it('draws normals with mean 0 and variance 1 (within 5 standard errors over 200,000 draws)', () => {
-    const rng = createRng(2024);
+    const rng = new Xoshiro128(2024);
     const n = 200_000;
     let s = 0;
     let s2 = 0;

@@ -100,14 +100,4 @@ export class Xoshiro128 {
     const i = Math.floor(this.nextDouble() * n);
     return i < n ? i : n - 1;
   }
-
-  /** Alias of nextIndex. */
-  nextInt(n: number): number {
-    return this.nextIndex(n);
-  }
-}
-
-/** A generator for `seed` (an unsigned 32-bit integer). */
-export function createRng(seed: number): Xoshiro128 {
-  return new Xoshiro128(seed);
 }

@@ -131,23 +131,21 @@ function assertProbability(n: number, p: number): void {
 export function quantileType7(x: Series, p: number): number {
   const n = x.length;
   assertProbability(n, p);
-  if (n <= SMALL_TAIL_MAX_N && Math.floor((n - 1) * p) + 2 <= SMALL_TAIL) return lowTailQuantile(x, p, noCheck)!;
+  if (n <= SMALL_TAIL_MAX_N && Math.floor((n - 1) * p) + 2 <= SMALL_TAIL) return lowTailQuantile(x, p)!;
   return quantileInPlace(copyToScratch(x), n, p);
 }
 
 const SMALL_TAIL = 48;
 const SMALL_TAIL_MAX_N = 8192; // bounds the worst case (descending input) at 48 shifts per value
 const tailBuffer = new Float64Array(SMALL_TAIL);
-function noCheck(): void {}
 
 /**
  * Type-7 quantile for a low tail probability whose two order statistics are among the 48
  * smallest values (k + 2 ≤ 48): one pass keeping the k + 2 smallest values in a small sorted
- * buffer (most elements are rejected by one comparison); no copy of x. `check(i)` is called for
- * each element that is not a number in (−1, ∞) — validation fused into the pass — and is
- * expected to throw. Returns undefined when the tail is deeper than the buffer.
+ * buffer (most elements are rejected by one comparison); no copy of x (which must hold no NaN).
+ * Returns undefined when the tail is deeper than the buffer.
  */
-export function lowTailQuantile(x: ArrayLike<number>, p: number, check: (i: number) => void): number | undefined {
+export function lowTailQuantile(x: ArrayLike<number>, p: number): number | undefined {
   const n = x.length;
   assertProbability(n, p);
   const h = (n - 1) * p;
@@ -158,7 +156,6 @@ export function lowTailQuantile(x: ArrayLike<number>, p: number, check: (i: numb
   let size = 0;
   for (let i = 0; i < n; i++) {
     const v = x[i];
-    if (!(v > -1 && v < Infinity)) check(i);
     if (size < m) {
       let j = size++;
       while (j > 0 && buf[j - 1] > v) {

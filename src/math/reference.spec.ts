@@ -1,6 +1,7 @@
 import { backtest } from './backtest';
 import { drawdownStats } from './drawdown';
-import { computeRisk, RiskMethod } from './var';
+import { VarMethod } from './types';
+import { computeRisk } from './var';
 import { moments } from './moments';
 import { expectRel, loadReference, SERIES, simpleReturns } from '../../test/support/reference';
 import { normalQuantile, normalPdf } from './normal';
@@ -11,7 +12,7 @@ describe.each(SERIES)('reference figures of %s (numpy/scipy, 1e-9 relative)', (n
   const series = reference.series[name];
   const r = Object.freeze(simpleReturns(series.prices));
   const E = series.expected;
-  const risk = (method: RiskMethod, confidence: number, horizonDays = 1) =>
+  const risk = (method: VarMethod, confidence: number, horizonDays = 1) =>
     computeRisk({ returns: r, confidence, method, horizonDays, wantCvar: true });
 
   it('reproduces the moments', () => {

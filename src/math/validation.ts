@@ -6,10 +6,11 @@ import { MC_DISTRIBUTIONS, McDistribution, Series, VAR_METHODS, VarMethod } from
  * (`returns[3]`, `confidence`, `horizon_days` …). One pass, no allocation: they sit in the hot path.
  */
 
-/** Largest accepted number of Monte Carlo paths (docs/math.md "Monte Carlo"). */
+/** Default and largest accepted number of Monte Carlo paths (docs/math.md "Monte Carlo"). */
+export const DEFAULT_SIMULATIONS = 10_000;
 export const MAX_SIMULATIONS = 1_000_000;
 /** Largest accepted horizon in periods (docs/api.md). */
-export const MAX_HORIZON_DAYS = 250;
+const MAX_HORIZON_DAYS = 250;
 /** Largest accepted seed: seeds are unsigned 32-bit integers. */
 export const MAX_SEED = 4_294_967_295;
 
@@ -117,23 +118,31 @@ export function requireObservations(n: number, needed: number, what: string, con
   }
 }
 
+/** The options every VaR / CVaR figure takes (computeRisk, portfolioRisk). */
+export interface RiskOptions {
+  /** A percentage, 50 < c < 100. */
+  confidence: number;
+  method: VarMethod;
+  /** Integer 1..250, default 1. */
+  horizonDays?: number;
+  /** monte_carlo only: 1..1,000,000, default 10,000. */
+  simulations?: number;
+  /** monte_carlo only: integer 0..4294967295; drawn and returned when absent. */
+  seed?: number;
+  /** monte_carlo only: default `normal`. */
+  distribution?: McDistribution;
+}
+
 /**
  * The common prelude of computeRisk and portfolioRisk: method, confidence and horizon checked,
  * and the Monte Carlo options (validated for monte_carlo only, ignored otherwise) with defaults.
  */
-export function riskOptions(input: {
-  method: unknown;
-  confidence: number;
-  horizonDays?: number;
-  simulations?: number;
-  seed?: number;
-  distribution?: McDistribution;
-}): { horizonDays: number; simulations: number; distribution: McDistribution } {
+export function riskOptions(input: RiskOptions): { horizonDays: number; simulations: number; distribution: McDistribution } {
   const horizonDays = input.horizonDays ?? 1;
   assertMethod(input.method);
   assertConfidence(input.confidence);
   assertHorizon(horizonDays);
-  const simulations = input.simulations ?? 10_000;
+  const simulations = input.simulations ?? DEFAULT_SIMULATIONS;
   const distribution = input.distribution ?? 'normal';
   if (input.method === 'monte_carlo') {
     assertSimulations(simulations);

@@ -1,6 +1,7 @@
 import { InsufficientDataError, InvalidInputError } from './errors';
 import { monteCarloVar } from './monte-carlo-var';
-import { computeRisk, minObservations, RiskMethod } from './var';
+import { VarMethod } from './types';
+import { computeRisk, minObservations } from './var';
 import { expectRel, loadReference, simpleReturns } from '../../test/support/reference';
 
 const reference = loadReference();
@@ -24,7 +25,7 @@ describe('computeRisk (the facade of /v1/var and /v1/cvar)', () => {
     expect(computeRisk({ returns: cac, confidence: 95, method: 'historical' }).cvarReturn).toBeUndefined();
   });
 
-  it.each<[RiskMethod, string]>([
+  it.each<[VarMethod, string]>([
     ['historical', 'sqrt_time'],
     ['cornish_fisher', 'sqrt_time'],
     ['parametric', 'mean_variance'],
@@ -88,7 +89,7 @@ describe('computeRisk (the facade of /v1/var and /v1/cvar)', () => {
     [{ returns: [...cac.slice(0, 30), Infinity] }, 'returns[30] must be a finite number'],
     [{ returns: [...cac.slice(0, 30), -1] }, 'returns[30] must be greater than -1 (a simple return of -100 % or worse)'],
   ])('rejects %p', (patch, message) => {
-    const input = { returns: cac, confidence: 95, method: 'historical' as RiskMethod, ...patch } as Parameters<typeof computeRisk>[0];
+    const input = { returns: cac, confidence: 95, method: 'historical' as VarMethod, ...patch } as Parameters<typeof computeRisk>[0];
     expect(() => computeRisk(input)).toThrow(InvalidInputError);
     expect(() => computeRisk(input)).toThrow(message);
   });

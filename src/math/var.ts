@@ -1,34 +1,16 @@
 import { cornishFisherVarFromMoments } from './cornish-fisher-var';
 import { cornishFisherCvarFromMoments, gaussianCvar, meanBelow } from './expected-shortfall';
 import { horizonScaling, sqrtTimeScale } from './horizon';
-import { drawSeed, minObservationsMonteCarlo, monteCarloKernel } from './monte-carlo-var';
+import { drawSeed, minObservationsMonteCarlo, monteCarloKernel, MonteCarloRun } from './monte-carlo-var';
 import { centralMoments, Moments, momentsFromCentral } from './moments';
 import { gaussianVar } from './parametric-var';
 import { quantileType7 } from './quantile';
-import { McDistribution, Scaling, Series, VAR_METHODS, VarMethod } from './types';
-import { assertReturns, minObservationsHistorical, requireObservations, riskOptions, tailProbability } from './validation';
+import { McDistribution, Scaling, Series, VarMethod } from './types';
+import { assertReturns, minObservationsHistorical, requireObservations, RiskOptions, riskOptions, tailProbability } from './validation';
 
-/** The four VaR methods (alias of VarMethod, the name the calculation layer uses). */
-export type RiskMethod = VarMethod;
-export const RISK_METHODS = VAR_METHODS;
-
-/** Alias of horizonScaling. */
-export const scalingFor = horizonScaling;
-
-export interface RiskInput {
+export interface RiskInput extends RiskOptions {
   /** Simple returns as fractions, oldest first; each finite and > −1 (not mutated). */
   returns: Series;
-  /** A percentage, 50 < c < 100. */
-  confidence: number;
-  method: VarMethod;
-  /** Integer 1..250, default 1. */
-  horizonDays?: number;
-  /** monte_carlo only: 1..1,000,000, default 10,000. */
-  simulations?: number;
-  /** monte_carlo only: integer 0..4294967295; drawn and returned when absent. */
-  seed?: number;
-  /** monte_carlo only: default `normal`. */
-  distribution?: McDistribution;
   /** Also compute the CVaR (expected shortfall); default false. */
   wantCvar?: boolean;
 }
@@ -44,10 +26,11 @@ export interface RiskResult {
   cvarReturn?: number;
   /** Moments of the input returns (one period). */
   statistics: Moments;
-  monteCarlo?: { simulations: number; seed: number; distribution: McDistribution; standardError: number };
+  monteCarlo?: MonteCarloRun;
 }
 
-const LABEL: Record<VarMethod, string> = {
+/** The figure each method computes, as named in an InsufficientDataError. */
+export const VAR_LABEL: Record<VarMethod, string> = {
   historical: 'historical VaR',
   parametric: 'parametric VaR',
   cornish_fisher: 'Cornish-Fisher VaR',
@@ -83,7 +66,7 @@ export function computeRisk(input: RiskInput): RiskResult {
   const { returns, confidence, method } = input;
   const { horizonDays, simulations, distribution } = riskOptions(input);
   assertReturns(returns);
-  requireObservations(returns.length, minObservations(method, confidence, distribution), LABEL[method], confidence);
+  requireObservations(returns.length, minObservations(method, confidence, distribution), VAR_LABEL[method], confidence);
 
   const statistics = momentsFromCentral(centralMoments(returns));
   const alpha = tailProbability(confidence);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AckPolicy, connect, consumerOpts, DeliverPolicy, JSONCodec, NatsConnection } from 'nats';
-import { computeRisk, RiskMethod } from '../../src/math';
+import { computeRisk, VarMethod } from '../../src/math';
 import { NatsConnectionService } from '../../src/events/nats-connection.service';
 import { OutboxRelayService } from '../../src/events/outbox-relay.service';
 import { api, businessDays } from '../support/api';
@@ -50,7 +50,7 @@ describe('stored portfolios: VaR, history, limits, breaches, alerts, events', ()
     return out;
   };
 
-  it.each<RiskMethod>(['historical', 'parametric', 'cornish_fisher'])('%s VaR equals the stateless VaR of the aligned weighted series', async (method) => {
+  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher'])('%s VaR equals the stateless VaR of the aligned weighted series', async (method) => {
     const res = await a.post(`/v1/portfolios/${pid}/var`, { method, confidence: 99, lookback_days: 1000, horizon_days: 5 });
     expect(res.status).toBe(200);
     const expected = computeRisk({ returns: weighted(1000), confidence: 99, method, horizonDays: 5 }).varReturn;

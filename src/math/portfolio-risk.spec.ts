@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { loadReference, simpleReturns } from '../../test/support/reference';
+import { syntheticAssets } from '../../test/support/synthetic-returns';
+import { portfolioReturns, portfolioRisk } from './portfolio-risk';
+import { Xoshiro128 } from './prng';
+import { VarMethod } from './types';
+import { computeRisk } from './var';
+
+const reference = loadReference();
+const smi = simpleReturns(reference.series.SMI.prices);
+const cac = simpleReturns(reference.series.CAC.prices);
+const sum = (x: Float64Array) => x.reduce((a, b) => a + b, 0);
+
+describe('portfolioRisk', () => {
+  const weights = [0.6, 0.4];
+  const assets = [smi, cac];
+
+  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher'])('%s: equals the VaR and CVaR of the weighted series', (method) => {
+    for (const h of [1, 10]) {
+      const p = portfolioRisk({ weights, assetReturns: assets, confidence: 99, method, horizonDays: h });
+      const direct = computeRisk({ returns: portfolioReturns(weights, assets), confidence: 99, method, horizonDays: h, wantCvar: true });
+      expect(p.varReturn).toBeCloseTo(direct.varReturn, 14);
+      expect(p.cvarReturn).toBeCloseTo(direct.cvarReturn!, 14);
+      expect(Math.abs(sum(p.varComponents) - p.varReturn)).toBeLessThan(1e-12 * Math.abs(p.varReturn));
+      expect(Math.abs(sum(p.cvarComponents) - p.cvarReturn)).toBeLessThan(1e-12 * Math.abs(p.cvarReturn));
+    }
+  });
+
+  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher', 'monte_carlo'])('%s: components sum to the figure for random books, shorts included', (method) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1e9 }), fc.constantFrom(95, 99), (k, seed, c) => {
+        const R = syntheticAssets(k, 300, seed);
+        const rng = new Xoshiro128(seed + 1);
+        const raw = Array.from({ length: k }, () => rng.nextDouble() * 2 - 0.5);
+        const total = raw.reduce((a, b) => a + b, 0) || 1;
+        const w = raw.map((x) => x / total);
+        const p = portfolioRisk({ weights: w, assetReturns: R, confidence: c, method, seed, simulations: 2000 });
+        const tol = 1e-10 * Math.max(1e-6, Math.abs(p.varReturn));
+        expect(Math.abs(sum(p.varComponents) - p.varReturn)).toBeLessThan(tol);
+        expect(Math.abs(sum(p.cvarComponents) - p.cvarReturn)).toBeLessThan(1e-10 * Math.max(1e-6, Math.abs(p.cvarReturn)));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a single asset with weight 1 has the VaR of its series and one component equal to it', () => {
+    for (const method of ['historical', 'parametric', 'cornish_fisher'] as const) {
+      const p = portfolioRisk({ weights: [1], assetReturns: [smi], confidence: 97.5, method, horizonDays: 3 });
+      const direct = computeRisk({ returns: smi, confidence: 97.5, method, horizonDays: 3, wantCvar: true });
+      expect(p.varReturn).toBe(direct.varReturn);
+      expect(p.varComponents[0]).toBeCloseTo(p.varReturn, 15);
+      expect(p.cvarComponents[0]).toBeCloseTo(direct.cvarReturn!, 15);
+    }
+  });
+
+  it('refuses mismatched inputs', () => {
+    expect(() => portfolioRisk({ weights: [1], assetReturns: [smi, cac], confidence: 95, method: 'historical' })).toThrow(/one weight per asset/);
+    expect(() => portfolioRisk({ weights: [0.5, 0.5], assetReturns: [smi, cac.slice(1)], confidence: 95, method: 'historical' })).toThrow(/aligned/);
+  });
+});
+
+describe('portfolioRisk over a book with a short position', () => {
+  const weights = Object.freeze([0.7, 0.5, -0.2]);
+  const R = syntheticAssets(3, 400, 99).map((s) => Object.freeze(s));
+
+  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher', 'monte_carlo'])('%s: the horizon rule applies to each term (10 days)', (method) => {
+    const p = portfolioRisk({ weights, assetReturns: R, confidence: 99, method, horizonDays: 10, seed: 4, simulations: 5000 });
+    expect(p.scaling).toBe(method === 'parametric' ? 'mean_variance' : method === 'monte_carlo' ? 'simulated' : 'sqrt_time');
+    expect(Math.abs(sum(p.varComponents) - p.varReturn)).toBeLessThan(1e-12);
+    expect(Math.abs(sum(p.cvarComponents) - p.cvarReturn)).toBeLessThan(1e-12);
+    if (method === 'historical' || method === 'cornish_fisher') {
+      const one = portfolioRisk({ weights, assetReturns: R, confidence: 99, method });
+      for (let i = 0; i < 3; i++) expect(p.varComponents[i]).toBeCloseTo(one.varComponents[i] * Math.sqrt(10), 15);
+    }
+  });
+
+  it('refuses bad weights, series and too few dates', () => {
+    expect(() => portfolioRisk({ weights: [NaN, 1], assetReturns: [smi, cac], confidence: 95, method: 'parametric' })).toThrow('weights[0] must be a finite number');
+    expect(() => portfolioRisk({ weights: [], assetReturns: [], confidence: 95, method: 'parametric' })).toThrow(/at least one asset/);
+    expect(() => portfolioRisk({ weights: [0.5, 0.5], assetReturns: [smi, [...cac.slice(0, -1), NaN]], confidence: 95, method: 'parametric' })).toThrow(
+      `asset_returns[1][${cac.length - 1}] must be a finite number`,
+    );
+    expect(() => portfolioRisk({ weights: [0.5, 0.5], assetReturns: [smi.slice(0, 50), cac.slice(0, 50)], confidence: 99, method: 'historical' })).toThrow(
+      'Cannot compute historical VaR from 50 aligned dates at 99 %: need at least 100',
+    );
+    expect(() => portfolioRisk({ weights: [1], assetReturns: [smi], confidence: 0.99, method: 'historical' })).toThrow('confidence is a percentage, e.g. 95');
+  });
+});

@@ -1,0 +1,110 @@
+import { cornishFisherContributions, EulerFigures, historicalContributions, parametricContributions } from './euler-contributions';
+import { InvalidInputError } from './errors';
+import { horizonScaling } from './horizon';
+import { drawSeed, MonteCarloRun } from './monte-carlo-var';
+import { centralMoments, Moments, momentsFromCentral } from './moments';
+import { portfolioMonteCarlo } from './portfolio-monte-carlo';
+import { Scaling, Series, VarMethod } from './types';
+import { assertReturns, requireObservations, RiskOptions, riskOptions, tailProbability } from './validation';
+import { minObservations, VAR_LABEL } from './var';
+
+export interface PortfolioRiskInput extends RiskOptions {
+  /** wᵢ = market valueᵢ / Σ market value, one per asset (short positions negative); finite. */
+  weights: Series;
+  /**
+   * One return series per asset, in the order of `weights`, all of the same length n and aligned
+   * on the same dates (oldest first): assetReturns[i][t] = rᵢ,t. Each value finite and > −1.
+   */
+  assetReturns: readonly Series[];
+}
+
+export interface PortfolioRiskResult extends EulerFigures {
+  method: VarMethod;
+  confidenceLevel: number;
+  horizonDays: number;
+  scaling: Scaling;
+  /** n, the aligned dates used. */
+  observations: number;
+  /** r_p,t = Σ wᵢ rᵢ,t (a new array). */
+  portfolioReturns: Float64Array;
+  /** Moments of r_p (one period). */
+  statistics: Moments;
+  monteCarlo?: MonteCarloRun;
+}
+
+/**
+ * VaR and CVaR of a weighted portfolio of assets with their Euler contributions
+ * (docs/math.md "Stored portfolios"): componentᵢ = wᵢ ∂VaR/∂wᵢ, which sum to the VaR because every
+ * method is homogeneous of degree 1 in w. In return terms; the horizon rule applies to each term
+ * as to the VaR (× √h for historical and Cornish–Fisher; μᵢh and √h for parametric; Monte Carlo
+ * simulates h-period returns).
+ *
+ * The allocation of each method: parametricContributions, historicalContributions and
+ * cornishFisherContributions (euler-contributions.ts), portfolioMonteCarlo (portfolio-monte-carlo.ts).
+ *
+ * Data needed: 2 aligned dates (parametric, cornish_fisher, monte_carlo normal), ⌈1/α⌉
+ * (historical, monte_carlo bootstrap). Monte Carlo options are ignored by the other methods.
+ * Inputs are not mutated.
+ */
+export function portfolioRisk(input: PortfolioRiskInput): PortfolioRiskResult {
+  const { weights, assetReturns, confidence, method } = input;
+  const { horizonDays, simulations, distribution } = riskOptions(input);
+  const k = weights.length;
+  if (k < 1) throw new InvalidInputError('weights must hold at least one asset', 'weights');
+  for (let i = 0; i < k; i++) {
+    const w = weights[i];
+    if (typeof w !== 'number' || !Number.isFinite(w)) throw new InvalidInputError(`weights[${i}] must be a finite number`, `weights[${i}]`);
+  }
+  if (assetReturns.length !== k) {
+    throw new InvalidInputError(`a portfolio needs one weight per asset: ${k} weights for ${assetReturns.length} asset return series`, 'weights');
+  }
+  const n = assetReturns[0].length;
+  for (let i = 0; i < k; i++) {
+    if (assetReturns[i].length !== n) {
+      throw new InvalidInputError(
+        `asset_returns[${i}] has ${assetReturns[i].length} returns but asset_returns[0] has ${n}: the series must be aligned on the same dates`,
+        `asset_returns[${i}]`,
+      );
+    }
+    assertReturns(assetReturns[i], `asset_returns[${i}]`);
+  }
+  requireObservations(n, minObservations(method, confidence, distribution), VAR_LABEL[method], confidence, 'aligned dates', 'asset_returns');
+
+  const rp = portfolioReturns(weights, assetReturns);
+  const central = centralMoments(rp);
+  const statistics = momentsFromCentral(central);
+  const alpha = tailProbability(confidence);
+  const base = {
+    method,
+    confidenceLevel: confidence,
+    horizonDays,
+    scaling: horizonScaling(method, horizonDays),
+    observations: n,
+    portfolioReturns: rp,
+    statistics,
+  };
+  switch (method) {
+    case 'parametric':
+      return { ...base, ...parametricContributions(weights, assetReturns, rp, statistics, alpha, horizonDays) };
+    case 'historical':
+      return { ...base, ...historicalContributions(weights, assetReturns, rp, alpha, horizonDays) };
+    case 'cornish_fisher':
+      return { ...base, ...cornishFisherContributions(weights, assetReturns, rp, statistics, central, alpha, horizonDays) };
+    case 'monte_carlo': {
+      const seed = input.seed ?? drawSeed();
+      return { ...base, ...portfolioMonteCarlo(weights, assetReturns, alpha, simulations, distribution, horizonDays, seed) };
+    }
+  }
+}
+
+/** r_p,t = Σ wᵢ rᵢ,t over the n aligned dates (a new array; inputs as for portfolioRisk, not validated). */
+export function portfolioReturns(weights: Series, assetReturns: readonly Series[]): Float64Array {
+  const n = assetReturns.length ? assetReturns[0].length : 0;
+  const rp = new Float64Array(n);
+  for (let i = 0; i < assetReturns.length; i++) {
+    const w = weights[i];
+    const r = assetReturns[i];
+    for (let t = 0; t < n; t++) rp[t] += w * r[t];
+  }
+  return rp;
+}
