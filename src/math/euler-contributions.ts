@@ -34,7 +34,7 @@ export function meanOf(x: Series, n: number): number {
 }
 
 /** Means μᵢ and the vectors Σ_t (rᵢ,t − μᵢ) d_t^p for p = 1..maxPower, d_t = r_p,t − μ_p. */
-export function coMoments(assetReturns: readonly Series[], rp: Float64Array, meanP: number, maxPower: number) {
+function coMoments(assetReturns: readonly Series[], rp: Float64Array, meanP: number, maxPower: number) {
   const k = assetReturns.length;
   const n = rp.length;
   const mu = new Float64Array(k);
