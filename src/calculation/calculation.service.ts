@@ -7,7 +7,7 @@ import { backtest, computeRisk, drawdownFromReturns, drawdownStats, RiskResult }
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { BacktestRequestDto, DrawdownRequestDto, PositionSizeRequestDto, rejectMonteCarloOnlyFields, RiskRequestDto } from './dto/risk-request.dto';
 import { BacktestResponseDto, DrawdownResponseDto, PositionSizeResponseDto, RiskResponseDto } from './dto/risk-response.dto';
-import { PositionLimitSource, PositionSizingService } from './position-sizing.service';
+import { PositionSizingService } from './position-sizing.service';
 
 /** Stateless calculations: the analyst's what-if on a pasted series. */
 @Injectable()
@@ -58,8 +58,8 @@ export class CalculationService {
     };
   }
 
-  positionSize(dto: PositionSizeRequestDto, limits?: PositionLimitSource): Promise<PositionSizeResponseDto> {
-    return this.sizing.size(dto, limits);
+  positionSize(dto: PositionSizeRequestDto): Promise<PositionSizeResponseDto> {
+    return this.sizing.size(dto);
   }
 
   backtest(dto: BacktestRequestDto): BacktestResponseDto {

@@ -6,7 +6,6 @@ import { NotFoundError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { RiskLimit } from '../persistence/models';
 import { AuditLogRepository, LimitBreachRepository, PortfolioRepository, RiskLimitRepository, TransactionRunner, Tx } from '../persistence/repositories';
-import { PositionLimitSource } from '../calculation/position-sizing.service';
 import { LimitsResponseDto, PutLimitsDto } from './dto/limits.dto';
 
 /** The limits in force: a stored version, or the configured defaults (is_default). */
@@ -24,7 +23,7 @@ export interface EffectiveLimits {
 
 /** Versioned per-portfolio limits: a PUT adds a version; history is never overwritten. */
 @Injectable()
-export class LimitsService extends PositionLimitSource {
+export class LimitsService {
   constructor(
     private readonly limits: RiskLimitRepository,
     private readonly breaches: LimitBreachRepository,
@@ -32,9 +31,7 @@ export class LimitsService extends PositionLimitSource {
     private readonly audit: AuditLogRepository,
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
-  ) {
-    super();
-  }
+  ) {}
 
   async put(portfolioId: string, dto: PutLimitsDto): Promise<LimitsResponseDto> {
     await this.requirePortfolio(portfolioId);

@@ -15,9 +15,9 @@ import { RiskEvent, SUBJECT } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
 import { LimitBreach, LimitCheck, VarResult } from '../persistence/models';
 import { LimitBreachRepository, PortfolioRepository, TransactionRunner, VarResultRepository } from '../persistence/repositories';
-import { PortfolioRiskRequestDto } from './dto/portfolio-risk.dto';
-import { evaluateLimit } from './limit-evaluator';
-import { LimitsService } from './limits.service';
+import { evaluateLimit } from '../limits/limit-evaluator';
+import { LimitsService } from '../limits/limits.service';
+import { PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
 
 /**
  * POST /v1/portfolios/:id/var and /cvar: compute, then in ONE transaction store the result,

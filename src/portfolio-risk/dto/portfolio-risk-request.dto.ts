@@ -20,10 +20,6 @@ export class HistoryQueryDto {
   @ApiPropertyOptional({ example: 100, default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
-export class SinceQueryDto {
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsDateString({ strict: true }) since?: string;
-}
-
 /** NATS risk.portfolio.var: the REST body plus the portfolio id. */
 export class PortfolioVarMessageDto extends PortfolioRiskRequestDto {
   @IsString() @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'portfolio_id must be 1 to 64 characters of letters, digits and . _ : -' })
