@@ -3,10 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { Alert, AlertStatus, BreachType, Severity } from '../persistence/models';
+import { rankOf, Severity } from '../common/severity';
+import { Alert, AlertStatus, BreachType } from '../persistence/models';
 import { AlertRepository, AuditLogRepository, TransactionRunner, Tx } from '../persistence/repositories';
-
-const SEVERITY_RANK: Record<Severity, number> = { warning: 1, high: 2, critical: 3 };
 
 export interface RaiseOutcome {
   alert: Alert;
@@ -52,7 +51,7 @@ export class AlertsService {
       await this.alerts.insert(alert, tx);
       return { alert, opened: true, escalated: false };
     }
-    const escalated = SEVERITY_RANK[p.severity] > SEVERITY_RANK[open.severity];
+    const escalated = rankOf(p.severity) > rankOf(open.severity);
     const updated: Alert = {
       ...open,
       severity: escalated ? p.severity : open.severity,

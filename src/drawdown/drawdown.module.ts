@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AlertsModule } from '../alerts/alerts.module';
 import { EventsModule } from '../events/events.module';
 import { LimitsModule } from '../limits/limits.module';
 import { DrawdownController } from './drawdown.controller';
@@ -7,7 +6,7 @@ import { DrawdownMonitorService } from './drawdown-monitor.service';
 import { NavConsumerService } from './nav-consumer.service';
 
 @Module({
-  imports: [LimitsModule, AlertsModule, EventsModule],
+  imports: [LimitsModule, EventsModule],
   controllers: [DrawdownController],
   providers: [DrawdownMonitorService, NavConsumerService],
   exports: [DrawdownMonitorService],

@@ -1,4 +1,5 @@
-import { BreachType, Severity } from './limit-breach.repository';
+import type { Severity } from '../common/severity';
+import { BreachType } from './limit-breach.repository';
 import { Tx } from './transaction-runner';
 
 export type AlertStatus = 'active' | 'acknowledged' | 'resolved';

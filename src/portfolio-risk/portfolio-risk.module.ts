@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AlertsModule } from '../alerts/alerts.module';
 import { CalculationModule } from '../calculation/calculation.module';
 import { EventsModule } from '../events/events.module';
 import { LimitsModule } from '../limits/limits.module';
@@ -9,7 +8,7 @@ import { PortfolioRiskService } from './portfolio-risk.service';
 
 /** Stored VaR / CVaR of a portfolio: compute (calculation), check and record (limits), announce (events). */
 @Module({
-  imports: [CalculationModule, LimitsModule, AlertsModule, EventsModule],
+  imports: [CalculationModule, LimitsModule, EventsModule],
   controllers: [PortfolioRiskController, PortfolioRiskNatsController],
   providers: [PortfolioRiskService],
   exports: [PortfolioRiskService],

@@ -1,28 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import type { Counter, Gauge } from 'prom-client';
-import { AlertsService } from '../alerts/alerts.service';
+import type { Gauge } from 'prom-client';
 import { rejectMonteCarloOnlyFields } from '../calculation/dto/risk-request.dto';
 import { PortfolioCalculator } from '../calculation/portfolio-calculator.service';
 import { currentCorrelationId } from '../common/correlation-id';
 import { NotFoundError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
-import { AppConfig } from '../config/app-config';
 import { newEvent } from '../events/events.factory';
 import { OutboxService } from '../events/outbox.service';
-import { RiskEvent, SUBJECT } from '../events/subjects';
+import { SUBJECT } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
-import { LimitBreach, LimitCheck, VarResult } from '../persistence/models';
-import { LimitBreachRepository, PortfolioRepository, TransactionRunner, VarResultRepository } from '../persistence/repositories';
-import { evaluateLimit } from '../limits/limit-evaluator';
-import { LimitsService } from '../limits/limits.service';
+import { LimitCheck, VarResult } from '../persistence/models';
+import { PortfolioRepository, TransactionRunner, VarResultRepository } from '../persistence/repositories';
+import { LimitAssessment, LimitsService } from '../limits/limits.service';
 import { PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
 
 /**
- * POST /v1/portfolios/:id/var and /cvar: compute, then in ONE transaction store the result,
- * the breach, the alert and the outbox events that announce them. A VaR result is checked
- * against max_var_percent of the limit version in force; a CVaR result carries the same
+ * POST /v1/portfolios/:id/var and /cvar (and NATS risk.portfolio.var): compute, then in ONE
+ * transaction store the result, its risk.var.calculated event, and (VaR only) the limit flow of
+ * LimitsService.recordEvaluation: alert, breach row, risk.limit.breach event. A VaR result is
+ * checked against max_var_percent of the limit version in force; a CVaR result carries the same
  * comparison for information but raises no breach (limits are VaR limits).
  */
 @Injectable()
@@ -30,14 +28,10 @@ export class PortfolioRiskService {
   constructor(
     private readonly calculator: PortfolioCalculator,
     private readonly limits: LimitsService,
-    private readonly alerts: AlertsService,
     private readonly outbox: OutboxService,
     private readonly results: VarResultRepository,
-    private readonly breaches: LimitBreachRepository,
     private readonly portfolios: PortfolioRepository,
     private readonly tx: TransactionRunner,
-    private readonly config: AppConfig,
-    @InjectMetric(METRIC.limitBreaches) private readonly breachCounter: Counter,
     @InjectMetric(METRIC.portfolioVar) private readonly varGauge: Gauge,
   ) {}
 
@@ -56,18 +50,7 @@ export class PortfolioRiskService {
     });
     const now = new Date();
     const valueReturn = kind === 'VAR' ? c.result.varReturn : c.result.cvarReturn;
-    const limits = await this.limits.inForce(portfolioId, now);
     const measuredPercent = Math.abs(valueReturn) * 100;
-    const evaluation = limits.maxVarPercent ? evaluateLimit(measuredPercent, limits.maxVarPercent, this.config.limitThresholds) : null;
-    const limitCheck: LimitCheck = {
-      max_var_percent: limits.maxVarPercent,
-      var_percent: measuredPercent,
-      utilization: evaluation?.utilization ?? null,
-      status: evaluation?.status ?? 'ok',
-      severity: evaluation?.severity ?? null,
-      confidence_level: limits.confidenceLevel,
-      is_default: limits.isDefault,
-    };
     const result: VarResult = {
       id: randomUUID(),
       portfolioId,
@@ -83,84 +66,40 @@ export class PortfolioRiskService {
       fromDate: c.dates[0] ?? null,
       toDate: c.dates[c.dates.length - 1] ?? null,
       contributions: kind === 'VAR' ? c.varContributions : c.cvarContributions,
-      limitCheck,
+      limitCheck: null,
       correlationId: currentCorrelationId() ?? null,
       calculatedAt: now,
     };
 
-    let breach: LimitBreach | null = null;
     await this.tx.run(async (t) => {
       if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
+      // The limit in force is read inside the transaction that records the result.
+      const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t);
+      result.limitCheck = limitCheckOf(assessment);
       await this.results.insert(result, t);
-      const events: RiskEvent[] = [
-        newEvent(SUBJECT.varCalculated, portfolioId, {
-          result_id: result.id,
-          kind,
-          method,
-          confidence_level: confidence,
-          horizon_days: result.horizonDays,
-          value_return: valueReturn,
-          value: result.value,
-          portfolio_value: result.portfolioValue,
-          observations: result.observations,
-          limit: limitCheck,
-        }, now),
-      ];
-      if (kind === 'VAR' && evaluation && limits.maxVarPercent) {
-        if (evaluation.status === 'ok') {
-          await this.alerts.resolveOnRecovery(portfolioId, 'VAR', now, t);
-        } else {
-          const severity = evaluation.status === 'breach' ? evaluation.severity! : 'warning';
-          const outcome = await this.alerts.raise(
-            {
-              portfolioId,
-              type: 'VAR',
-              severity,
-              message: `VaR ${measuredPercent.toFixed(2)} % of value is ${(evaluation.utilization * 100).toFixed(0)} % of the ${limits.maxVarPercent} % limit`,
-              threshold: limits.maxVarPercent,
-              currentValue: measuredPercent,
-              at: now,
-            },
-            t,
-          );
-          if (evaluation.status === 'breach') {
-            breach = {
-              id: randomUUID(),
-              portfolioId,
-              breachType: 'VAR',
-              severity: evaluation.severity!,
-              limitValue: limits.maxVarPercent,
-              measuredValue: measuredPercent,
-              utilization: evaluation.utilization,
-              detectedAt: now,
-              varResultId: result.id,
-            };
-            await this.breaches.insert(breach, t);
-            // An event for a new breach, or one whose severity escalates; a repeat only counts.
-            if (outcome.opened || outcome.escalated) {
-              events.push(
-                newEvent(SUBJECT.limitBreach, portfolioId, {
-                  breach_id: breach.id,
-                  breach_type: 'VAR',
-                  severity: breach.severity,
-                  limit_value: breach.limitValue,
-                  measured_value: breach.measuredValue,
-                  utilization: breach.utilization,
-                  alert_id: outcome.alert.id,
-                  occurrences: outcome.alert.occurrences,
-                  escalated: outcome.escalated,
-                  var_result_id: result.id,
-                }, now),
-              );
-            }
-          }
-        }
+      await this.outbox.enqueue(
+        [
+          newEvent(SUBJECT.varCalculated, portfolioId, {
+            result_id: result.id,
+            kind,
+            method,
+            confidence_level: confidence,
+            horizon_days: result.horizonDays,
+            value_return: valueReturn,
+            value: result.value,
+            portfolio_value: result.portfolioValue,
+            observations: result.observations,
+            limit: result.limitCheck,
+          }, now),
+        ],
+        t,
+      );
+      // Breaches are raised on VaR results; a CVaR result carries the comparison for information only.
+      if (kind === 'VAR') {
+        await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
+        t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence) }, valueReturn));
       }
-      await this.outbox.enqueue(events, t);
     });
-    this.outbox.notifyCommitted();
-    if (breach) this.breachCounter.inc({ portfolio_id: portfolioId, breach_type: 'VAR', severity: (breach as LimitBreach).severity });
-    if (kind === 'VAR') this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence) }, valueReturn);
     return toResponse(result, c.result.monteCarlo);
   }
 
@@ -168,6 +107,18 @@ export class PortfolioRiskService {
     if (!(await this.portfolios.findById(portfolioId))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
     return (await this.results.history(portfolioId, { since, limit })).map((r) => toResponse(r));
   }
+}
+
+function limitCheckOf(a: LimitAssessment): LimitCheck {
+  return {
+    max_var_percent: a.limitPercent,
+    var_percent: a.measuredPercent,
+    utilization: a.evaluation?.utilization ?? null,
+    status: a.evaluation?.status ?? 'ok',
+    severity: a.evaluation?.severity ?? null,
+    confidence_level: a.limits.confidenceLevel,
+    is_default: a.limits.isDefault,
+  };
 }
 
 function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: number; distribution: string; standardError: number }) {
