@@ -12,6 +12,7 @@ import { LimitsService } from '../limits/limits.service';
 import { METRIC } from '../observability/metrics';
 import { DrawdownState, DrawdownStatus } from '../persistence/models';
 import { DrawdownEventRepository, DrawdownStateRepository, PortfolioRepository, TransactionRunner } from '../persistence/repositories';
+import { DrawdownStateResponseDto, NavUpdateResponseDto } from './dto/drawdown-state-response.dto';
 
 export interface NavUpdate {
   value: unknown;
@@ -39,7 +40,7 @@ export class DrawdownMonitorService {
     @InjectMetric(METRIC.drawdownAlerts) private readonly alertCounter: Counter,
   ) {}
 
-  async update(portfolioId: string, nav: NavUpdate) {
+  async update(portfolioId: string, nav: NavUpdate): Promise<NavUpdateResponseDto> {
     const value = parseMoney(nav.value, 'value', { positive: true });
     const at = parseAt(nav.at);
     const outcome = await this.tx.run(async (t) => {
@@ -92,7 +93,7 @@ export class DrawdownMonitorService {
     return { ...toResponse(outcome.state), applied: outcome.applied };
   }
 
-  async get(portfolioId: string) {
+  async get(portfolioId: string): Promise<DrawdownStateResponseDto> {
     if (!(await this.portfolios.findById(portfolioId))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
     const s = await this.states.get(portfolioId);
     if (!s) throw new NotFoundError(`no NAV update received for portfolio ${portfolioId} yet`);
@@ -108,7 +109,7 @@ function parseAt(raw: unknown): Date {
   return new Date(raw);
 }
 
-function toResponse(s: DrawdownState) {
+function toResponse(s: DrawdownState): DrawdownStateResponseDto {
   const peak = new Big(s.peakValue);
   return {
     portfolio_id: s.portfolioId,

@@ -1,14 +1,18 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { PORTFOLIO_ID_PARAM } from '../common/api-params';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { API_KEY_SCHEME } from '../observability/swagger';
-import { LimitsResponseDto, PutLimitsDto } from './dto/limits.dto';
+import { BreachResponseDto } from './dto/breach-response.dto';
 import { BreachesQueryDto } from './dto/breaches-query.dto';
+import { LimitsResponseDto, PutLimitsDto } from './dto/limits.dto';
 import { LimitsService } from './limits.service';
 
 @ApiTags('limits and breaches')
 @ApiSecurity(API_KEY_SCHEME)
+@ApiParam(PORTFOLIO_ID_PARAM)
 @Controller('v1/portfolios/:id')
 export class LimitsController {
   constructor(private readonly limits: LimitsService) {}
@@ -19,30 +23,31 @@ export class LimitsController {
   @ApiBody({ type: PutLimitsDto, examples: { limits: { summary: 'Typical desk limits', value: { max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence_level: 95 } } } })
   @ApiOkResponse({ type: LimitsResponseDto })
   @ApiErrors(400, 401, 403, 404)
-  put(@Param('id') id: string, @Body() body: PutLimitsDto) {
+  put(@Param('id', ParseIdPipe) id: string, @Body() body: PutLimitsDto): Promise<LimitsResponseDto> {
     return this.limits.put(id, body);
   }
 
   @Get('limits')
   @ApiOperation({ summary: 'The limit version in force (is_default when none is set)' })
   @ApiOkResponse({ type: LimitsResponseDto })
-  @ApiErrors(401, 404)
-  get(@Param('id') id: string) {
+  @ApiErrors(400, 401, 404)
+  get(@Param('id', ParseIdPipe) id: string): Promise<LimitsResponseDto> {
     return this.limits.get(id);
   }
 
   @Get('limits/history')
   @ApiOperation({ summary: 'Every limit version, newest effective first' })
   @ApiOkResponse({ type: [LimitsResponseDto] })
-  @ApiErrors(401, 404)
-  limitHistory(@Param('id') id: string) {
+  @ApiErrors(400, 401, 404)
+  limitHistory(@Param('id', ParseIdPipe) id: string): Promise<LimitsResponseDto[]> {
     return this.limits.history(id);
   }
 
   @Get('breaches')
-  @ApiOperation({ summary: 'Limit breaches, newest first' })
+  @ApiOperation({ summary: 'Limit breaches, newest first', description: 'VaR and drawdown breaches (utilization ≥ 1), at most 1,000.' })
+  @ApiOkResponse({ type: [BreachResponseDto] })
   @ApiErrors(400, 401, 404)
-  breaches(@Param('id') id: string, @Query() q: BreachesQueryDto) {
+  breaches(@Param('id', ParseIdPipe) id: string, @Query() q: BreachesQueryDto): Promise<BreachResponseDto[]> {
     return this.limits.breachList(id, q.since ? new Date(q.since) : undefined);
   }
 }

@@ -14,6 +14,7 @@ import { SUBJECT } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
 import { Alert, LimitBreach, RiskLimit } from '../persistence/models';
 import { AuditLogRepository, LimitBreachRepository, PortfolioRepository, RiskLimitRepository, TransactionRunner, Tx } from '../persistence/repositories';
+import { BreachResponseDto } from './dto/breach-response.dto';
 import { LimitsResponseDto, PutLimitsDto } from './dto/limits.dto';
 import { evaluateLimit, LimitEvaluation, levelOf } from './limit-evaluator';
 
@@ -110,7 +111,7 @@ export class LimitsService {
     return (await this.limits.history(portfolioId)).map((l) => toResponse(portfolioId, { ...l, isDefault: false }));
   }
 
-  async breachList(portfolioId: string, since?: Date) {
+  async breachList(portfolioId: string, since?: Date): Promise<BreachResponseDto[]> {
     await this.requirePortfolio(portfolioId);
     return (await this.breaches.list(portfolioId, since)).map((b) => ({
       id: b.id,

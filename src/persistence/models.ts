@@ -4,6 +4,7 @@
  * repository (`<name>.repository.ts`); this barrel keeps one import path for the other modules.
  */
 export type { AlertStatus, Alert } from './alert.repository';
+export { ALERT_STATUSES } from './alert.repository';
 export type { ApiKey, Role } from './api-key.repository';
 export type { AuditEntry } from './audit-log.repository';
 export type { DrawdownEvent } from './drawdown-event.repository';

@@ -1,9 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { PORTFOLIO_ID_PARAM } from '../common/api-params';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { API_KEY_SCHEME } from '../observability/swagger';
 import { HistoryQueryDto, PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
+import { StoredRiskResponseDto } from './dto/stored-risk-response.dto';
 import { PortfolioRiskService } from './portfolio-risk.service';
 
 const RISK_EXAMPLES = {
@@ -15,6 +18,7 @@ const RISK_EXAMPLES = {
 /** The stored-risk use case over REST: VaR / CVaR of a stored portfolio, stored and limit-checked; its history. */
 @ApiTags('portfolio risk')
 @ApiSecurity(API_KEY_SCHEME)
+@ApiParam(PORTFOLIO_ID_PARAM)
 @Controller('v1/portfolios/:id')
 export class PortfolioRiskController {
   constructor(private readonly risk: PortfolioRiskService) {}
@@ -32,8 +36,9 @@ export class PortfolioRiskController {
       'missing returns or too few aligned dates; 422 INVALID_INPUT for a non-positive book.',
   })
   @ApiBody({ type: PortfolioRiskRequestDto, examples: RISK_EXAMPLES })
+  @ApiOkResponse({ type: StoredRiskResponseDto })
   @ApiErrors(400, 401, 403, 404, 422)
-  var(@Param('id') id: string, @Body() body: PortfolioRiskRequestDto) {
+  var(@Param('id', ParseIdPipe) id: string, @Body() body: PortfolioRiskRequestDto): Promise<StoredRiskResponseDto> {
     return this.risk.calculate(id, body, 'VAR');
   }
 
@@ -42,15 +47,17 @@ export class PortfolioRiskController {
   @Roles('analyst')
   @ApiOperation({ summary: 'Expected shortfall of a stored portfolio, with Euler contributions; stored', description: 'As /var for CVaR. `limit` compares |cvar| with max_var_percent for information; breaches are raised on VaR results only.' })
   @ApiBody({ type: PortfolioRiskRequestDto, examples: RISK_EXAMPLES })
+  @ApiOkResponse({ type: StoredRiskResponseDto })
   @ApiErrors(400, 401, 403, 404, 422)
-  cvar(@Param('id') id: string, @Body() body: PortfolioRiskRequestDto) {
+  cvar(@Param('id', ParseIdPipe) id: string, @Body() body: PortfolioRiskRequestDto): Promise<StoredRiskResponseDto> {
     return this.risk.calculate(id, body, 'CVAR');
   }
 
   @Get('var-history')
   @ApiOperation({ summary: 'Stored VaR / CVaR results, newest first', description: '`limit` default 100, at most 1,000; `since` an ISO time.' })
+  @ApiOkResponse({ type: [StoredRiskResponseDto] })
   @ApiErrors(400, 401, 404)
-  history(@Param('id') id: string, @Query() q: HistoryQueryDto) {
+  history(@Param('id', ParseIdPipe) id: string, @Query() q: HistoryQueryDto): Promise<StoredRiskResponseDto[]> {
     return this.risk.history(id, q.since ? new Date(q.since) : undefined, q.limit ?? 100);
   }
 }

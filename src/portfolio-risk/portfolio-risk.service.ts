@@ -15,6 +15,7 @@ import { LimitCheck, VarResult } from '../persistence/models';
 import { PortfolioRepository, TransactionRunner, VarResultRepository } from '../persistence/repositories';
 import { LimitAssessment, LimitsService } from '../limits/limits.service';
 import { PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
+import { LimitCheckDto, StoredRiskResponseDto } from './dto/stored-risk-response.dto';
 
 /**
  * POST /v1/portfolios/:id/var and /cvar (and NATS risk.portfolio.var): compute, then in ONE
@@ -35,7 +36,7 @@ export class PortfolioRiskService {
     @InjectMetric(METRIC.portfolioVar) private readonly varGauge: Gauge,
   ) {}
 
-  async calculate(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR') {
+  async calculate(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR'): Promise<StoredRiskResponseDto> {
     const method = dto.method ?? 'historical';
     rejectMonteCarloOnlyFields(method, dto);
     const confidence = dto.confidence ?? 95;
@@ -103,7 +104,7 @@ export class PortfolioRiskService {
     return toResponse(result, c.result.monteCarlo);
   }
 
-  async history(portfolioId: string, since: Date | undefined, limit: number) {
+  async history(portfolioId: string, since: Date | undefined, limit: number): Promise<StoredRiskResponseDto[]> {
     if (!(await this.portfolios.findById(portfolioId))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
     return (await this.results.history(portfolioId, { since, limit })).map((r) => toResponse(r));
   }
@@ -121,7 +122,7 @@ function limitCheckOf(a: LimitAssessment): LimitCheck {
   };
 }
 
-function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: number; distribution: string; standardError: number }) {
+function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: number; distribution: string; standardError: number }): StoredRiskResponseDto {
   const isVar = r.kind === 'VAR';
   return {
     id: r.id,
@@ -136,10 +137,22 @@ function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: numb
     observations: r.observations,
     from: r.fromDate,
     to: r.toDate,
-    contributions: r.contributions,
-    limit: r.limitCheck,
+    contributions: r.contributions.map((c) => ({ asset_id: c.asset_id, weight: c.weight, component_var_return: c.component_var_return, component_var: c.component_var })),
+    limit: r.limitCheck ? limitToResponse(r.limitCheck) : null,
     ...(monteCarlo ? { monte_carlo: { simulations: monteCarlo.simulations, seed: monteCarlo.seed, distribution: monteCarlo.distribution, standard_error: monteCarlo.standardError } } : {}),
     correlation_id: r.correlationId,
     calculated_at: r.calculatedAt.toISOString(),
+  };
+}
+
+function limitToResponse(l: LimitCheck): LimitCheckDto {
+  return {
+    max_var_percent: l.max_var_percent,
+    var_percent: l.var_percent,
+    utilization: l.utilization,
+    status: l.status,
+    ...(l.severity === undefined ? {} : { severity: l.severity }),
+    ...(l.confidence_level === undefined ? {} : { confidence_level: l.confidence_level }),
+    ...(l.is_default === undefined ? {} : { is_default: l.is_default }),
   };
 }
