@@ -9,20 +9,21 @@ import { NotFoundError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
 import { newEvent } from '../events/events.factory';
 import { OutboxService } from '../events/outbox.service';
-import { SUBJECT } from '../events/subjects';
+import { RiskEvent, SUBJECT } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
 import { LimitCheck, VarResult } from '../persistence/models';
 import { PortfolioRepository, TransactionRunner, VarResultRepository } from '../persistence/repositories';
-import { LimitAssessment, LimitsService } from '../limits/limits.service';
+import { LimitsService } from '../limits/limits.service';
 import { PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
 import { LimitCheckDto, StoredRiskResponseDto } from './dto/stored-risk-response.dto';
 
 /**
- * POST /v1/portfolios/:id/var and /cvar (and NATS risk.portfolio.var): compute, then in ONE
- * transaction store the result, its risk.var.calculated event, and (VaR only) the limit flow of
- * LimitsService.recordEvaluation: alert, breach row, risk.limit.breach event. A VaR result is
- * checked against max_var_percent of the limit version in force; a CVaR result carries the same
+ * POST /v1/portfolios/:id/var and /cvar: compute, then in ONE transaction store the result,
+ * the breach, the alert and the outbox events that announce them. A VaR result is checked
+ * against max_var_percent of the limit version in force; a CVaR result carries the same
  * comparison for information but raises no breach (limits are VaR limits).
+ * The breach, the alert and risk.limit.breach come from LimitsService.recordEvaluation, the
+ * flow drawdown uses too. NATS risk.portfolio.var calls the same use case.
  */
 @Injectable()
 export class PortfolioRiskService {
@@ -76,25 +77,33 @@ export class PortfolioRiskService {
       if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
       // The limit in force is read inside the transaction that records the result.
       const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t);
-      result.limitCheck = limitCheckOf(assessment);
+      const { limits, evaluation } = assessment;
+      const limitCheck: LimitCheck = {
+        max_var_percent: limits.maxVarPercent,
+        var_percent: measuredPercent,
+        utilization: evaluation?.utilization ?? null,
+        status: evaluation?.status ?? 'ok',
+        severity: evaluation?.severity ?? null,
+        confidence_level: limits.confidenceLevel,
+        is_default: limits.isDefault,
+      };
+      result.limitCheck = limitCheck;
       await this.results.insert(result, t);
-      await this.outbox.enqueue(
-        [
-          newEvent(SUBJECT.varCalculated, portfolioId, {
-            result_id: result.id,
-            kind,
-            method,
-            confidence_level: confidence,
-            horizon_days: result.horizonDays,
-            value_return: valueReturn,
-            value: result.value,
-            portfolio_value: result.portfolioValue,
-            observations: result.observations,
-            limit: result.limitCheck,
-          }, now),
-        ],
-        t,
-      );
+      const events: RiskEvent[] = [
+        newEvent(SUBJECT.varCalculated, portfolioId, {
+          result_id: result.id,
+          kind,
+          method,
+          confidence_level: confidence,
+          horizon_days: result.horizonDays,
+          value_return: valueReturn,
+          value: result.value,
+          portfolio_value: result.portfolioValue,
+          observations: result.observations,
+          limit: limitCheck,
+        }, now),
+      ];
+      await this.outbox.enqueue(events, t);
       // Breaches are raised on VaR results; a CVaR result carries the comparison for information only.
       if (kind === 'VAR') {
         await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
@@ -108,18 +117,6 @@ export class PortfolioRiskService {
     if (!(await this.portfolios.findById(portfolioId))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
     return (await this.results.history(portfolioId, { since, limit })).map((r) => toResponse(r));
   }
-}
-
-function limitCheckOf(a: LimitAssessment): LimitCheck {
-  return {
-    max_var_percent: a.limitPercent,
-    var_percent: a.measuredPercent,
-    utilization: a.evaluation?.utilization ?? null,
-    status: a.evaluation?.status ?? 'ok',
-    severity: a.evaluation?.severity ?? null,
-    confidence_level: a.limits.confidenceLevel,
-    is_default: a.limits.isDefault,
-  };
 }
 
 function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: number; distribution: string; standardError: number }): StoredRiskResponseDto {
