@@ -12,6 +12,7 @@ import { EventsModule } from './events/events.module';
 import { LimitsModule } from './limits/limits.module';
 import { CalculationModule } from './calculation/calculation.module';
 import { PersistenceModule } from './persistence/persistence.module';
+import { PortfolioRiskModule } from './portfolio-risk/portfolio-risk.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
 import { correlationIdOf, loggerParams } from './observability/logging';
 import { ObservabilityModule } from './observability/observability.module';
@@ -30,10 +31,11 @@ import { ReadinessService } from './observability/readiness.service';
     AuthModule,
     CalculationModule,
     PortfoliosModule,
-    EventsModule,
+    PortfolioRiskModule,
     AlertsModule,
     LimitsModule,
     DrawdownModule,
+    EventsModule, // for ReadinessService (NATS check)
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, ReadinessService],
 })

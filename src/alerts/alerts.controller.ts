@@ -1,20 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { ParseUuidPipe } from '../common/parse-id.pipe';
 import { API_KEY_SCHEME } from '../observability/swagger';
-import { AlertStatus } from '../persistence/models';
-import { alertToResponse, AlertsService } from './alerts.service';
+import { AlertsService } from './alerts.service';
+import { AlertNoteDto } from './dto/alert-note.dto';
+import { AlertResponseDto } from './dto/alert-response.dto';
+import { AlertsQueryDto } from './dto/alerts-query.dto';
 
-export class AlertsQueryDto {
-  @ApiPropertyOptional({ example: 'desk-7' }) @IsOptional() @IsString() @MaxLength(64) portfolio_id?: string;
-  @ApiPropertyOptional({ enum: ['active', 'acknowledged', 'resolved'] }) @IsOptional() @IsIn(['active', 'acknowledged', 'resolved']) status?: AlertStatus;
-}
-
-export class AlertNoteDto {
-  @ApiProperty({ required: false, example: 'Desk head informed; hedge in progress' }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
-}
+const ALERT_ID = { name: 'id', description: 'Alert id (a UUID, from GET /v1/alerts or a risk.limit.breach event)', example: '5b0f7c1e-2d4a-4c3b-9e8f-1a2b3c4d5e6f' };
 
 @ApiTags('limits and alerts')
 @ApiSecurity(API_KEY_SCHEME)
@@ -24,28 +19,33 @@ export class AlertsController {
 
   @Get()
   @ApiOperation({ summary: 'Alerts, newest first', description: 'One open (active or acknowledged) alert per portfolio and type; repeats raise `occurrences` and may escalate severity.' })
+  @ApiOkResponse({ type: [AlertResponseDto] })
   @ApiErrors(400, 401)
-  async list(@Query() q: AlertsQueryDto) {
-    return (await this.alerts.list({ portfolioId: q.portfolio_id, status: q.status })).map(alertToResponse);
+  list(@Query() q: AlertsQueryDto): Promise<AlertResponseDto[]> {
+    return this.alerts.list({ portfolioId: q.portfolio_id, status: q.status });
   }
 
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles('risk_manager')
-  @ApiOperation({ summary: 'Acknowledge an alert (who and when are recorded)' })
+  @ApiOperation({ summary: 'Acknowledge an alert (who and when are recorded)', description: 'An acknowledged alert stays open: a repeat counts on it, an escalation makes it active again. 409 for a resolved alert.' })
+  @ApiParam(ALERT_ID)
   @ApiBody({ type: AlertNoteDto, examples: { note: { summary: 'With a note', value: { note: 'Desk head informed' } } } })
+  @ApiOkResponse({ type: AlertResponseDto })
   @ApiErrors(400, 401, 403, 404, 409)
-  async acknowledge(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AlertNoteDto) {
-    return alertToResponse(await this.alerts.acknowledge(id, body?.note));
+  acknowledge(@Param('id', ParseUuidPipe) id: string, @Body() body: AlertNoteDto): Promise<AlertResponseDto> {
+    return this.alerts.acknowledge(id, body?.note);
   }
 
   @Post(':id/resolve')
   @HttpCode(200)
   @Roles('risk_manager')
-  @ApiOperation({ summary: 'Resolve an alert' })
+  @ApiOperation({ summary: 'Resolve an alert', description: 'The next trigger opens a new alert. 409 for an alert already resolved.' })
+  @ApiParam(ALERT_ID)
   @ApiBody({ type: AlertNoteDto, required: false, examples: { note: { summary: 'With a note', value: { note: 'Position reduced' } } } })
+  @ApiOkResponse({ type: AlertResponseDto })
   @ApiErrors(400, 401, 403, 404, 409)
-  async resolve(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AlertNoteDto) {
-    return alertToResponse(await this.alerts.resolve(id, body?.note));
+  resolve(@Param('id', ParseUuidPipe) id: string, @Body() body: AlertNoteDto): Promise<AlertResponseDto> {
+    return this.alerts.resolve(id, body?.note);
   }
 }

@@ -3,10 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { Alert, AlertStatus, BreachType, Severity } from '../persistence/models';
+import { rankOf, Severity } from '../common/severity';
+import { Alert, AlertStatus, BreachType } from '../persistence/models';
 import { AlertRepository, AuditLogRepository, TransactionRunner, Tx } from '../persistence/repositories';
-
-const SEVERITY_RANK: Record<Severity, number> = { warning: 1, high: 2, critical: 3 };
+import { AlertResponseDto } from './dto/alert-response.dto';
 
 export interface RaiseOutcome {
   alert: Alert;
@@ -52,7 +52,7 @@ export class AlertsService {
       await this.alerts.insert(alert, tx);
       return { alert, opened: true, escalated: false };
     }
-    const escalated = SEVERITY_RANK[p.severity] > SEVERITY_RANK[open.severity];
+    const escalated = rankOf(p.severity) > rankOf(open.severity);
     const updated: Alert = {
       ...open,
       severity: escalated ? p.severity : open.severity,
@@ -76,8 +76,8 @@ export class AlertsService {
     return resolved;
   }
 
-  async acknowledge(id: string, note: string | undefined): Promise<Alert> {
-    return this.tx.run(async (t) => {
+  async acknowledge(id: string, note: string | undefined): Promise<AlertResponseDto> {
+    const acknowledged = await this.tx.run(async (t) => {
       const a = await this.alerts.findById(id, t, true);
       if (!a) throw new NotFoundError(`alert ${id} not found`);
       if (a.status === 'resolved') throw new ConflictError(`alert ${id} is resolved and cannot be acknowledged`);
@@ -86,10 +86,11 @@ export class AlertsService {
       await this.audit.append({ actor: currentActor(), action: 'alert.acknowledge', entity: 'alert', entityId: id, details: { note }, correlationId: currentCorrelationId() }, t);
       return updated;
     });
+    return toResponse(acknowledged);
   }
 
-  async resolve(id: string, note?: string): Promise<Alert> {
-    return this.tx.run(async (t) => {
+  async resolve(id: string, note?: string): Promise<AlertResponseDto> {
+    const resolved = await this.tx.run(async (t) => {
       const a = await this.alerts.findById(id, t, true);
       if (!a) throw new NotFoundError(`alert ${id} not found`);
       if (a.status === 'resolved') throw new ConflictError(`alert ${id} is already resolved`);
@@ -98,14 +99,15 @@ export class AlertsService {
       await this.audit.append({ actor: currentActor(), action: 'alert.resolve', entity: 'alert', entityId: id, details: { note }, correlationId: currentCorrelationId() }, t);
       return updated;
     });
+    return toResponse(resolved);
   }
 
-  list(filter: { portfolioId?: string; status?: AlertStatus }): Promise<Alert[]> {
-    return this.alerts.list(filter);
+  async list(filter: { portfolioId?: string; status?: AlertStatus }): Promise<AlertResponseDto[]> {
+    return (await this.alerts.list(filter)).map(toResponse);
   }
 }
 
-export function alertToResponse(a: Alert) {
+function toResponse(a: Alert): AlertResponseDto {
   return {
     id: a.id,
     portfolio_id: a.portfolioId,

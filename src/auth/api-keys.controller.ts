@@ -1,26 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { Role } from '../persistence/models';
+import { ParseUuidPipe } from '../common/parse-id.pipe';
 import { API_KEY_SCHEME } from '../observability/swagger';
 import { ApiKeysService } from './api-keys.service';
-import { Roles, ROLES } from './roles.decorator';
-
-export class CreateApiKeyDto {
-  @ApiProperty({ example: 'analyst-jane' }) @IsString() @MinLength(1) @MaxLength(100) name!: string;
-  @ApiProperty({ enum: ROLES, example: 'analyst' }) @IsIn(ROLES) role!: Role;
-}
-
-class ApiKeyResponseDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ enum: ROLES }) role!: string;
-  @ApiProperty({ example: 'rk_AbC', description: 'First characters, to recognise a key' }) key_prefix!: string;
-  @ApiProperty({ required: false, description: 'The key itself: shown once, at creation only' }) key?: string;
-  @ApiProperty() created_at!: string;
-  @ApiProperty({ nullable: true, type: String }) revoked_at!: string | null;
-}
+import { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key-response.dto';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+import { Roles } from './roles.decorator';
 
 @ApiTags('api keys')
 @ApiSecurity(API_KEY_SCHEME)
@@ -32,26 +18,27 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Create an API key (admin)', description: 'The key is in the answer once; only its hash is stored.' })
   @ApiBody({ type: CreateApiKeyDto, examples: { analyst: { summary: 'An analyst', value: { name: 'analyst-jane', role: 'analyst' } } } })
-  @ApiOkResponse({ type: ApiKeyResponseDto })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponseDto, description: 'Created; `key` is shown this once' })
   @ApiErrors(400, 401, 403)
-  async create(@Body() body: CreateApiKeyDto) {
-    const k = await this.keys.create(body.name, body.role);
-    return { id: k.id, name: k.name, role: k.role, key_prefix: k.keyPrefix, key: k.key, created_at: k.createdAt.toISOString(), revoked_at: null };
+  create(@Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
+    return this.keys.create(body.name, body.role);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List API keys (admin)' })
+  @ApiOperation({ summary: 'List API keys (admin)', description: 'Revoked keys included (revoked_at set); never the keys themselves.' })
   @ApiOkResponse({ type: [ApiKeyResponseDto] })
   @ApiErrors(401, 403)
-  async list() {
-    return (await this.keys.list()).map((k) => ({ id: k.id, name: k.name, role: k.role, key_prefix: k.keyPrefix, created_at: k.createdAt.toISOString(), revoked_at: k.revokedAt?.toISOString() ?? null }));
+  list(): Promise<ApiKeyResponseDto[]> {
+    return this.keys.list();
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key (admin)' })
+  @ApiOperation({ summary: 'Revoke an API key (admin)', description: 'A revoked key may keep working for up to 10 s (lookup cache).' })
+  @ApiParam({ name: 'id', description: 'API key id (a UUID, from POST or GET /v1/api-keys)', example: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f' })
+  @ApiNoContentResponse({ description: 'Revoked; no body' })
   @ApiErrors(400, 401, 403, 404)
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string) {
-    await this.keys.revoke(id);
+  revoke(@Param('id', ParseUuidPipe) id: string): Promise<void> {
+    return this.keys.revoke(id);
   }
 }

@@ -7,6 +7,7 @@ import { NotFoundError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { ApiKey, Role } from '../persistence/models';
 import { ApiKeyRepository, AuditLogRepository, TransactionRunner } from '../persistence/repositories';
+import { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key-response.dto';
 
 /** SHA-256 of the key: keys are 256-bit random, so a fast hash is enough to make a stolen table useless. */
 export function hashKey(key: string): string {
@@ -49,18 +50,18 @@ export class ApiKeysService implements OnApplicationBootstrap {
     return found;
   }
 
-  async create(name: string, role: Role): Promise<ApiKey & { key: string }> {
+  async create(name: string, role: Role): Promise<CreatedApiKeyResponseDto> {
     const key = newKey();
     const record: ApiKey = { id: randomUUID(), name, role, keyPrefix: key.slice(0, 6), createdAt: new Date(), createdBy: currentActor(), revokedAt: null };
     await this.tx.run(async (t) => {
       await this.keys.insert({ ...record, keyHash: hashKey(key) }, t);
       await this.audit.append({ actor: currentActor(), action: 'api_key.create', entity: 'api_key', entityId: record.id, details: { name, role }, correlationId: currentCorrelationId() }, t);
     });
-    return { ...record, key };
+    return { ...toResponse(record), key };
   }
 
-  list(): Promise<ApiKey[]> {
-    return this.keys.list();
+  async list(): Promise<ApiKeyResponseDto[]> {
+    return (await this.keys.list()).map(toResponse);
   }
 
   async revoke(id: string): Promise<void> {
@@ -72,6 +73,10 @@ export class ApiKeysService implements OnApplicationBootstrap {
     if (!done) throw new NotFoundError(`active API key ${id} not found`);
     this.cache.clear();
   }
+}
+
+function toResponse(k: ApiKey): ApiKeyResponseDto {
+  return { id: k.id, name: k.name, role: k.role, key_prefix: k.keyPrefix, created_at: k.createdAt.toISOString(), revoked_at: k.revokedAt?.toISOString() ?? null };
 }
 
 function newKey(): string {

@@ -1,12 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { API_KEY_SCHEME } from '../observability/swagger';
 import { BacktestRequestDto, DrawdownRequestDto, PositionSizeRequestDto, RiskRequestDto } from './dto/risk-request.dto';
 import { BacktestResponseDto, DrawdownResponseDto, PositionSizeResponseDto, RiskResponseDto } from './dto/risk-response.dto';
 import { EXAMPLES } from './calculation.examples';
 import { CalculationService } from './calculation.service';
 
 @ApiTags('calculations')
+@ApiSecurity(API_KEY_SCHEME)
 @Controller('v1')
 export class CalculationController {
   constructor(private readonly calculations: CalculationService) {}
@@ -23,7 +25,7 @@ export class CalculationController {
   })
   @ApiBody({ type: RiskRequestDto, examples: EXAMPLES.var })
   @ApiOkResponse({ type: RiskResponseDto })
-  @ApiErrors(400, 413, 415, 422)
+  @ApiErrors(400, 401, 403, 413, 415, 422)
   var(@Body() body: RiskRequestDto): RiskResponseDto {
     return this.calculations.risk(body, false);
   }
@@ -39,7 +41,7 @@ export class CalculationController {
   })
   @ApiBody({ type: RiskRequestDto, examples: EXAMPLES.cvar })
   @ApiOkResponse({ type: RiskResponseDto })
-  @ApiErrors(400, 413, 415, 422)
+  @ApiErrors(400, 401, 403, 413, 415, 422)
   cvar(@Body() body: RiskRequestDto): RiskResponseDto {
     return this.calculations.risk(body, true);
   }
@@ -54,7 +56,7 @@ export class CalculationController {
   })
   @ApiBody({ type: DrawdownRequestDto, examples: EXAMPLES.drawdown })
   @ApiOkResponse({ type: DrawdownResponseDto })
-  @ApiErrors(400, 413, 415)
+  @ApiErrors(400, 401, 403, 413, 415, 422)
   drawdown(@Body() body: DrawdownRequestDto): DrawdownResponseDto {
     return this.calculations.drawdown(body);
   }
@@ -71,7 +73,7 @@ export class CalculationController {
   })
   @ApiBody({ type: PositionSizeRequestDto, examples: EXAMPLES.positionSize })
   @ApiOkResponse({ type: PositionSizeResponseDto })
-  @ApiErrors(400, 404, 413, 415)
+  @ApiErrors(400, 401, 403, 404, 413, 415, 422)
   positionSize(@Body() body: PositionSizeRequestDto): Promise<PositionSizeResponseDto> {
     return this.calculations.positionSize(body);
   }
@@ -86,7 +88,7 @@ export class CalculationController {
   })
   @ApiBody({ type: BacktestRequestDto, examples: EXAMPLES.backtest })
   @ApiOkResponse({ type: BacktestResponseDto })
-  @ApiErrors(400, 413, 415, 422)
+  @ApiErrors(400, 401, 403, 413, 415, 422)
   backtest(@Body() body: BacktestRequestDto): BacktestResponseDto {
     return this.calculations.backtest(body);
   }

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
+import { LimitsModule } from '../limits/limits.module';
 import { CalculationController } from './calculation.controller';
 import { CalculationNatsController } from './calculation.nats.controller';
 import { CalculationService } from './calculation.service';
 import { PortfolioCalculator } from './portfolio-calculator.service';
 import { PositionSizingService } from './position-sizing.service';
 
+/** Stateless calculations and the portfolio calculator; the position cap of a stored portfolio comes from limits. */
 @Module({
+  imports: [LimitsModule],
   controllers: [CalculationController, CalculationNatsController],
   providers: [CalculationService, PositionSizingService, PortfolioCalculator],
   exports: [CalculationService, PositionSizingService, PortfolioCalculator],

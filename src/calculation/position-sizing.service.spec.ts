@@ -2,16 +2,23 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { PositionSizeRequestDto } from './dto/risk-request.dto';
 import { PositionSizingService } from './position-sizing.service';
+import type { LimitsService } from '../limits/limits.service';
 
-function sizingService(): PositionSizingService {
+function metricsFor(): CalculationMetrics {
   const registers = [new Registry()];
-  const metrics = new CalculationMetrics(
+  return new CalculationMetrics(
     new Histogram({ name: 'duration', help: 'd', labelNames: ['method', 'asset_class'], registers }),
     new Counter({ name: 'success', help: 's', labelNames: ['method', 'asset_class'], registers }),
     new Counter({ name: 'errors', help: 'e', labelNames: ['method', 'error_type'], registers }),
     new Counter({ name: 'sla', help: 'l', labelNames: ['method'], registers }),
   );
-  return new PositionSizingService(metrics);
+}
+
+function sizingService(): PositionSizingService {
+  const metrics = metricsFor();
+  // These cases send their own max_position_size_percent: no stored portfolio's limit is read.
+  const noStoredLimits = { maxPositionSizePercent: () => Promise.reject(new Error('no stored portfolio in this spec')) } as unknown as LimitsService;
+  return new PositionSizingService(metrics, noStoredLimits);
 }
 
 const request = (fields: Partial<PositionSizeRequestDto>) => Object.assign(new PositionSizeRequestDto(), { equity: '1000000', ...fields });
@@ -49,7 +56,9 @@ describe('PositionSizingService', () => {
     expect(res).toMatchObject({ fraction: 1.5, notional: '1500000.00', capped_by: 'position_limit' });
   });
 
-  it('refuses a stored portfolio limit where no limit source is bound', async () => {
-    await expect(sizing.size(request({ method: 'kelly', win_probability: 0.55, win_loss_ratio: 1.5, portfolio_id: 'desk-7' }))).rejects.toThrow(/stored portfolio limits are not available/);
+  it('caps at the stored portfolio limit in force when portfolio_id is given without an override', async () => {
+    const withLimit = new PositionSizingService(metricsFor(), { maxPositionSizePercent: async (id: string) => (id === 'desk-7' ? 5 : Promise.reject(new Error(id))) } as unknown as LimitsService);
+    const res = await withLimit.size(request({ method: 'kelly', win_probability: 0.55, win_loss_ratio: 1.5, portfolio_id: 'desk-7' }));
+    expect(res).toMatchObject({ fraction: 0.05, notional: '50000.00', capped_by: 'position_limit' });
   });
 });

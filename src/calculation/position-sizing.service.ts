@@ -1,20 +1,12 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { ValidationError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { applyCaps, estimateKellyInputs, kellyFraction, moments, volatilityTargetWeight } from '../math';
+import { LimitsService } from '../limits/limits.service';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { PositionSizeRequestDto } from './dto/risk-request.dto';
 import { PositionSizeResponseDto } from './dto/risk-response.dto';
-
-/**
- * Where the position cap of a stored portfolio comes from (bound by the limits module,
- * which sits above calculation): its max_position_size_percent in force. Throws
- * NotFoundError for an unknown portfolio.
- */
-export abstract class PositionLimitSource {
-  abstract maxPositionSizePercent(portfolioId: string): Promise<number>;
-}
 
 type Sized = { uncapped: Big; units?: (fraction: Big) => Big; details: Record<string, number> };
 
@@ -26,7 +18,7 @@ type Sized = { uncapped: Big; units?: (fraction: Big) => Big; details: Record<st
 export class PositionSizingService {
   constructor(
     private readonly metrics: CalculationMetrics,
-    @Optional() private readonly limitSource?: PositionLimitSource,
+    private readonly limits: LimitsService,
   ) {}
 
   async size(dto: PositionSizeRequestDto): Promise<PositionSizeResponseDto> {
@@ -35,8 +27,8 @@ export class PositionSizingService {
 
     let maxPositionPercent = dto.max_position_size_percent;
     if (maxPositionPercent === undefined && dto.portfolio_id !== undefined) {
-      if (!this.limitSource) throw new ValidationError('portfolio_id: stored portfolio limits are not available in this deployment');
-      maxPositionPercent = await this.limitSource.maxPositionSizePercent(dto.portfolio_id);
+      // The cap of a stored portfolio: its max_position_size_percent in force (404 for an unknown portfolio).
+      maxPositionPercent = await this.limits.maxPositionSizePercent(dto.portfolio_id);
     }
     const maxLeverage = dto.max_leverage ?? 1;
     const caps = applyCaps({ fraction: Number(sized.uncapped), maxPositionSizePercent: maxPositionPercent, maxLeverage });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClsServiceManager } from 'nestjs-cls';
+import { CLS_ID, ClsServiceManager } from 'nestjs-cls';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -20,7 +20,7 @@ export function currentCorrelationId(): string | undefined {
 export function runWithCorrelationId<T>(correlationId: string, fn: () => T): T {
   const cls = ClsServiceManager.getClsService();
   return cls.run(() => {
-    cls.set('CLS_ID', correlationId);
+    cls.set(CLS_ID, correlationId); // the symbol cls.getId() reads (the string 'CLS_ID' is another key)
     return fn();
   });
 }

@@ -27,6 +27,11 @@ const REASON: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
+/** The status text of an HTTP status, as the error body's `error` says it. */
+export function reasonOf(status: number): string {
+  return REASON[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+}
+
 const TYPE_BY_STATUS: Record<number, ErrorType> = {
   400: 'INVALID_INPUT',
   401: 'UNAUTHORIZED',
@@ -100,7 +105,7 @@ export function toErrorBody(exception: unknown, correlationId: string | undefine
   type ??= TYPE_BY_STATUS[status] ?? 'UNKNOWN_ERROR';
   return {
     status_code: status,
-    error: REASON[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error'),
+    error: reasonOf(status),
     error_type: type,
     message: messages,
     correlation_id: correlationId,

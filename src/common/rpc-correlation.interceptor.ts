@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { NatsContext } from '@nestjs/microservices';
-import { ClsService } from 'nestjs-cls';
+import { CLS_ID, ClsService } from 'nestjs-cls';
 import { Observable } from 'rxjs';
 import { CORRELATION_HEADER, resolveCorrelationId } from './correlation-id';
 
@@ -19,7 +19,7 @@ export class RpcCorrelationInterceptor implements NestInterceptor {
     const id = resolveCorrelationId(headers?.get?.(CORRELATION_HEADER) || undefined);
     return new Observable((subscriber) =>
       this.cls.run(() => {
-        this.cls.set('CLS_ID', id);
+        this.cls.set(CLS_ID, id);
         return next.handle().subscribe(subscriber);
       }),
     );

@@ -3,18 +3,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import Big from 'big.js';
 import type { Counter } from 'prom-client';
-import { AlertsService } from '../alerts/alerts.service';
 import { NotFoundError, ValidationError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
-import { AppConfig } from '../config/app-config';
 import { newEvent } from '../events/events.factory';
 import { OutboxService } from '../events/outbox.service';
-import { RiskEvent, SUBJECT } from '../events/subjects';
-import { evaluateLimit, levelOf } from '../limits/limit-evaluator';
+import { SUBJECT } from '../events/subjects';
 import { LimitsService } from '../limits/limits.service';
 import { METRIC } from '../observability/metrics';
 import { DrawdownState, DrawdownStatus } from '../persistence/models';
-import { DrawdownEventRepository, DrawdownStateRepository, LimitBreachRepository, PortfolioRepository, TransactionRunner } from '../persistence/repositories';
+import { DrawdownEventRepository, DrawdownStateRepository, PortfolioRepository, TransactionRunner } from '../persistence/repositories';
+import { DrawdownStateResponseDto, NavUpdateResponseDto } from './dto/drawdown-state-response.dto';
 
 export interface NavUpdate {
   value: unknown;
@@ -26,30 +24,25 @@ export interface NavUpdate {
  * database (a restart resumes where it was). An update not newer than the last applied one
  * (`at`) is a duplicate or arrived out of order: it is ignored (applied: false), so replays and
  * redeliveries cannot corrupt the state. Crossing warning / high / critical of
- * max_drawdown_percent, or recovering, stores a drawdown event, raises / escalates / resolves
- * the DRAWDOWN alert and emits risk.drawdown.alert, in one transaction.
+ * max_drawdown_percent, or recovering, stores a drawdown event, runs the limit flow
+ * (LimitsService.recordEvaluation: DRAWDOWN alert raised / escalated / resolved, breach row and
+ * risk.limit.breach at high or critical) and emits risk.drawdown.alert, in one transaction.
  */
 @Injectable()
 export class DrawdownMonitorService {
   constructor(
     private readonly states: DrawdownStateRepository,
     private readonly events: DrawdownEventRepository,
-    private readonly breaches: LimitBreachRepository,
     private readonly portfolios: PortfolioRepository,
     private readonly limits: LimitsService,
-    private readonly alerts: AlertsService,
     private readonly outbox: OutboxService,
     private readonly tx: TransactionRunner,
-    private readonly config: AppConfig,
     @InjectMetric(METRIC.drawdownAlerts) private readonly alertCounter: Counter,
-    @InjectMetric(METRIC.limitBreaches) private readonly breachCounter: Counter,
   ) {}
 
-  async update(portfolioId: string, nav: NavUpdate) {
+  async update(portfolioId: string, nav: NavUpdate): Promise<NavUpdateResponseDto> {
     const value = parseMoney(nav.value, 'value', { positive: true });
     const at = parseAt(nav.at);
-    let raised: { severity: string } | null = null;
-    let breached: string | null = null;
     const outcome = await this.tx.run(async (t) => {
       if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
       const prev = await this.states.get(portfolioId, t, true);
@@ -57,9 +50,9 @@ export class DrawdownMonitorService {
       const newPeak = !prev || value.gt(prev.peakValue);
       const peak = newPeak ? value : new Big(prev!.peakValue);
       const drawdown = Number(new Big(1).minus(value.div(peak)));
-      const limits = await this.limits.inForce(portfolioId, at, t);
-      const evaluation = limits.maxDrawdownPercent ? evaluateLimit(drawdown * 100, limits.maxDrawdownPercent, this.config.limitThresholds) : null;
-      const status: DrawdownStatus = evaluation ? levelOf(evaluation) : 'ok';
+      // The limit in force at the NAV's time, read inside the transaction.
+      const assessment = await this.limits.assess(portfolioId, 'DRAWDOWN', drawdown * 100, at, t);
+      const status: DrawdownStatus = assessment.level;
       const state: DrawdownState = {
         portfolioId,
         peakValue: peak.toFixed(),
@@ -71,58 +64,36 @@ export class DrawdownMonitorService {
         updatedAt: new Date(),
       };
       const from: DrawdownStatus = prev?.status ?? 'ok';
-      const out: RiskEvent[] = [];
+      // Only a change of status is recorded: a drawdown event, the limit flow, risk.drawdown.alert.
       if (status !== from) {
         await this.events.insert({ id: randomUUID(), portfolioId, fromStatus: from, toStatus: status, drawdown, value: value.toFixed(), at }, t);
-        let alertId: string | null = null;
-        if (status === 'ok') {
-          alertId = (await this.alerts.resolveOnRecovery(portfolioId, 'DRAWDOWN', at, t))?.id ?? null;
-        } else {
-          const r = await this.alerts.raise(
-            {
-              portfolioId,
-              type: 'DRAWDOWN',
-              severity: status,
-              message: `drawdown ${(drawdown * 100).toFixed(2)} % from the peak ${formatMoney(peak)} is ${(evaluation!.utilization * 100).toFixed(0)} % of the ${limits.maxDrawdownPercent} % limit`,
-              threshold: limits.maxDrawdownPercent!,
-              currentValue: drawdown * 100,
-              at,
-            },
-            t,
-          );
-          alertId = r.alert.id;
-          if (r.opened || r.escalated) raised = { severity: status };
-          if (evaluation!.status === 'breach') {
-            await this.breaches.insert({ id: randomUUID(), portfolioId, breachType: 'DRAWDOWN', severity: evaluation!.severity!, limitValue: limits.maxDrawdownPercent!, measuredValue: drawdown * 100, utilization: evaluation!.utilization, detectedAt: at, varResultId: null }, t);
-            breached = evaluation!.severity;
-          }
-        }
-        out.push(
-          newEvent(SUBJECT.drawdownAlert, portfolioId, {
-            from_status: from,
-            to_status: status,
-            recovered: status === 'ok',
-            drawdown,
-            max_drawdown_percent: limits.maxDrawdownPercent,
-            utilization: evaluation?.utilization ?? null,
-            peak_value: formatMoney(peak),
-            current_value: formatMoney(value),
-            at: at.toISOString(),
-            alert_id: alertId,
-          }),
+        const record = await this.limits.recordEvaluation(assessment, { subject: `drawdown ${(drawdown * 100).toFixed(2)} % from the peak ${formatMoney(peak)}` }, t);
+        if (status !== 'ok' && (record.opened || record.escalated)) t.afterCommit(() => this.alertCounter.inc({ portfolio_id: portfolioId, severity: status }));
+        await this.outbox.enqueue(
+          [
+            newEvent(SUBJECT.drawdownAlert, portfolioId, {
+              from_status: from,
+              to_status: status,
+              recovered: status === 'ok',
+              drawdown,
+              max_drawdown_percent: assessment.limitPercent,
+              utilization: assessment.evaluation?.utilization ?? null,
+              peak_value: formatMoney(peak),
+              current_value: formatMoney(value),
+              at: at.toISOString(),
+              alert_id: record.alert?.id ?? null,
+            }),
+          ],
+          t,
         );
       }
       await this.states.save(state, t);
-      await this.outbox.enqueue(out, t);
       return { state, applied: true };
     });
-    this.outbox.notifyCommitted();
-    if (raised) this.alertCounter.inc({ portfolio_id: portfolioId, severity: (raised as { severity: string }).severity });
-    if (breached) this.breachCounter.inc({ portfolio_id: portfolioId, breach_type: 'DRAWDOWN', severity: breached });
     return { ...toResponse(outcome.state), applied: outcome.applied };
   }
 
-  async get(portfolioId: string) {
+  async get(portfolioId: string): Promise<DrawdownStateResponseDto> {
     if (!(await this.portfolios.findById(portfolioId))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
     const s = await this.states.get(portfolioId);
     if (!s) throw new NotFoundError(`no NAV update received for portfolio ${portfolioId} yet`);
@@ -138,7 +109,7 @@ function parseAt(raw: unknown): Date {
   return new Date(raw);
 }
 
-function toResponse(s: DrawdownState) {
+function toResponse(s: DrawdownState): DrawdownStateResponseDto {
   const peak = new Big(s.peakValue);
   return {
     portfolio_id: s.portfolioId,

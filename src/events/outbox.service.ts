@@ -3,7 +3,11 @@ import { OutboxRepository, Tx } from '../persistence/repositories';
 import { CORRELATION_HEADER } from '../common/correlation-id';
 import { RiskEvent } from './subjects';
 
-/** Writes events to the outbox inside the caller's transaction; the relay publishes them after commit. */
+/**
+ * Writes events to the outbox inside the caller's transaction; the relay publishes them after
+ * commit. The transaction itself wakes the relay when it commits (an after-commit hook), so no
+ * caller has to remember to.
+ */
 @Injectable()
 export class OutboxService {
   private readonly listeners: Array<() => void> = [];
@@ -11,6 +15,7 @@ export class OutboxService {
   constructor(private readonly outbox: OutboxRepository) {}
 
   async enqueue(events: RiskEvent[], tx: Tx): Promise<void> {
+    if (events.length === 0) return;
     await this.outbox.add(
       events.map((e) => ({
         id: e.id,
@@ -21,14 +26,15 @@ export class OutboxService {
       })),
       tx,
     );
+    tx.afterCommit(() => this.committed());
   }
 
-  /** Call after the transaction commits: wakes the relay now instead of at its next poll. */
-  notifyCommitted(): void {
-    for (const l of this.listeners) l();
-  }
-
+  /** `listener` runs after each commit that wrote events (the relay: publish now, not at its next poll). */
   onCommitted(listener: () => void): void {
     this.listeners.push(listener);
+  }
+
+  private committed(): void {
+    for (const l of this.listeners) l();
   }
 }

@@ -1,7 +1,7 @@
+import { BreachSeverity, Level } from '../common/severity';
 import { LimitThresholds } from '../config/app-config';
 
 export type LimitStatus = 'ok' | 'warning' | 'breach';
-export type BreachSeverity = 'high' | 'critical';
 
 export interface LimitEvaluation {
   /** measured / limit */
@@ -25,10 +25,7 @@ export function evaluateLimit(measured: number, limit: number, t: LimitThreshold
   return { utilization, status: 'ok', severity: null };
 }
 
-const RANK = { ok: 0, warning: 1, high: 2, critical: 3 } as const;
-export type Level = keyof typeof RANK;
-
-/** One scale for alert severities and drawdown states: ok < warning < high < critical. */
+/** The evaluation on the one severity scale (common/severity.ts): ok < warning < high < critical. */
 export function levelOf(e: LimitEvaluation): Level {
   return e.status === 'breach' ? e.severity! : e.status;
 }

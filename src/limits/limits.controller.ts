@@ -1,62 +1,21 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { PORTFOLIO_ID_PARAM } from '../common/api-params';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { API_KEY_SCHEME } from '../observability/swagger';
+import { BreachResponseDto } from './dto/breach-response.dto';
+import { BreachesQueryDto } from './dto/breaches-query.dto';
 import { LimitsResponseDto, PutLimitsDto } from './dto/limits.dto';
-import { HistoryQueryDto, PortfolioRiskRequestDto, SinceQueryDto } from './dto/portfolio-risk.dto';
 import { LimitsService } from './limits.service';
-import { PortfolioRiskService } from './portfolio-risk.service';
 
-const RISK_EXAMPLES = {
-  historical: { summary: 'Historical VaR 99 % over the last year', value: { method: 'historical', confidence: 99, horizon_days: 1, lookback_days: 252 } },
-  cornish_fisher: { summary: 'Cornish–Fisher 97.5 %, 10 days', value: { method: 'cornish_fisher', confidence: 97.5, horizon_days: 10, lookback_days: 1000 } },
-  monte_carlo: { summary: 'Monte Carlo 99 %, seeded', value: { method: 'monte_carlo', confidence: 99, simulations: 20000, seed: 42 } },
-};
-
-@ApiTags('portfolio risk, limits and breaches')
+@ApiTags('limits and breaches')
 @ApiSecurity(API_KEY_SCHEME)
+@ApiParam(PORTFOLIO_ID_PARAM)
 @Controller('v1/portfolios/:id')
 export class LimitsController {
-  constructor(
-    private readonly limits: LimitsService,
-    private readonly risk: PortfolioRiskService,
-  ) {}
-
-  @Post('var')
-  @HttpCode(200)
-  @Roles('analyst')
-  @ApiOperation({
-    summary: 'VaR of a stored portfolio, with Euler contributions; stored and checked against the limits',
-    description:
-      'Weights are market-value shares; the portfolio return is Σ wᵢ rᵢ,t over the dates on which every held asset has a return, ' +
-      'the newest `lookback_days` of them. `contributions` are Euler allocations (their var_return sum to var_return; money to within a ' +
-      'cent per asset). The result is stored (see var-history), compared with max_var_percent of the limit in force (`limit`), and a ' +
-      'breach raises one alert and one risk.limit.breach event, in the same transaction. 404 unknown portfolio; 422 empty book, ' +
-      'missing returns or too few aligned dates; 422 INVALID_INPUT for a non-positive book.',
-  })
-  @ApiBody({ type: PortfolioRiskRequestDto, examples: RISK_EXAMPLES })
-  @ApiErrors(400, 401, 403, 404, 422)
-  var(@Param('id') id: string, @Body() body: PortfolioRiskRequestDto) {
-    return this.risk.calculate(id, body, 'VAR');
-  }
-
-  @Post('cvar')
-  @HttpCode(200)
-  @Roles('analyst')
-  @ApiOperation({ summary: 'Expected shortfall of a stored portfolio, with Euler contributions; stored', description: 'As /var for CVaR. `limit` compares |cvar| with max_var_percent for information; breaches are raised on VaR results only.' })
-  @ApiBody({ type: PortfolioRiskRequestDto, examples: RISK_EXAMPLES })
-  @ApiErrors(400, 401, 403, 404, 422)
-  cvar(@Param('id') id: string, @Body() body: PortfolioRiskRequestDto) {
-    return this.risk.calculate(id, body, 'CVAR');
-  }
-
-  @Get('var-history')
-  @ApiOperation({ summary: 'Stored VaR / CVaR results, newest first', description: '`limit` default 100, at most 1,000; `since` an ISO time.' })
-  @ApiErrors(400, 401, 404)
-  history(@Param('id') id: string, @Query() q: HistoryQueryDto) {
-    return this.risk.history(id, q.since ? new Date(q.since) : undefined, q.limit ?? 100);
-  }
+  constructor(private readonly limits: LimitsService) {}
 
   @Put('limits')
   @Roles('risk_manager')
@@ -64,30 +23,31 @@ export class LimitsController {
   @ApiBody({ type: PutLimitsDto, examples: { limits: { summary: 'Typical desk limits', value: { max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence_level: 95 } } } })
   @ApiOkResponse({ type: LimitsResponseDto })
   @ApiErrors(400, 401, 403, 404)
-  put(@Param('id') id: string, @Body() body: PutLimitsDto) {
+  put(@Param('id', ParseIdPipe) id: string, @Body() body: PutLimitsDto): Promise<LimitsResponseDto> {
     return this.limits.put(id, body);
   }
 
   @Get('limits')
   @ApiOperation({ summary: 'The limit version in force (is_default when none is set)' })
   @ApiOkResponse({ type: LimitsResponseDto })
-  @ApiErrors(401, 404)
-  get(@Param('id') id: string) {
+  @ApiErrors(400, 401, 404)
+  get(@Param('id', ParseIdPipe) id: string): Promise<LimitsResponseDto> {
     return this.limits.get(id);
   }
 
   @Get('limits/history')
   @ApiOperation({ summary: 'Every limit version, newest effective first' })
   @ApiOkResponse({ type: [LimitsResponseDto] })
-  @ApiErrors(401, 404)
-  limitHistory(@Param('id') id: string) {
+  @ApiErrors(400, 401, 404)
+  limitHistory(@Param('id', ParseIdPipe) id: string): Promise<LimitsResponseDto[]> {
     return this.limits.history(id);
   }
 
   @Get('breaches')
-  @ApiOperation({ summary: 'Limit breaches, newest first' })
+  @ApiOperation({ summary: 'Limit breaches, newest first', description: 'VaR and drawdown breaches (utilization ≥ 1), at most 1,000.' })
+  @ApiOkResponse({ type: [BreachResponseDto] })
   @ApiErrors(400, 401, 404)
-  breaches(@Param('id') id: string, @Query() q: SinceQueryDto) {
+  breaches(@Param('id', ParseIdPipe) id: string, @Query() q: BreachesQueryDto): Promise<BreachResponseDto[]> {
     return this.limits.breachList(id, q.since ? new Date(q.since) : undefined);
   }
 }

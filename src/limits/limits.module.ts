@@ -1,17 +1,14 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
-import { CalculationModule } from '../calculation/calculation.module';
-import { PositionLimitSource } from '../calculation/position-sizing.service';
+import { EventsModule } from '../events/events.module';
 import { LimitsController } from './limits.controller';
 import { LimitsService } from './limits.service';
-import { PortfolioRiskNatsController } from './portfolio-risk.nats.controller';
-import { PortfolioRiskService } from './portfolio-risk.service';
 
-@Global()
+/** Versioned limits, their evaluation, and the breach flow shared by VaR and drawdown. */
 @Module({
-  imports: [CalculationModule, AlertsModule],
-  controllers: [LimitsController, PortfolioRiskNatsController],
-  providers: [LimitsService, PortfolioRiskService, { provide: PositionLimitSource, useExisting: LimitsService }],
-  exports: [LimitsService, PortfolioRiskService, PositionLimitSource],
+  imports: [AlertsModule, EventsModule],
+  controllers: [LimitsController],
+  providers: [LimitsService],
+  exports: [LimitsService],
 })
 export class LimitsModule {}

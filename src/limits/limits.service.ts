@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { AlertsService } from '../alerts/alerts.service';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { NotFoundError } from '../common/errors';
+import { Level } from '../common/severity';
 import { AppConfig } from '../config/app-config';
-import { RiskLimit } from '../persistence/models';
+import { newEvent } from '../events/events.factory';
+import { OutboxService } from '../events/outbox.service';
+import { SUBJECT } from '../events/subjects';
+import { METRIC } from '../observability/metrics';
+import { Alert, LimitBreach, RiskLimit } from '../persistence/models';
 import { AuditLogRepository, LimitBreachRepository, PortfolioRepository, RiskLimitRepository, TransactionRunner, Tx } from '../persistence/repositories';
-import { PositionLimitSource } from '../calculation/position-sizing.service';
+import { BreachResponseDto } from './dto/breach-response.dto';
 import { LimitsResponseDto, PutLimitsDto } from './dto/limits.dto';
+import { evaluateLimit, LimitEvaluation, levelOf } from './limit-evaluator';
 
 /** The limits in force: a stored version, or the configured defaults (is_default). */
 export interface EffectiveLimits {
@@ -22,19 +31,52 @@ export interface EffectiveLimits {
   createdBy?: string | null;
 }
 
-/** Versioned per-portfolio limits: a PUT adds a version; history is never overwritten. */
+/** The figures that have a limit: VaR (max_var_percent) and drawdown (max_drawdown_percent). */
+export type LimitedFigure = 'VAR' | 'DRAWDOWN';
+
+/** A measured figure against the limit in force at `at`, read inside the caller's transaction. */
+export interface LimitAssessment {
+  portfolioId: string;
+  type: LimitedFigure;
+  /** Percent of value, positive. */
+  measuredPercent: number;
+  /** max_var_percent or max_drawdown_percent in force; null: no limit. */
+  limitPercent: number | null;
+  limits: EffectiveLimits;
+  /** null when there is no limit. */
+  evaluation: LimitEvaluation | null;
+  /** On the one severity scale; ok when there is no limit. */
+  level: Level;
+  at: Date;
+}
+
+/** What recordEvaluation did: the alert it resolved or raised, and the breach row it added. */
+export interface EvaluationRecord {
+  alert: Alert | null;
+  opened: boolean;
+  escalated: boolean;
+  breach: LimitBreach | null;
+}
+
+/**
+ * Versioned per-portfolio limits (a PUT adds a version; history is never overwritten), and the one
+ * breach flow for VaR and drawdown alike: assess a figure against the limit in force, then record
+ * it (resolve / raise / escalate the alert, breach row, risk.limit.breach event) in the caller's
+ * transaction.
+ */
 @Injectable()
-export class LimitsService extends PositionLimitSource {
+export class LimitsService {
   constructor(
     private readonly limits: RiskLimitRepository,
     private readonly breaches: LimitBreachRepository,
     private readonly portfolios: PortfolioRepository,
     private readonly audit: AuditLogRepository,
+    private readonly alerts: AlertsService,
+    private readonly outbox: OutboxService,
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
-  ) {
-    super();
-  }
+    @InjectMetric(METRIC.limitBreaches) private readonly breachCounter: Counter,
+  ) {}
 
   async put(portfolioId: string, dto: PutLimitsDto): Promise<LimitsResponseDto> {
     await this.requirePortfolio(portfolioId);
@@ -69,7 +111,7 @@ export class LimitsService extends PositionLimitSource {
     return (await this.limits.history(portfolioId)).map((l) => toResponse(portfolioId, { ...l, isDefault: false }));
   }
 
-  async breachList(portfolioId: string, since?: Date) {
+  async breachList(portfolioId: string, since?: Date): Promise<BreachResponseDto[]> {
     await this.requirePortfolio(portfolioId);
     return (await this.breaches.list(portfolioId, since)).map((b) => ({
       id: b.id,
@@ -97,6 +139,77 @@ export class LimitsService extends PositionLimitSource {
       effectiveDate: null,
       isDefault: true,
     };
+  }
+
+  /** Reads the limit in force at `at` inside `tx` and evaluates `measuredPercent` (percent of value) against it. */
+  async assess(portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, tx: Tx): Promise<LimitAssessment> {
+    const limits = await this.inForce(portfolioId, at, tx);
+    const limitPercent = type === 'VAR' ? limits.maxVarPercent : limits.maxDrawdownPercent;
+    const evaluation = limitPercent ? evaluateLimit(measuredPercent, limitPercent, this.config.limitThresholds) : null;
+    return { portfolioId, type, measuredPercent, limitPercent, limits, evaluation, level: evaluation ? levelOf(evaluation) : 'ok', at };
+  }
+
+  /**
+   * Records an assessment in the caller's transaction. At ok (or with no limit) the open alert of
+   * that type is resolved (recovery). Above ok the alert is raised: opened, repeated (occurrences + 1)
+   * or escalated to a higher severity; a breach (high or critical) also adds a breach row
+   * (`varResultId` links a VaR breach to its result), and a breach that opens or escalates the alert
+   * is announced by one risk.limit.breach event (outbox, same transaction); a repeat only counts.
+   * `subject` starts the alert's message, e.g. "VaR 6.20 % of value". The breach counter moves
+   * after commit.
+   */
+  async recordEvaluation(a: LimitAssessment, context: { subject: string; varResultId?: string | null }, tx: Tx): Promise<EvaluationRecord> {
+    if (a.level === 'ok' || !a.evaluation || !a.limitPercent) {
+      const resolved = await this.alerts.resolveOnRecovery(a.portfolioId, a.type, a.at, tx);
+      return { alert: resolved, opened: false, escalated: false, breach: null };
+    }
+    const e = a.evaluation;
+    const raised = await this.alerts.raise(
+      {
+        portfolioId: a.portfolioId,
+        type: a.type,
+        severity: a.level,
+        message: `${context.subject} is ${(e.utilization * 100).toFixed(0)} % of the ${a.limitPercent} % limit`,
+        threshold: a.limitPercent,
+        currentValue: a.measuredPercent,
+        at: a.at,
+      },
+      tx,
+    );
+    if (e.status !== 'breach') return { ...raised, breach: null };
+    const breach: LimitBreach = {
+      id: randomUUID(),
+      portfolioId: a.portfolioId,
+      breachType: a.type,
+      severity: e.severity!,
+      limitValue: a.limitPercent,
+      measuredValue: a.measuredPercent,
+      utilization: e.utilization,
+      detectedAt: a.at,
+      varResultId: context.varResultId ?? null,
+    };
+    await this.breaches.insert(breach, tx);
+    if (raised.opened || raised.escalated) {
+      await this.outbox.enqueue(
+        [
+          newEvent(SUBJECT.limitBreach, a.portfolioId, {
+            breach_id: breach.id,
+            breach_type: breach.breachType,
+            severity: breach.severity,
+            limit_value: breach.limitValue,
+            measured_value: breach.measuredValue,
+            utilization: breach.utilization,
+            alert_id: raised.alert.id,
+            occurrences: raised.alert.occurrences,
+            escalated: raised.escalated,
+            var_result_id: breach.varResultId,
+          }, a.at),
+        ],
+        tx,
+      );
+    }
+    tx.afterCommit(() => this.breachCounter.inc({ portfolio_id: a.portfolioId, breach_type: breach.breachType, severity: breach.severity }));
+    return { ...raised, breach };
   }
 
   /** For position sizing of a stored portfolio. */

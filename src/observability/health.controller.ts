@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { LivenessResponseDto, ReadinessResponseDto } from './dto/health-response.dto';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
@@ -9,7 +11,8 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process is up and serving', description: 'No key needed. Always 200 while the event loop turns.' })
-  live() {
+  @ApiOkResponse({ type: LivenessResponseDto })
+  live(): LivenessResponseDto {
     return this.health.live();
   }
 
@@ -18,7 +21,9 @@ export class HealthController {
     summary: 'Readiness: the database answers (and NATS / Redis when configured)',
     description: 'No key needed. 200 with the state of each dependency, or 503 DEPENDENCY_UNAVAILABLE naming the failing ones.',
   })
-  ready() {
+  @ApiOkResponse({ type: ReadinessResponseDto })
+  @ApiErrors(503)
+  ready(): Promise<ReadinessResponseDto> {
     return this.health.ready();
   }
 }

@@ -1,7 +1,9 @@
-import { BreachType, Severity } from './limit-breach.repository';
+import type { Severity } from '../common/severity';
+import { BreachType } from './limit-breach.repository';
 import { Tx } from './transaction-runner';
 
-export type AlertStatus = 'active' | 'acknowledged' | 'resolved';
+export const ALERT_STATUSES = ['active', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 export interface Alert {
   id: string;

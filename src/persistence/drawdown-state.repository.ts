@@ -1,6 +1,8 @@
+import type { Level } from '../common/severity';
 import { Tx } from './transaction-runner';
 
-export type DrawdownStatus = 'ok' | 'warning' | 'high' | 'critical';
+/** A drawdown state is a level of the one severity scale (common/severity.ts). */
+export type DrawdownStatus = Level;
 
 export interface DrawdownState {
   portfolioId: string;

@@ -1,13 +1,13 @@
+import type { BreachSeverity } from '../common/severity';
 import { Tx } from './transaction-runner';
 
 export type BreachType = 'VAR' | 'DRAWDOWN' | 'POSITION_SIZE';
-export type Severity = 'warning' | 'high' | 'critical';
 
 export interface LimitBreach {
   id: string;
   portfolioId: string;
   breachType: BreachType;
-  severity: 'high' | 'critical';
+  severity: BreachSeverity;
   limitValue: number;
   measuredValue: number;
   utilization: number;

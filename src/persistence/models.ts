@@ -4,11 +4,13 @@
  * repository (`<name>.repository.ts`); this barrel keeps one import path for the other modules.
  */
 export type { AlertStatus, Alert } from './alert.repository';
+export { ALERT_STATUSES } from './alert.repository';
 export type { ApiKey, Role } from './api-key.repository';
 export type { AuditEntry } from './audit-log.repository';
 export type { DrawdownEvent } from './drawdown-event.repository';
 export type { DrawdownState, DrawdownStatus } from './drawdown-state.repository';
-export type { BreachType, LimitBreach, Severity } from './limit-breach.repository';
+export type { BreachType, LimitBreach } from './limit-breach.repository';
+export type { BreachSeverity, Level, Severity } from '../common/severity';
 export type { NewOutboxEvent, OutboxEvent } from './outbox.repository';
 export type { Portfolio } from './portfolio.repository';
 export type { Position } from './position.repository';

@@ -1,3 +1,4 @@
+import type { BreachSeverity } from '../common/severity';
 import { Tx } from './transaction-runner';
 
 export interface Contribution {
@@ -12,7 +13,7 @@ export interface LimitCheck {
   var_percent: number;
   utilization: number | null;
   status: 'ok' | 'warning' | 'breach';
-  severity?: 'high' | 'critical' | null;
+  severity?: BreachSeverity | null;
   confidence_level?: number;
   is_default?: boolean;
 }

@@ -3,11 +3,12 @@ import Big from 'big.js';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { NotFoundError, ValidationError } from '../common/errors';
+import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import { formatMoney } from '../common/money';
 import { Portfolio, Position } from '../persistence/models';
 import { AuditLogRepository, PortfolioRepository, PositionRepository, ReturnsRepository, TransactionRunner } from '../persistence/repositories';
 import { ReturnSeriesCache } from '../persistence/return-series.cache';
-import { CreatePortfolioDto, ID_MESSAGE, ID_PATTERN, IngestResultDto, PortfolioResponseDto } from './dto/portfolio.dto';
+import { CreatePortfolioDto, IngestResultDto, PortfolioResponseDto } from './dto/portfolio.dto';
 import { parseCsvReturns, parseJsonReturns } from './returns-parser';
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;

@@ -18,64 +18,58 @@ async function until<T>(what: string, probe: () => Promise<T>, check: (v: T) => 
   }
 }
 
-describe('live drawdown monitor', () => {
+/** The drawdown monitor's HTTP and NATS wiring; the monitor itself is specified in test/services/drawdown-monitor.service.spec.ts. */
+describe('live drawdown monitor over HTTP and NATS', () => {
   let app: NestFastifyApplication;
   let url: string;
   let nc: NatsConnection;
   let a: ReturnType<typeof api>;
-  const pid = `dd-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
     ({ app, url } = await startHttpApp());
     a = api(url);
     nc = await connect({ servers: process.env.NATS_URL });
     await app.get(NatsConnectionService).jetstream();
-    await a.post('/v1/portfolios', { id: pid, name: 'Drawdown desk' });
-    await a.put(`/v1/portfolios/${pid}/limits`, { max_drawdown_percent: 10 });
   });
   afterAll(async () => {
     await nc.close();
     await app?.close();
   });
 
-  it('tracks peak and drawdown, crosses warning / high / critical and recovers, one event each', async () => {
-    const js = nc.jetstream();
+  it('takes NAV over HTTP, answers the state on GET …/drawdown, and publishes a status change on risk.drawdown.alert', async () => {
+    const pid = `dd-${randomUUID().slice(0, 8)}`;
+    await a.post('/v1/portfolios', { id: pid, name: 'Drawdown desk' });
+    await a.put(`/v1/portfolios/${pid}/limits`, { max_drawdown_percent: 10 });
     const opts = consumerOpts();
     opts.orderedConsumer();
     opts.filterSubject('risk.drawdown.alert');
     opts.deliverNew();
-    const sub = await js.subscribe('risk.drawdown.alert', opts);
-    const seen: any[] = [];
-    const collect = (async () => {
+    const sub = await nc.jetstream().subscribe('risk.drawdown.alert', opts);
+    const ours = (async () => {
       for await (const m of sub) {
         const e = json.decode(m.data) as any;
-        if (e.portfolio_id === pid) seen.push(e);
-        if (seen.length === 4) return;
+        if (e.portfolio_id === pid) return { event: e, corr: m.headers?.get('x-correlation-id') };
       }
     })();
     // NAV times after the limit took force (the limit in force at a NAV's time applies).
     const t0 = Date.now() + 1000;
     const at = (i: number) => new Date(t0 + i * 1000).toISOString();
-    const navs = ['1000000', '1100000', '1010000', '980000', '950000', '940000', '1105000'];
-    const statuses: string[] = [];
-    for (let i = 0; i < navs.length; i++) statuses.push((await a.post(`/v1/portfolios/${pid}/nav`, { value: navs[i], at: at(i) })).body.status);
-    // 1.1M peak: 1.01M = 8.2 % (warning), 0.98M = 10.9 % (high), 0.95M = 13.6 % (critical), 1.105M new peak (ok)
-    expect(statuses).toEqual(['ok', 'ok', 'warning', 'high', 'critical', 'critical', 'ok']);
-    await Promise.race([collect, new Promise((_, rej) => setTimeout(() => rej(new Error(`got ${seen.length} drawdown events`)), 10_000))]);
+    expect((await a.post(`/v1/portfolios/${pid}/nav`, { value: '1100000', at: at(0) })).body).toMatchObject({ status: 'ok', applied: true });
+    const warn = await a.post(`/v1/portfolios/${pid}/nav`, { value: '1010000', at: at(1) }).set('x-correlation-id', `nav-${pid}`);
+    expect(warn.status).toBe(200);
+    expect(warn.body).toMatchObject({ portfolio_id: pid, status: 'warning', peak_value: '1100000.00', current_value: '1010000.00', applied: true });
+    const got = await Promise.race([ours, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no drawdown event within 10 s')), 10_000))]);
     sub.unsubscribe();
-    expect(seen.map((e) => `${e.data.from_status}->${e.data.to_status}`)).toEqual(['ok->warning', 'warning->high', 'high->critical', 'critical->ok']);
-    const state = (await a.get(`/v1/portfolios/${pid}/drawdown`)).body;
-    expect(state).toMatchObject({ peak_value: '1105000.00', current_value: '1105000.00', current_drawdown: 0, status: 'ok' });
-    expect(state.max_drawdown).toBeCloseTo(1 - 940000 / 1100000, 12);
-    const alerts = (await a.get(`/v1/alerts?portfolio_id=${pid}`)).body.filter((x: any) => x.type === 'DRAWDOWN');
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ severity: 'critical', status: 'resolved' });
-    const breaches = (await a.get(`/v1/portfolios/${pid}/breaches`)).body;
-    expect(breaches.map((b: any) => b.severity)).toEqual(['critical', 'high']);
+    expect(got!.event).toMatchObject({ type: 'risk.drawdown.alert', correlation_id: `nav-${pid}`, data: { from_status: 'ok', to_status: 'warning', at: at(1) } });
+    expect(got!.corr).toBe(`nav-${pid}`);
+    const { applied: _applied, ...state } = warn.body;
+    expect((await a.get(`/v1/portfolios/${pid}/drawdown`)).body).toEqual(state);
+  });
 
-    // A duplicate and an out-of-order update change nothing.
-    const dup = await a.post(`/v1/portfolios/${pid}/nav`, { value: '500000', at: at(3) });
-    expect(dup.body).toMatchObject({ applied: false, current_value: '1105000.00', status: 'ok' });
+  it('answers GET …/drawdown with 404 before the first NAV', async () => {
+    const pid = `dd-${randomUUID().slice(0, 8)}`;
+    await a.post('/v1/portfolios', { id: pid, name: 'No NAV yet' });
+    expect((await a.get(`/v1/portfolios/${pid}/drawdown`)).body).toMatchObject({ status_code: 404, error_type: 'NOT_FOUND' });
   });
 
   it('loses no state when the service restarts mid-stream of NATS NAV updates', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, consumerOpts, JSONCodec, NatsConnection } from 'nats';
 import { OutboxRelayService } from '../../src/events/outbox-relay.service';
-import { PortfolioRiskService } from '../../src/limits/portfolio-risk.service';
+import { PortfolioRiskService } from '../../src/portfolio-risk/portfolio-risk.service';
 import { OutboxRepository, PortfolioRepository, PositionRepository, ReturnsRepository, RiskLimitRepository } from '../../src/persistence/repositories';
 import { startHttpApp } from '../support/http-app';
 import { TcpProxy } from '../support/tcp-proxy';

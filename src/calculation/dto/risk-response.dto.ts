@@ -78,6 +78,6 @@ export class PositionSizeResponseDto {
   @ApiProperty({ example: 0.25, description: 'Fraction before caps' }) uncapped_fraction!: number;
   @ApiPropertyOptional({ example: 10, description: 'The position cap applied (percent of equity), from the request or the portfolio limit' }) max_position_size_percent?: number;
   @ApiPropertyOptional({ example: 1 }) max_leverage?: number;
-  @ApiPropertyOptional({ description: 'Method inputs as used (e.g. estimated win_probability / win_loss_ratio, kelly f*, daily σ)' })
+  @ApiPropertyOptional({ example: { risk_per_unit: 2, uncapped_units: 5000 }, description: 'Method inputs as used (e.g. estimated win_probability / win_loss_ratio, kelly f*, daily σ)' })
   details?: Record<string, number>;
 }

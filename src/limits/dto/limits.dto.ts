@@ -26,14 +26,14 @@ export class PutLimitsDto {
 }
 
 export class LimitsResponseDto {
-  @ApiProperty({ nullable: true, type: String }) id!: string | null;
-  @ApiProperty() portfolio_id!: string;
-  @ApiProperty({ nullable: true, type: Number }) max_var_percent!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) max_drawdown_percent!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) max_position_size_percent!: number | null;
-  @ApiProperty() confidence_level!: number;
-  @ApiProperty({ nullable: true, type: String }) effective_date!: string | null;
-  @ApiProperty({ description: 'true when no version is set and the configured defaults apply' }) is_default!: boolean;
-  @ApiPropertyOptional() created_at?: string;
-  @ApiPropertyOptional() created_by?: string | null;
+  @ApiProperty({ example: '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d', nullable: true, type: String, description: 'null for the configured defaults' }) id!: string | null;
+  @ApiProperty({ example: 'desk-7' }) portfolio_id!: string;
+  @ApiProperty({ example: 5, nullable: true, type: Number }) max_var_percent!: number | null;
+  @ApiProperty({ example: 20, nullable: true, type: Number }) max_drawdown_percent!: number | null;
+  @ApiProperty({ example: 10, nullable: true, type: Number }) max_position_size_percent!: number | null;
+  @ApiProperty({ example: 95 }) confidence_level!: number;
+  @ApiProperty({ example: '2026-11-25T00:00:00.000Z', nullable: true, type: String }) effective_date!: string | null;
+  @ApiProperty({ example: false, description: 'true when no version is set and the configured defaults apply' }) is_default!: boolean;
+  @ApiPropertyOptional({ example: '2026-11-24T17:02:11.000Z', description: 'Stored versions only' }) created_at?: string;
+  @ApiPropertyOptional({ example: 'risk-desk-head', nullable: true, type: String, description: 'Stored versions only: the API key that added it' }) created_by?: string | null;
 }

@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { AlertStatus } from '../alert.repository';
-import type { BreachType, Severity } from '../limit-breach.repository';
+import { SEVERITIES, Severity, sqlList } from '../../common/severity';
+import type { BreachType } from '../limit-breach.repository';
 import { PortfolioEntity } from './portfolio.entity';
 
 /**
@@ -12,7 +13,7 @@ import { PortfolioEntity } from './portfolio.entity';
 @Index('alerts_one_open', ['portfolioId', 'type'], { unique: true, where: `status <> 'resolved'` })
 @Index('alerts_by_status', ['status', 'triggeredAt']) // (status, triggered_at DESC)
 @Index('alerts_by_portfolio', ['portfolioId', 'lastTriggeredAt']) // (portfolio_id, last_triggered_at DESC)
-@Check('alerts_severity_check', `severity IN ('warning', 'high', 'critical')`)
+@Check('alerts_severity_check', `severity IN (${sqlList(SEVERITIES)})`)
 @Check('alerts_status_check', `status IN ('active', 'acknowledged', 'resolved')`)
 export class AlertEntity {
   /** Given by the service; else the database's gen_random_uuid(). */

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { LEVELS, sqlList } from '../../common/severity';
 import type { DrawdownStatus } from '../drawdown-state.repository';
 import { PortfolioEntity } from './portfolio.entity';
 import { decimalText } from './transformers';
@@ -6,7 +7,7 @@ import { decimalText } from './transformers';
 /** A change of drawdown status (ok → warning → high → critical, or a recovery). */
 @Entity('drawdown_events')
 @Index('drawdown_events_by_portfolio', ['portfolioId', 'at']) // (portfolio_id, at DESC)
-@Check('drawdown_events_status_check', `from_status IN ('ok', 'warning', 'high', 'critical') AND to_status IN ('ok', 'warning', 'high', 'critical')`)
+@Check('drawdown_events_status_check', `from_status IN (${sqlList(LEVELS)}) AND to_status IN (${sqlList(LEVELS)})`)
 export class DrawdownEventEntity {
   /** Given by the service; else the database's gen_random_uuid(). */
   @PrimaryGeneratedColumn('uuid')

@@ -1,11 +1,12 @@
 import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { LEVELS, sqlList } from '../../common/severity';
 import type { DrawdownStatus } from '../drawdown-state.repository';
 import { PortfolioEntity } from './portfolio.entity';
 import { decimalText } from './transformers';
 
 /** The live drawdown of one portfolio. `version` is bumped by every write (optimistic locking). */
 @Entity('drawdown_states')
-@Check('drawdown_states_status_check', `status IN ('ok', 'warning', 'high', 'critical')`)
+@Check('drawdown_states_status_check', `status IN (${sqlList(LEVELS)})`)
 export class DrawdownStateEntity {
   @PrimaryColumn({ name: 'portfolio_id', type: 'text' })
   portfolioId!: string;

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { BREACH_SEVERITIES, BreachSeverity, sqlList } from '../../common/severity';
 import type { BreachType } from '../limit-breach.repository';
 import { PortfolioEntity } from './portfolio.entity';
 import { VarResultEntity } from './var-result.entity';
@@ -7,7 +8,7 @@ import { VarResultEntity } from './var-result.entity';
 @Entity('limit_breaches')
 @Index('limit_breaches_by_portfolio', ['portfolioId', 'detectedAt']) // (portfolio_id, detected_at DESC)
 @Check('limit_breaches_breach_type_check', `breach_type IN ('VAR', 'DRAWDOWN', 'POSITION_SIZE')`)
-@Check('limit_breaches_severity_check', `severity IN ('high', 'critical')`)
+@Check('limit_breaches_severity_check', `severity IN (${sqlList(BREACH_SEVERITIES)})`)
 export class LimitBreachEntity {
   /** Given by the service; else the database's gen_random_uuid(). */
   @PrimaryGeneratedColumn('uuid')
@@ -20,7 +21,7 @@ export class LimitBreachEntity {
   breachType!: BreachType;
 
   @Column({ type: 'text' })
-  severity!: 'high' | 'critical';
+  severity!: BreachSeverity;
 
   @Column({ name: 'limit_value', type: 'double precision' })
   limitValue!: number;

@@ -1,14 +1,17 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Tx } from '../transaction-runner';
+import { TypeOrmTx } from './typeorm-tx';
 
 /** The manager a call runs on: the caller's transaction, or the data source itself. */
 export function managerOf(ds: DataSource, tx?: Tx): EntityManager {
-  return (tx as EntityManager | undefined) ?? ds.manager;
+  if (tx === undefined) return ds.manager;
+  if (!(tx instanceof TypeOrmTx)) throw new TypeError('not a transaction of TransactionRunner.run: pass the tx it gave you');
+  return tx.manager;
 }
 
 /** Runs multi-statement work atomically: inside the caller's transaction, else in a new one. */
 export function atomically<T>(ds: DataSource, tx: Tx | undefined, work: (m: EntityManager) => Promise<T>): Promise<T> {
-  return tx ? work(tx as EntityManager) : ds.transaction(work);
+  return tx ? work(managerOf(ds, tx)) : ds.transaction(work);
 }
 
 /** A pessimistic row lock needs a transaction: only taken when the caller passed one. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TransactionRunner, Tx } from '../transaction-runner';
 import { transactionScope } from './transaction-scope';
+import { TypeOrmTx } from './typeorm-tx';
 
 @Injectable()
 export class TypeOrmTransactionRunner extends TransactionRunner {
@@ -10,15 +11,19 @@ export class TypeOrmTransactionRunner extends TransactionRunner {
     super();
   }
 
-  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.ds.transaction(async (manager) => {
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    let tx: (TypeOrmTx & Tx) | undefined;
+    const result = await this.ds.transaction(async (manager) => {
+      tx = TypeOrmTx.open(manager);
       const scope = { open: true };
       try {
-        return await transactionScope.run(scope, () => work(manager));
+        return await transactionScope.run(scope, () => work(tx!));
       } finally {
         scope.open = false; // work it started that outlives the transaction is not "inside" it
       }
     });
+    tx?.committed();
+    return result;
   }
 
   async ping(): Promise<void> {

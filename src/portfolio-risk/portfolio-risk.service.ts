@@ -1,47 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import type { Counter, Gauge } from 'prom-client';
-import { AlertsService } from '../alerts/alerts.service';
+import type { Gauge } from 'prom-client';
 import { rejectMonteCarloOnlyFields } from '../calculation/dto/risk-request.dto';
 import { PortfolioCalculator } from '../calculation/portfolio-calculator.service';
 import { currentCorrelationId } from '../common/correlation-id';
 import { NotFoundError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
-import { AppConfig } from '../config/app-config';
 import { newEvent } from '../events/events.factory';
 import { OutboxService } from '../events/outbox.service';
 import { RiskEvent, SUBJECT } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
-import { LimitBreach, LimitCheck, VarResult } from '../persistence/models';
-import { LimitBreachRepository, PortfolioRepository, TransactionRunner, VarResultRepository } from '../persistence/repositories';
-import { PortfolioRiskRequestDto } from './dto/portfolio-risk.dto';
-import { evaluateLimit } from './limit-evaluator';
-import { LimitsService } from './limits.service';
+import { LimitCheck, VarResult } from '../persistence/models';
+import { PortfolioRepository, TransactionRunner, VarResultRepository } from '../persistence/repositories';
+import { LimitsService } from '../limits/limits.service';
+import { PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
+import { LimitCheckDto, StoredRiskResponseDto } from './dto/stored-risk-response.dto';
 
 /**
  * POST /v1/portfolios/:id/var and /cvar: compute, then in ONE transaction store the result,
  * the breach, the alert and the outbox events that announce them. A VaR result is checked
  * against max_var_percent of the limit version in force; a CVaR result carries the same
  * comparison for information but raises no breach (limits are VaR limits).
+ * The breach, the alert and risk.limit.breach come from LimitsService.recordEvaluation, the
+ * flow drawdown uses too. NATS risk.portfolio.var calls the same use case.
  */
 @Injectable()
 export class PortfolioRiskService {
   constructor(
     private readonly calculator: PortfolioCalculator,
     private readonly limits: LimitsService,
-    private readonly alerts: AlertsService,
     private readonly outbox: OutboxService,
     private readonly results: VarResultRepository,
-    private readonly breaches: LimitBreachRepository,
     private readonly portfolios: PortfolioRepository,
     private readonly tx: TransactionRunner,
-    private readonly config: AppConfig,
-    @InjectMetric(METRIC.limitBreaches) private readonly breachCounter: Counter,
     @InjectMetric(METRIC.portfolioVar) private readonly varGauge: Gauge,
   ) {}
 
-  async calculate(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR') {
+  async calculate(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR'): Promise<StoredRiskResponseDto> {
     const method = dto.method ?? 'historical';
     rejectMonteCarloOnlyFields(method, dto);
     const confidence = dto.confidence ?? 95;
@@ -56,18 +52,7 @@ export class PortfolioRiskService {
     });
     const now = new Date();
     const valueReturn = kind === 'VAR' ? c.result.varReturn : c.result.cvarReturn;
-    const limits = await this.limits.inForce(portfolioId, now);
     const measuredPercent = Math.abs(valueReturn) * 100;
-    const evaluation = limits.maxVarPercent ? evaluateLimit(measuredPercent, limits.maxVarPercent, this.config.limitThresholds) : null;
-    const limitCheck: LimitCheck = {
-      max_var_percent: limits.maxVarPercent,
-      var_percent: measuredPercent,
-      utilization: evaluation?.utilization ?? null,
-      status: evaluation?.status ?? 'ok',
-      severity: evaluation?.severity ?? null,
-      confidence_level: limits.confidenceLevel,
-      is_default: limits.isDefault,
-    };
     const result: VarResult = {
       id: randomUUID(),
       portfolioId,
@@ -83,14 +68,26 @@ export class PortfolioRiskService {
       fromDate: c.dates[0] ?? null,
       toDate: c.dates[c.dates.length - 1] ?? null,
       contributions: kind === 'VAR' ? c.varContributions : c.cvarContributions,
-      limitCheck,
+      limitCheck: null,
       correlationId: currentCorrelationId() ?? null,
       calculatedAt: now,
     };
 
-    let breach: LimitBreach | null = null;
     await this.tx.run(async (t) => {
       if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
+      // The limit in force is read inside the transaction that records the result.
+      const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t);
+      const { limits, evaluation } = assessment;
+      const limitCheck: LimitCheck = {
+        max_var_percent: limits.maxVarPercent,
+        var_percent: measuredPercent,
+        utilization: evaluation?.utilization ?? null,
+        status: evaluation?.status ?? 'ok',
+        severity: evaluation?.severity ?? null,
+        confidence_level: limits.confidenceLevel,
+        is_default: limits.isDefault,
+      };
+      result.limitCheck = limitCheck;
       await this.results.insert(result, t);
       const events: RiskEvent[] = [
         newEvent(SUBJECT.varCalculated, portfolioId, {
@@ -106,71 +103,23 @@ export class PortfolioRiskService {
           limit: limitCheck,
         }, now),
       ];
-      if (kind === 'VAR' && evaluation && limits.maxVarPercent) {
-        if (evaluation.status === 'ok') {
-          await this.alerts.resolveOnRecovery(portfolioId, 'VAR', now, t);
-        } else {
-          const severity = evaluation.status === 'breach' ? evaluation.severity! : 'warning';
-          const outcome = await this.alerts.raise(
-            {
-              portfolioId,
-              type: 'VAR',
-              severity,
-              message: `VaR ${measuredPercent.toFixed(2)} % of value is ${(evaluation.utilization * 100).toFixed(0)} % of the ${limits.maxVarPercent} % limit`,
-              threshold: limits.maxVarPercent,
-              currentValue: measuredPercent,
-              at: now,
-            },
-            t,
-          );
-          if (evaluation.status === 'breach') {
-            breach = {
-              id: randomUUID(),
-              portfolioId,
-              breachType: 'VAR',
-              severity: evaluation.severity!,
-              limitValue: limits.maxVarPercent,
-              measuredValue: measuredPercent,
-              utilization: evaluation.utilization,
-              detectedAt: now,
-              varResultId: result.id,
-            };
-            await this.breaches.insert(breach, t);
-            // An event for a new breach, or one whose severity escalates; a repeat only counts.
-            if (outcome.opened || outcome.escalated) {
-              events.push(
-                newEvent(SUBJECT.limitBreach, portfolioId, {
-                  breach_id: breach.id,
-                  breach_type: 'VAR',
-                  severity: breach.severity,
-                  limit_value: breach.limitValue,
-                  measured_value: breach.measuredValue,
-                  utilization: breach.utilization,
-                  alert_id: outcome.alert.id,
-                  occurrences: outcome.alert.occurrences,
-                  escalated: outcome.escalated,
-                  var_result_id: result.id,
-                }, now),
-              );
-            }
-          }
-        }
-      }
       await this.outbox.enqueue(events, t);
+      // Breaches are raised on VaR results; a CVaR result carries the comparison for information only.
+      if (kind === 'VAR') {
+        await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
+        t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence) }, valueReturn));
+      }
     });
-    this.outbox.notifyCommitted();
-    if (breach) this.breachCounter.inc({ portfolio_id: portfolioId, breach_type: 'VAR', severity: (breach as LimitBreach).severity });
-    if (kind === 'VAR') this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence) }, valueReturn);
     return toResponse(result, c.result.monteCarlo);
   }
 
-  async history(portfolioId: string, since: Date | undefined, limit: number) {
+  async history(portfolioId: string, since: Date | undefined, limit: number): Promise<StoredRiskResponseDto[]> {
     if (!(await this.portfolios.findById(portfolioId))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
     return (await this.results.history(portfolioId, { since, limit })).map((r) => toResponse(r));
   }
 }
 
-function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: number; distribution: string; standardError: number }) {
+function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: number; distribution: string; standardError: number }): StoredRiskResponseDto {
   const isVar = r.kind === 'VAR';
   return {
     id: r.id,
@@ -185,10 +134,22 @@ function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: numb
     observations: r.observations,
     from: r.fromDate,
     to: r.toDate,
-    contributions: r.contributions,
-    limit: r.limitCheck,
+    contributions: r.contributions.map((c) => ({ asset_id: c.asset_id, weight: c.weight, component_var_return: c.component_var_return, component_var: c.component_var })),
+    limit: r.limitCheck ? limitToResponse(r.limitCheck) : null,
     ...(monteCarlo ? { monte_carlo: { simulations: monteCarlo.simulations, seed: monteCarlo.seed, distribution: monteCarlo.distribution, standard_error: monteCarlo.standardError } } : {}),
     correlation_id: r.correlationId,
     calculated_at: r.calculatedAt.toISOString(),
+  };
+}
+
+function limitToResponse(l: LimitCheck): LimitCheckDto {
+  return {
+    max_var_percent: l.max_var_percent,
+    var_percent: l.var_percent,
+    utilization: l.utilization,
+    status: l.status,
+    ...(l.severity === undefined ? {} : { severity: l.severity }),
+    ...(l.confidence_level === undefined ? {} : { confidence_level: l.confidence_level }),
+    ...(l.is_default === undefined ? {} : { is_default: l.is_default }),
   };
 }

@@ -3,7 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { RpcCorrelationInterceptor } from '../common/rpc-correlation.interceptor';
 import { HANDLER } from '../events/subjects';
-import { PortfolioVarMessageDto } from './dto/portfolio-risk.dto';
+import { PortfolioVarMessageDto } from './dto/portfolio-risk-request.dto';
 import { PortfolioRiskService } from './portfolio-risk.service';
 
 /** NATS risk.portfolio.var { portfolio_id, method, confidence, horizon_days, lookback_days, kind? }: as POST /v1/portfolios/:id/var (or /cvar). */

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { MC_DISTRIBUTIONS, VAR_METHODS, VarMethod } from '../../calculation/dto/risk-request.dto';
+import { ID_MESSAGE, ID_PATTERN } from '../../common/ids';
 
 export class PortfolioRiskRequestDto {
   @ApiPropertyOptional({ enum: VAR_METHODS, default: 'historical' }) @IsOptional() @IsIn(VAR_METHODS) method?: VarMethod;
@@ -20,13 +21,9 @@ export class HistoryQueryDto {
   @ApiPropertyOptional({ example: 100, default: 100, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
-export class SinceQueryDto {
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsDateString({ strict: true }) since?: string;
-}
-
 /** NATS risk.portfolio.var: the REST body plus the portfolio id. */
 export class PortfolioVarMessageDto extends PortfolioRiskRequestDto {
-  @IsString() @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'portfolio_id must be 1 to 64 characters of letters, digits and . _ : -' })
+  @IsString() @Matches(ID_PATTERN, { message: `portfolio_id ${ID_MESSAGE}` })
   portfolio_id!: string;
 
   @IsOptional() @IsIn(['var', 'cvar'])

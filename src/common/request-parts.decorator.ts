@@ -1,0 +1,17 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+
+/**
+ * The Content-Type header of the request. Unlike `@Headers('content-type')` it does not show in
+ * Swagger as a header parameter to fill in (the operation documents its media types instead).
+ */
+export const ContentType = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
+  const header = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers['content-type'];
+  return Array.isArray(header) ? header[0] : header;
+});
+
+/**
+ * The body as the content parsers left it (a JSON value, or the text of a CSV), for an operation
+ * that reads it itself and documents its body per media type (`@ApiOperation({ requestBody })`):
+ * `@Body()` would make Swagger show one schema under every media type.
+ */
+export const RawBody = createParamDecorator((_data: unknown, ctx: ExecutionContext): unknown => ctx.switchToHttp().getRequest<{ body?: unknown }>().body);

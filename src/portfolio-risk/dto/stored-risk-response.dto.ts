@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BREACH_SEVERITIES } from '../../common/severity';
+import { MonteCarloInfoDto } from '../../calculation/dto/risk-response.dto';
+
+/** One asset's Euler allocation (for /cvar the same fields hold CVaR components). */
+export class ContributionDto {
+  @ApiProperty({ example: 'SMI' }) asset_id!: string;
+  @ApiProperty({ example: 0.6, description: 'Market-value share of the book' }) weight!: number;
+  @ApiProperty({ example: -0.011482, description: 'Component in return terms; the components sum to var_return (cvar_return)' }) component_var_return!: number;
+  @ApiProperty({ example: '-11482.31', description: 'component_var_return × portfolio_value, 2 places' }) component_var!: string;
+}
+
+/** The result against max_var_percent of the limit version in force. */
+export class LimitCheckDto {
+  @ApiProperty({ example: 5, nullable: true, type: Number, description: 'null: no VaR limit' }) max_var_percent!: number | null;
+  @ApiProperty({ example: 1.71, description: '|var_return| (or |cvar_return|) in percent of value' }) var_percent!: number;
+  @ApiProperty({ example: 0.342, nullable: true, type: Number, description: 'var_percent / max_var_percent' }) utilization!: number | null;
+  @ApiProperty({ example: 'ok', enum: ['ok', 'warning', 'breach'] }) status!: string;
+  @ApiPropertyOptional({ example: null, nullable: true, enum: BREACH_SEVERITIES, description: 'Set when status is breach' }) severity?: string | null;
+  @ApiPropertyOptional({ example: 95, description: 'Confidence (percent) the limit is meant at' }) confidence_level?: number;
+  @ApiPropertyOptional({ example: false, description: 'true when the configured default limits applied' }) is_default?: boolean;
+}
+
+/** A stored VaR or CVaR result of a portfolio (POST …/var, POST …/cvar, GET …/var-history). */
+export class StoredRiskResponseDto {
+  @ApiProperty({ example: '9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a' }) id!: string;
+  @ApiProperty({ example: 'desk-7' }) portfolio_id!: string;
+  @ApiProperty({ example: 'var', enum: ['var', 'cvar'] }) kind!: string;
+  @ApiProperty({ example: 'historical' }) method!: string;
+  @ApiProperty({ example: 99, description: 'Percent' }) confidence_level!: number;
+  @ApiProperty({ example: 1 }) horizon_days!: number;
+  @ApiProperty({ example: 'none', enum: ['none', 'sqrt_time', 'mean_variance', 'simulated'] }) scaling!: string;
+  @ApiPropertyOptional({ example: -0.0171, description: 'VaR results: in return terms (negative = loss)' }) var_return?: number;
+  @ApiPropertyOptional({ example: '-17100.00', description: 'VaR results: var_return × portfolio_value' }) var?: string;
+  @ApiPropertyOptional({ example: -0.0243, description: 'CVaR results: expected shortfall in return terms' }) cvar_return?: number;
+  @ApiPropertyOptional({ example: '-24300.00', description: 'CVaR results' }) cvar?: string;
+  @ApiProperty({ example: '1000000.00', description: 'Σ market_value of the book' }) portfolio_value!: string;
+  @ApiProperty({ example: 252, description: 'Aligned dates used' }) observations!: number;
+  @ApiProperty({ example: '1997-08-22', nullable: true, type: String, description: 'First aligned date used' }) from!: string | null;
+  @ApiProperty({ example: '1998-08-21', nullable: true, type: String, description: 'Last aligned date used' }) to!: string | null;
+  @ApiProperty({ type: [ContributionDto] }) contributions!: ContributionDto[];
+  @ApiProperty({ type: LimitCheckDto, nullable: true }) limit!: LimitCheckDto | null;
+  @ApiPropertyOptional({ type: MonteCarloInfoDto, description: 'monte_carlo: in the answer to the calculation (not in the history)' }) monte_carlo?: MonteCarloInfoDto;
+  @ApiProperty({ example: 'trade-42', nullable: true, type: String }) correlation_id!: string | null;
+  @ApiProperty({ example: '2026-11-25T08:00:00.000Z' }) calculated_at!: string;
+}

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/roles.decorator';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { PORTFOLIO_ID_PARAM } from '../common/api-params';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { API_KEY_SCHEME } from '../observability/swagger';
+import { HistoryQueryDto, PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
+import { StoredRiskResponseDto } from './dto/stored-risk-response.dto';
+import { PortfolioRiskService } from './portfolio-risk.service';
+
+const RISK_EXAMPLES = {
+  historical: { summary: 'Historical VaR 99 % over the last year', value: { method: 'historical', confidence: 99, horizon_days: 1, lookback_days: 252 } },
+  cornish_fisher: { summary: 'Cornish–Fisher 97.5 %, 10 days', value: { method: 'cornish_fisher', confidence: 97.5, horizon_days: 10, lookback_days: 1000 } },
+  monte_carlo: { summary: 'Monte Carlo 99 %, seeded', value: { method: 'monte_carlo', confidence: 99, simulations: 20000, seed: 42 } },
+};
+
+/** The stored-risk use case over REST: VaR / CVaR of a stored portfolio, stored and limit-checked; its history. */
+@ApiTags('portfolio risk')
+@ApiSecurity(API_KEY_SCHEME)
+@ApiParam(PORTFOLIO_ID_PARAM)
+@Controller('v1/portfolios/:id')
+export class PortfolioRiskController {
+  constructor(private readonly risk: PortfolioRiskService) {}
+
+  @Post('var')
+  @HttpCode(200)
+  @Roles('analyst')
+  @ApiOperation({
+    summary: 'VaR of a stored portfolio, with Euler contributions; stored and checked against the limits',
+    description:
+      'Weights are market-value shares; the portfolio return is Σ wᵢ rᵢ,t over the dates on which every held asset has a return, ' +
+      'the newest `lookback_days` of them. `contributions` are Euler allocations (their var_return sum to var_return; money to within a ' +
+      'cent per asset). The result is stored (see var-history), compared with max_var_percent of the limit in force (`limit`), and a ' +
+      'breach raises one alert and one risk.limit.breach event, in the same transaction. 404 unknown portfolio; 422 empty book, ' +
+      'missing returns or too few aligned dates; 422 INVALID_INPUT for a non-positive book.',
+  })
+  @ApiBody({ type: PortfolioRiskRequestDto, examples: RISK_EXAMPLES })
+  @ApiOkResponse({ type: StoredRiskResponseDto })
+  @ApiErrors(400, 401, 403, 404, 422)
+  var(@Param('id', ParseIdPipe) id: string, @Body() body: PortfolioRiskRequestDto): Promise<StoredRiskResponseDto> {
+    return this.risk.calculate(id, body, 'VAR');
+  }
+
+  @Post('cvar')
+  @HttpCode(200)
+  @Roles('analyst')
+  @ApiOperation({ summary: 'Expected shortfall of a stored portfolio, with Euler contributions; stored', description: 'As /var for CVaR. `limit` compares |cvar| with max_var_percent for information; breaches are raised on VaR results only.' })
+  @ApiBody({ type: PortfolioRiskRequestDto, examples: RISK_EXAMPLES })
+  @ApiOkResponse({ type: StoredRiskResponseDto })
+  @ApiErrors(400, 401, 403, 404, 422)
+  cvar(@Param('id', ParseIdPipe) id: string, @Body() body: PortfolioRiskRequestDto): Promise<StoredRiskResponseDto> {
+    return this.risk.calculate(id, body, 'CVAR');
+  }
+
+  @Get('var-history')
+  @ApiOperation({ summary: 'Stored VaR / CVaR results, newest first', description: '`limit` default 100, at most 1,000; `since` an ISO time.' })
+  @ApiOkResponse({ type: [StoredRiskResponseDto] })
+  @ApiErrors(400, 401, 404)
+  history(@Param('id', ParseIdPipe) id: string, @Query() q: HistoryQueryDto): Promise<StoredRiskResponseDto[]> {
+    return this.risk.history(id, q.since ? new Date(q.since) : undefined, q.limit ?? 100);
+  }
+}

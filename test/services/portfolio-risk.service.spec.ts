@@ -1,0 +1,177 @@
+import { TestingModule } from '@nestjs/testing';
+import { getToken } from '@willsoto/nestjs-prometheus';
+import type { Gauge } from 'prom-client';
+import { AlertsService } from '../../src/alerts/alerts.service';
+import { runWithCorrelationId } from '../../src/common/correlation-id';
+import { InvalidStateError, NotFoundError, UnprocessableError, ValidationError } from '../../src/common/errors';
+import { computeRisk, VarMethod } from '../../src/math';
+import { METRIC } from '../../src/observability/metrics';
+import { LimitBreachRepository } from '../../src/persistence/repositories';
+import { PortfolioRiskModule } from '../../src/portfolio-risk/portfolio-risk.module';
+import { PortfolioRiskService } from '../../src/portfolio-risk/portfolio-risk.service';
+import { dayOf, Fixtures, startServices, syntheticReturns } from './support';
+
+const A = syntheticReturns(400, 1);
+const B = syntheticReturns(400, 2, 0.015);
+const relClose = (actual: number, expected: number, tol = 1e-9) => Math.abs(actual - expected) <= tol * Math.abs(expected);
+/** The book's return series: 0.6 A + 0.4 B over the newest `lookback` dates. */
+const weighted = (lookback: number) => A.map((a, t) => 0.6 * a + 0.4 * B[t]).slice(-lookback);
+
+describe('PortfolioRiskService', () => {
+  let moduleRef: TestingModule;
+  let risk: PortfolioRiskService;
+  let fx: Fixtures;
+  let assets: { a: string; b: string };
+
+  beforeAll(async () => {
+    moduleRef = await startServices(PortfolioRiskModule);
+    risk = moduleRef.get(PortfolioRiskService);
+    fx = new Fixtures(moduleRef);
+    // Return series are read-only fixtures: every test builds its own portfolio on them.
+    assets = { a: await fx.asset(A, 'A'), b: await fx.asset(B, 'B') };
+  });
+  afterAll(async () => {
+    await moduleRef.close();
+  });
+
+  /** A portfolio holding 600,000 of A and 400,000 of B, with a VaR limit when given. */
+  const book = async (maxVarPercent?: number) => {
+    const p = await fx.portfolio('book');
+    await fx.book(p, [[assets.a, '600000.00'], [assets.b, '400000']]);
+    if (maxVarPercent !== undefined) await fx.limits(p, { maxVarPercent });
+    return p;
+  };
+
+  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher'])('stores a %s VaR equal to the VaR of the weighted return series', async (method) => {
+    const p = await book();
+    const r = await risk.calculate(p, { method, confidence: 99, lookback_days: 300, horizon_days: 5 }, 'VAR');
+    const expected = computeRisk({ returns: weighted(300), confidence: 99, method, horizonDays: 5 }).varReturn;
+    expect(relClose(r.var_return!, expected)).toBe(true);
+    expect(r).toMatchObject({ portfolio_id: p, kind: 'var', method, confidence_level: 99, horizon_days: 5, portfolio_value: '1000000.00', observations: 300, from: dayOf(100), to: dayOf(399) });
+    expect((await risk.history(p, undefined, 1))[0]).toEqual(r);
+  });
+
+  it('splits the VaR into Euler contributions that add up to it, in return terms and to the cent', async () => {
+    const p = await book();
+    const r = await risk.calculate(p, { confidence: 95, lookback_days: 250 }, 'VAR');
+    expect(r.contributions.map((c) => [c.asset_id, c.weight])).toEqual([[assets.a, 0.6], [assets.b, 0.4]]);
+    const sum = r.contributions.reduce((s, c) => s + c.component_var_return, 0);
+    expect(Math.abs(sum - r.var_return!)).toBeLessThan(1e-12);
+    const cents = r.contributions.reduce((s, c) => s + Math.round(Number(c.component_var) * 100), 0);
+    expect(Math.abs(cents - Math.round(Number(r.var) * 100))).toBeLessThanOrEqual(r.contributions.length);
+  });
+
+  it('uses the dates on which every held asset has a return', async () => {
+    const late = await fx.asset(B.slice(0, 150), 'L'); // starts on 2020-01-01, ends 150 days later
+    const p = await fx.portfolio('aligned');
+    await fx.book(p, [[assets.a, '500'], [late, '500']]);
+    const r = await risk.calculate(p, { method: 'parametric', lookback_days: 1000 }, 'VAR');
+    expect(r).toMatchObject({ observations: 150, from: dayOf(0), to: dayOf(149) });
+  });
+
+  it('stores a CVaR result, which compares with the VaR limit for information and raises no breach', async () => {
+    const p = await book(0.5);
+    const r = await risk.calculate(p, { confidence: 97.5, lookback_days: 300 }, 'CVAR');
+    expect(relClose(r.cvar_return!, computeRisk({ returns: weighted(300), confidence: 97.5, method: 'historical', wantCvar: true }).cvarReturn!)).toBe(true);
+    expect(r).toMatchObject({ kind: 'cvar', limit: { max_var_percent: 0.5, status: 'breach' } });
+    expect(r).not.toHaveProperty('var_return');
+    expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([]);
+    expect((await fx.events(p)).map((e) => e.subject)).toEqual(['risk.var.calculated']);
+  });
+
+  it('answers the history newest first, at most `limit`, from `since`', async () => {
+    const p = await book();
+    const first = await risk.calculate(p, { method: 'parametric' }, 'VAR');
+    const second = await risk.calculate(p, { method: 'historical' }, 'CVAR');
+    expect((await risk.history(p, undefined, 100)).map((r) => r.id)).toEqual([second.id, first.id]);
+    expect((await risk.history(p, undefined, 1)).map((r) => r.id)).toEqual([second.id]);
+    expect((await risk.history(p, new Date(Date.parse(second.calculated_at) + 1), 100))).toEqual([]);
+  });
+
+  it('records a breach with its result in one transaction: risk.var.calculated, then risk.limit.breach, with the correlation id', async () => {
+    const p = await book(0.5);
+    const r = await runWithCorrelationId(`corr-${p}`, () => risk.calculate(p, { confidence: 99, lookback_days: 300 }, 'VAR'));
+    expect(r.limit).toMatchObject({ max_var_percent: 0.5, status: 'breach', severity: 'critical', is_default: false });
+    const [breach] = await moduleRef.get(LimitBreachRepository).list(p);
+    expect(breach).toMatchObject({ breachType: 'VAR', severity: 'critical', varResultId: r.id, limitValue: 0.5 });
+    const events = await fx.events(p);
+    expect(events.map((e) => [e.subject, e.payload.correlation_id])).toEqual([
+      ['risk.var.calculated', `corr-${p}`],
+      ['risk.limit.breach', `corr-${p}`],
+    ]);
+    expect(events[0].payload.data).toMatchObject({ result_id: r.id, kind: 'VAR', value: r.var, limit: { status: 'breach' } });
+    expect(events[1].payload.data).toMatchObject({ breach_id: breach.id, var_result_id: r.id, severity: 'critical' });
+    expect(r.correlation_id).toBe(`corr-${p}`);
+  });
+
+  it('counts a repeated breach on the open alert with a new breach row and no second breach event', async () => {
+    const p = await book(0.5);
+    await risk.calculate(p, { confidence: 99 }, 'VAR');
+    await risk.calculate(p, { confidence: 99 }, 'VAR');
+    const alerts = await moduleRef.get(AlertsService).list({ portfolioId: p });
+    expect(alerts).toEqual([expect.objectContaining({ type: 'VAR', severity: 'critical', occurrences: 2, status: 'active' })]);
+    expect(await moduleRef.get(LimitBreachRepository).list(p)).toHaveLength(2);
+    expect((await fx.events(p)).map((e) => e.subject)).toEqual(['risk.var.calculated', 'risk.limit.breach', 'risk.var.calculated']);
+  });
+
+  it('resolves the open VaR alert when a result is back within the limit', async () => {
+    const p = await book(0.5);
+    await risk.calculate(p, { confidence: 99 }, 'VAR');
+    await fx.limits(p, { maxVarPercent: 50 });
+    const ok = await risk.calculate(p, { confidence: 99 }, 'VAR');
+    expect(ok.limit).toMatchObject({ max_var_percent: 50, status: 'ok', severity: null });
+    expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([expect.objectContaining({ status: 'resolved', resolved_by: 'system (recovered)' })]);
+  });
+
+  it('checks the limit version in force when it calculates, not one scheduled for later', async () => {
+    const p = await book(50);
+    await fx.limits(p, { maxVarPercent: 0.5, effectiveDate: new Date(Date.now() + 3_600_000) });
+    const r = await risk.calculate(p, { confidence: 99 }, 'VAR');
+    expect(r.limit).toMatchObject({ max_var_percent: 50, status: 'ok' });
+  });
+
+  it('keeps one open alert under 20 concurrent breaching calculations, counting every one', async () => {
+    const p = await book(0.5);
+    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => risk.calculate(p, { method: i % 2 ? 'parametric' : 'historical', confidence: 99 }, 'VAR')));
+    expect(new Set(all.map((r) => r.id)).size).toBe(20);
+    expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([expect.objectContaining({ status: 'active', occurrences: 20 })]);
+    expect((await fx.events(p)).filter((e) => e.subject === 'risk.limit.breach')).toHaveLength(1);
+  });
+
+  it('sets portfolio_var_current to the stored VaR', async () => {
+    const p = await book();
+    const r = await risk.calculate(p, { confidence: 97.5 }, 'VAR');
+    const gauge = moduleRef.get<Gauge>(getToken(METRIC.portfolioVar));
+    const value = (await gauge.get()).values.find((v) => v.labels.portfolio_id === p && v.labels.confidence_level === '97.5');
+    expect(value?.value).toBe(r.var_return);
+  });
+
+  it('answers 404 for an unknown portfolio', async () => {
+    await expect(risk.calculate('no-such-book', {}, 'VAR')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(risk.history('no-such-book', undefined, 10)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('answers 422 INSUFFICIENT_DATA for a book without positions', async () => {
+    const p = await fx.portfolio('empty');
+    await expect(risk.calculate(p, {}, 'VAR')).rejects.toThrow(UnprocessableError);
+  });
+
+  it('answers 422 INVALID_INPUT for a book whose net value is not positive', async () => {
+    const p = await fx.portfolio('short');
+    await fx.book(p, [[assets.a, '-100']]);
+    const err = await risk.calculate(p, {}, 'VAR').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidStateError);
+    expect((err as InvalidStateError).errorType).toBe('INVALID_INPUT');
+  });
+
+  it('answers 422 naming the aligned dates when there are too few for the method', async () => {
+    const p = await book();
+    await expect(risk.calculate(p, { confidence: 99, lookback_days: 50 }, 'VAR')).rejects.toThrow(/the assets share 50 dates within lookback_days 50/);
+  });
+
+  it('refuses a Monte Carlo option with another method (400), storing nothing', async () => {
+    const p = await book();
+    await expect(risk.calculate(p, { method: 'historical', seed: 3 }, 'VAR')).rejects.toThrow(ValidationError);
+    expect(await risk.history(p, undefined, 10)).toEqual([]);
+  });
+});
