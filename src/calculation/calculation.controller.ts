@@ -23,8 +23,8 @@ export class CalculationController {
   })
   @ApiBody({ type: RiskRequestDto, examples: EXAMPLES.var })
   @ApiOkResponse({ type: RiskResponseDto })
-  @ApiErrors(400, 413, 415, 422)
-  var(@Body() body: RiskRequestDto): RiskResponseDto {
+  @ApiErrors(400, 413, 415, 422, 503)
+  var(@Body() body: RiskRequestDto): Promise<RiskResponseDto> {
     return this.calculations.risk(body, false);
   }
 
@@ -39,8 +39,8 @@ export class CalculationController {
   })
   @ApiBody({ type: RiskRequestDto, examples: EXAMPLES.cvar })
   @ApiOkResponse({ type: RiskResponseDto })
-  @ApiErrors(400, 413, 415, 422)
-  cvar(@Body() body: RiskRequestDto): RiskResponseDto {
+  @ApiErrors(400, 413, 415, 422, 503)
+  cvar(@Body() body: RiskRequestDto): Promise<RiskResponseDto> {
     return this.calculations.risk(body, true);
   }
 
@@ -55,7 +55,7 @@ export class CalculationController {
   @ApiBody({ type: DrawdownRequestDto, examples: EXAMPLES.drawdown })
   @ApiOkResponse({ type: DrawdownResponseDto })
   @ApiErrors(400, 413, 415)
-  drawdown(@Body() body: DrawdownRequestDto): DrawdownResponseDto {
+  drawdown(@Body() body: DrawdownRequestDto): Promise<DrawdownResponseDto> {
     return this.calculations.drawdown(body);
   }
 
@@ -86,8 +86,8 @@ export class CalculationController {
   })
   @ApiBody({ type: BacktestRequestDto, examples: EXAMPLES.backtest })
   @ApiOkResponse({ type: BacktestResponseDto })
-  @ApiErrors(400, 413, 415, 422)
-  backtest(@Body() body: BacktestRequestDto): BacktestResponseDto {
+  @ApiErrors(400, 413, 415, 422, 503)
+  backtest(@Body() body: BacktestRequestDto): Promise<BacktestResponseDto> {
     return this.calculations.backtest(body);
   }
 }

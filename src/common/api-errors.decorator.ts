@@ -22,7 +22,8 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE: more than 1,000,000 values, or a body over the size limit',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'INSUFFICIENT_DATA: too few observations for the method and confidence',
-  503: 'DEPENDENCY_UNAVAILABLE',
+  429: 'RATE_LIMITED: the API key spent RATE_LIMIT_PER_MINUTE; retry after `Retry-After` seconds',
+  503: 'CALCULATION_TIMEOUT (cancelled after CALCULATION_TIMEOUT_MS) or DEPENDENCY_UNAVAILABLE (the database is unreachable; retry after `Retry-After` seconds)',
 };
 
 /** Documents the error answers of an operation with the api.md error body. */
