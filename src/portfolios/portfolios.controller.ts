@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { AcceptsCsv } from '../common/content-parsers';
 import { Roles } from '../auth/roles.decorator';
 import { API_KEY_SCHEME } from '../observability/swagger';
 import { CreatePortfolioDto, IngestResultDto, PortfolioResponseDto, PositionDto } from './dto/portfolio.dto';
@@ -50,6 +51,7 @@ export class PortfoliosController {
 
   @Put('assets/:asset_id/returns')
   @HttpCode(200)
+  @AcceptsCsv()
   @Roles('risk_manager')
   @ApiConsumes('application/json', 'text/csv')
   @ApiOperation({
@@ -58,7 +60,7 @@ export class PortfoliosController {
       'JSON `[{ "date": "2024-01-02", "return_pct": 0.0012 }]` or `text/csv` with header `date,return_pct`. return_pct is a simple ' +
       'return as a fraction (0.0012 = +0.12 %), any JSON number form (exponents too). Idempotent on (asset_id, date): an unchanged ' +
       'row counts as neither inserted nor updated. One bad row rejects the whole batch, naming every bad row (`[i]` 0-based for ' +
-      'JSON, `line N` for CSV with the header as line 1); nothing is written.',
+      'JSON, `line N` for CSV with the header as line 1); nothing is written. CSV is read as it streams in: a wrong header, or a row past 1,000,000, stops reading at once.',
   })
   @ApiBody({
     schema: { oneOf: [{ type: 'array', items: { type: 'object', properties: { date: { type: 'string', example: '2024-01-02' }, return_pct: { type: 'number', example: 0.0012 } } } }, { type: 'string', example: 'date,return_pct\n2024-01-02,0.0012\n2024-01-03,-2.31e-2' }] },
@@ -66,7 +68,7 @@ export class PortfoliosController {
   })
   @ApiOkResponse({ type: IngestResultDto })
   @ApiErrors(400, 401, 403, 413, 415)
-  ingest(@Param('asset_id') assetId: string, @Body() body: unknown, @Headers('content-type') contentType?: string) {
-    return this.portfolios.ingestReturns(assetId, body, contentType);
+  ingest(@Param('asset_id') assetId: string, @Body() body: unknown) {
+    return this.portfolios.ingestReturns(assetId, body);
   }
 }
