@@ -103,28 +103,29 @@ export class NavConsumerService implements OnApplicationBootstrap, OnApplication
     const jsm = await (await this.nats.get()).jetstreamManager();
     const durable = this.config.natsNavDurable;
     const maxDeliver = this.config.natsNavMaxDeliver;
-    try {
-      await jsm.consumers.add(RISK_STREAM, {
-        durable_name: durable,
-        ...(this.config.natsNavInactiveSeconds ? { inactive_threshold: this.config.natsNavInactiveSeconds * 1e9 } : {}),
-        filter_subject: HANDLER.navUpdated,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        // Messages handed to a replica that stops before acking come back after ack_wait;
-        // a redelivered update is harmless (the monitor ignores updates not newer than its state).
-        ack_wait: 10_000_000_000,
-        max_ack_pending: 1000,
-        max_deliver: maxDeliver,
-      });
-    } catch (err) {
-      if (!/already in use|exists/i.test(String((err as Error)?.message))) throw err;
-      // A durable made by an earlier version: bring its max_deliver in line.
-      const info = await jsm.consumers.info(RISK_STREAM, durable);
-      if (info.config.max_deliver !== maxDeliver) {
-        await jsm.consumers.update(RISK_STREAM, durable, { max_deliver: maxDeliver }).catch((e: Error) =>
-          this.logger.warn(`could not set max_deliver ${maxDeliver} on durable ${durable}: ${e.message}`),
-        );
-      }
+    const existing = await jsm.consumers.info(RISK_STREAM, durable).catch(() => undefined);
+    if (!existing) {
+      await jsm.consumers
+        .add(RISK_STREAM, {
+          durable_name: durable,
+          ...(this.config.natsNavInactiveSeconds ? { inactive_threshold: this.config.natsNavInactiveSeconds * 1e9 } : {}),
+          filter_subject: HANDLER.navUpdated,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          // Messages handed to a replica that stops before acking come back after ack_wait;
+          // a redelivered update is harmless (the monitor ignores updates not newer than its state).
+          ack_wait: 10_000_000_000,
+          max_ack_pending: 1000,
+          max_deliver: maxDeliver,
+        })
+        .catch((err: Error) => {
+          if (!/already in use|exists/i.test(String(err?.message))) throw err; // another replica made it first
+        });
+    } else if (existing.config.max_deliver !== maxDeliver) {
+      // A durable made by an earlier version (or another configuration): bring max_deliver in line.
+      await jsm.consumers.update(RISK_STREAM, durable, { max_deliver: maxDeliver }).catch((e: Error) =>
+        this.logger.warn(`could not set max_deliver ${maxDeliver} on durable ${durable}: ${e.message}`),
+      );
     }
     return js.consumers.get(RISK_STREAM, durable);
   }

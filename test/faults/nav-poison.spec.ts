@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { connect, JSONCodec, NatsConnection, StringCodec } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, JSONCodec, NatsConnection, StringCodec } from 'nats';
 import request from 'supertest';
 import { NatsConnectionService } from '../../src/events/nats-connection.service';
 import { api } from '../support/api';
@@ -31,8 +31,18 @@ describe('risk.nav.updated poison messages', () => {
   let url: string;
   let nc: NatsConnection;
   beforeAll(async () => {
-    ({ app, url } = await startHttpApp());
     nc = await connect({ servers: process.env.NATS_URL });
+    // A durable of its own that starts at the next message, made before the service (which finds it
+    // and uses it): the messages of earlier runs in the stream are not this test's to count.
+    const durable = `nav-poison-${randomUUID().slice(0, 8)}`;
+    await (await nc.jetstreamManager()).consumers.add('RISK', {
+      durable_name: durable,
+      filter_subject: 'risk.nav.updated',
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      inactive_threshold: 300 * 1e9,
+    });
+    ({ app, url } = await startHttpApp({ NATS_NAV_DURABLE: durable }));
     await app.get(NatsConnectionService).jetstream();
   });
   afterAll(async () => {
