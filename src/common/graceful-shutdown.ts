@@ -3,6 +3,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 /** How long a SIGTERM / SIGINT may take before the process gives up waiting and exits (api.md: 10 s). */
 const SHUTDOWN_DEADLINE_MS = 9_500;
 const closers = new WeakMap<object, () => void>();
+/**
+ * Between the signal and closing the listener: requests already sent by clients are read (and
+ * answered with Connection: close) instead of being cut off with their connection.
+ */
+const READ_IN_FLIGHT_MS = 500;
 
 /**
  * api.md "Shutdown": from the moment the application starts closing, every response carries
@@ -46,7 +51,7 @@ export function exitOnSignals(app: NestFastifyApplication, log: (msg: string) =>
       log(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms: exiting`);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
-    app.close().then(
+    new Promise((r) => setTimeout(r, READ_IN_FLIGHT_MS)).then(() => app.close()).then(
       () => {
         log('closed');
         process.exit(0);
