@@ -14,6 +14,8 @@ import { registerHttpMetrics } from './observability/http-metrics';
 import { registerContentParsers } from './common/content-parsers';
 import { CORRELATION_HEADER } from './common/correlation-id';
 import { correlationIdOf } from './observability/logging';
+import { registerGracefulShutdown } from './common/graceful-shutdown';
+import { registerRateLimit } from './common/rate-limit';
 
 /**
  * Builds the application exactly as production runs it (used by main.ts and by the
@@ -25,7 +27,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const early = loadConfig();
   const adapter = new FastifyAdapter({
     bodyLimit: early.bodyLimitBytes,
-    return503OnClosing: true,
+    // Requests that arrive while closing are answered (with Connection: close), never with a bare 503.
+    return503OnClosing: false,
     // The request id is the correlation id (x-correlation-id when well-formed, else a UUID).
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
     requestIdHeader: false,
@@ -39,6 +42,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new AppValidationPipe());
   registerContentParsers(app);
+  registerRateLimit(app);
+  registerGracefulShutdown(app);
   registerHttpMetrics(app);
   setupSwagger(app, config);
   if (config.natsUrl && config.natsHandlersEnabled) {
@@ -53,12 +58,15 @@ export async function createApp(): Promise<NestFastifyApplication> {
           reconnectTimeWait: 1000,
           serializer: new PlainJsonSerializer(),
           deserializer: new PlainJsonDeserializer(),
+          // At shutdown: unsubscribe, give handlers in flight this long to answer, then close.
+          gracefulShutdown: true,
+          gracePeriod: 500,
         },
       },
       { inheritAppConfig: true },
     );
   }
-  app.enableShutdownHooks();
+  // Signals are handled by main.ts (exitOnSignals): Nest's own hooks would re-raise SIGTERM (exit 143).
   return app;
 }
 

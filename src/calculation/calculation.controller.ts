@@ -25,8 +25,8 @@ export class CalculationController {
   })
   @ApiBody({ type: RiskRequestDto, examples: EXAMPLES.var })
   @ApiOkResponse({ type: RiskResponseDto })
-  @ApiErrors(400, 401, 403, 413, 415, 422)
-  var(@Body() body: RiskRequestDto): RiskResponseDto {
+  @ApiErrors(400, 401, 403, 413, 415, 422, 503)
+  var(@Body() body: RiskRequestDto): Promise<RiskResponseDto> {
     return this.calculations.risk(body, false);
   }
 
@@ -41,8 +41,8 @@ export class CalculationController {
   })
   @ApiBody({ type: RiskRequestDto, examples: EXAMPLES.cvar })
   @ApiOkResponse({ type: RiskResponseDto })
-  @ApiErrors(400, 401, 403, 413, 415, 422)
-  cvar(@Body() body: RiskRequestDto): RiskResponseDto {
+  @ApiErrors(400, 401, 403, 413, 415, 422, 503)
+  cvar(@Body() body: RiskRequestDto): Promise<RiskResponseDto> {
     return this.calculations.risk(body, true);
   }
 
@@ -56,8 +56,8 @@ export class CalculationController {
   })
   @ApiBody({ type: DrawdownRequestDto, examples: EXAMPLES.drawdown })
   @ApiOkResponse({ type: DrawdownResponseDto })
-  @ApiErrors(400, 401, 403, 413, 415, 422)
-  drawdown(@Body() body: DrawdownRequestDto): DrawdownResponseDto {
+  @ApiErrors(400, 401, 403, 413, 415, 422, 503)
+  drawdown(@Body() body: DrawdownRequestDto): Promise<DrawdownResponseDto> {
     return this.calculations.drawdown(body);
   }
 
@@ -88,8 +88,8 @@ export class CalculationController {
   })
   @ApiBody({ type: BacktestRequestDto, examples: EXAMPLES.backtest })
   @ApiOkResponse({ type: BacktestResponseDto })
-  @ApiErrors(400, 401, 403, 413, 415, 422)
-  backtest(@Body() body: BacktestRequestDto): BacktestResponseDto {
+  @ApiErrors(400, 401, 403, 413, 415, 422, 503)
+  backtest(@Body() body: BacktestRequestDto): Promise<BacktestResponseDto> {
     return this.calculations.backtest(body);
   }
 }

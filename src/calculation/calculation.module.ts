@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LimitsModule } from '../limits/limits.module';
 import { CalculationController } from './calculation.controller';
 import { CalculationNatsController } from './calculation.nats.controller';
+import { CalculationPool } from './calculation-pool.service';
 import { CalculationService } from './calculation.service';
 import { PortfolioCalculator } from './portfolio-calculator.service';
 import { PositionSizingService } from './position-sizing.service';
@@ -10,7 +11,7 @@ import { PositionSizingService } from './position-sizing.service';
 @Module({
   imports: [LimitsModule],
   controllers: [CalculationController, CalculationNatsController],
-  providers: [CalculationService, PositionSizingService, PortfolioCalculator],
+  providers: [CalculationService, PositionSizingService, PortfolioCalculator, CalculationPool],
   exports: [CalculationService, PositionSizingService, PortfolioCalculator],
 })
 export class CalculationModule {}

@@ -3,10 +3,11 @@ import Big from 'big.js';
 import { ValidationError } from '../common/errors';
 import { formatMoney, parseMoney, scaleMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
-import { backtest, computeRisk, drawdownFromReturns, drawdownStats, RiskResult } from '../math';
+import { RiskResult } from '../math';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { BacktestRequestDto, DrawdownRequestDto, PositionSizeRequestDto, rejectMonteCarloOnlyFields, RiskRequestDto } from './dto/risk-request.dto';
 import { BacktestResponseDto, DrawdownResponseDto, PositionSizeResponseDto, RiskResponseDto } from './dto/risk-response.dto';
+import { CalculationPool } from './calculation-pool.service';
 import { PositionSizingService } from './position-sizing.service';
 
 /** Stateless calculations: the analyst's what-if on a pasted series. */
@@ -16,15 +17,16 @@ export class CalculationService {
     private readonly config: AppConfig,
     private readonly metrics: CalculationMetrics,
     private readonly sizing: PositionSizingService,
+    private readonly pool: CalculationPool,
   ) {}
 
-  risk(dto: RiskRequestDto, wantCvar: boolean): RiskResponseDto {
+  async risk(dto: RiskRequestDto, wantCvar: boolean): Promise<RiskResponseDto> {
     const method = dto.method ?? 'historical';
     rejectMonteCarloOnlyFields(method, dto);
     const portfolioValue = parseMoney(dto.portfolio_value ?? '1', 'portfolio_value', { positive: true });
     const riskLimit = dto.risk_limit === undefined ? undefined : parseMoney(dto.risk_limit, 'risk_limit', { positive: true });
-    const result = this.metrics.measure(method, dto.asset_class, () =>
-      computeRisk({
+    const result = await this.metrics.measureAsync(method, dto.asset_class, () =>
+      this.pool.risk({
         returns: dto.returns,
         confidence: dto.confidence ?? 95,
         method,
@@ -38,12 +40,12 @@ export class CalculationService {
     return this.toResponse(dto, result, portfolioValue, riskLimit, wantCvar);
   }
 
-  drawdown(dto: DrawdownRequestDto): DrawdownResponseDto {
+  async drawdown(dto: DrawdownRequestDto): Promise<DrawdownResponseDto> {
     if ((dto.values === undefined) === (dto.returns === undefined)) {
       throw new ValidationError('give exactly one of values (an equity curve) or returns');
     }
-    const s = this.metrics.measure('drawdown', undefined, () =>
-      dto.values ? drawdownStats(dto.values) : drawdownFromReturns(dto.returns!),
+    const s = await this.metrics.measureAsync('drawdown', undefined, () =>
+      this.pool.drawdown(dto.values ? { values: dto.values } : { returns: dto.returns! }),
     );
     return {
       max_drawdown: s.maxDrawdown,
@@ -62,7 +64,7 @@ export class CalculationService {
     return this.sizing.size(dto);
   }
 
-  backtest(dto: BacktestRequestDto): BacktestResponseDto {
+  async backtest(dto: BacktestRequestDto): Promise<BacktestResponseDto> {
     const usesForecasts = dto.var_forecasts !== undefined;
     if (usesForecasts && (dto.window !== undefined || dto.method !== undefined)) {
       throw new ValidationError('window and method apply to rolling forecasts only: leave them out when var_forecasts is given');
@@ -73,8 +75,8 @@ export class CalculationService {
       );
     }
     const confidence = dto.confidence ?? 99;
-    const r = this.metrics.measure(`backtest_${usesForecasts ? 'forecasts' : (dto.method ?? 'historical')}`, undefined, () =>
-      backtest({
+    const r = await this.metrics.measureAsync(`backtest_${usesForecasts ? 'forecasts' : (dto.method ?? 'historical')}`, undefined, () =>
+      this.pool.backtest({
         returns: dto.returns,
         varForecasts: dto.var_forecasts,
         confidence,

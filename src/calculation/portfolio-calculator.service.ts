@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { InvalidStateError, NotFoundError, UnprocessableError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
-import { portfolioRisk, PortfolioRiskResult, VarMethod } from '../math';
+import { PortfolioRiskResult, VarMethod } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { Contribution, Portfolio, Position } from '../persistence/models';
 import { PortfolioRepository, PositionRepository } from '../persistence/repositories';
 import { ReturnSeriesCache } from '../persistence/return-series.cache';
+import { CalculationPool } from './calculation-pool.service';
 
 export interface PortfolioRiskRequest {
   method: VarMethod;
@@ -41,6 +42,7 @@ export class PortfolioCalculator {
     private readonly positions: PositionRepository,
     private readonly series: ReturnSeriesCache,
     private readonly metrics: CalculationMetrics,
+    private readonly pool: CalculationPool,
   ) {}
 
   async compute(portfolioId: string, req: PortfolioRiskRequest): Promise<PortfolioRiskComputation> {
@@ -58,8 +60,8 @@ export class PortfolioCalculator {
     const { dates, columns } = align(ids.map((id) => loaded.get(id)!), req.lookbackDays);
     let result: PortfolioRiskResult;
     try {
-      result = this.metrics.measure(req.method, 'portfolio', () =>
-        portfolioRisk({
+      result = await this.metrics.measureAsync(req.method, 'portfolio', () =>
+        this.pool.portfolio({
           weights,
           assetReturns: columns,
           confidence: req.confidence,

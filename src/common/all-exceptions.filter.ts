@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { throwError } from 'rxjs';
 import { CORRELATION_HEADER, currentCorrelationId, resolveCorrelationId } from './correlation-id';
+import { DEPENDENCY_RETRY_AFTER_SECONDS } from './dependency-errors';
 import { toErrorBody } from './error-body';
+import { RateLimitedError } from './errors';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -29,6 +31,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const reply = host.switchToHttp().getResponse<ReplyLike>();
     if (correlationId) reply.header(CORRELATION_HEADER, correlationId);
+    const retryAfter = retryAfterSeconds(exception, body.error_type);
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     reply.status(body.status_code).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }
@@ -44,4 +48,10 @@ function correlationFromHost(host: ArgumentsHost): string | undefined {
   const req = host.switchToHttp().getRequest<{ id?: unknown }>();
   const id = req?.id;
   return typeof id === 'string' ? id : undefined;
+}
+
+/** Retry-After for 429 RATE_LIMITED (the key's window) and 503 DEPENDENCY_UNAVAILABLE (api.md). */
+function retryAfterSeconds(exception: unknown, type: string): number | undefined {
+  if (exception instanceof RateLimitedError) return exception.retryAfterSeconds;
+  return type === 'DEPENDENCY_UNAVAILABLE' ? DEPENDENCY_RETRY_AFTER_SECONDS : undefined;
 }

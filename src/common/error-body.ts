@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { RiskMathError } from '../math/errors';
+import { isDependencyUnavailable } from './dependency-errors';
 import { DomainError, ErrorType } from './errors';
 
 /** The docs/api.md error body, identical on REST and in NATS `{ "error": … }` replies. */
@@ -94,6 +95,10 @@ export function toErrorBody(exception: unknown, correlationId: string | undefine
         messages = [messages[0].replace(/^Cannot (\w+) (.*)$/, 'no route $1 $2')];
       }
     }
+  } else if (isDependencyUnavailable(exception)) {
+    status = 503;
+    type = 'DEPENDENCY_UNAVAILABLE';
+    messages = ['the database is unavailable: retry shortly'];
   } else if (exception && typeof exception === 'object') {
     const err = exception as FrameworkError;
     const code = typeof err.statusCode === 'number' ? err.statusCode : 500;

@@ -67,3 +67,16 @@ export class DependencyUnavailableError extends DomainError {
   readonly errorType = 'DEPENDENCY_UNAVAILABLE' as const;
   readonly status = 503;
 }
+/** 503: a calculation ran past CALCULATION_TIMEOUT_MS and was cancelled. */
+export class CalculationTimeoutError extends DomainError {
+  readonly errorType = 'CALCULATION_TIMEOUT' as const;
+  readonly status = 503;
+}
+/** 429: the API key spent its RATE_LIMIT_PER_MINUTE; `retryAfterSeconds` goes to the Retry-After header. */
+export class RateLimitedError extends DomainError {
+  readonly errorType = 'RATE_LIMITED' as const;
+  readonly status = 429;
+  constructor(messages: string | string[], readonly retryAfterSeconds: number) {
+    super(messages);
+  }
+}

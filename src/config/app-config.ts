@@ -112,6 +112,35 @@ class EnvironmentVariables {
   /** Turn the NATS request handlers off even when NATS_URL is set. */
   @IsOptional() @Transform(toBool) @IsBoolean()
   NATS_HANDLERS_ENABLED = true;
+
+  // ---- Hardening: time budget, dependencies down, rate limit, NAV consumer (api.md "Hardening") ----
+
+  /** A calculation on the worker pool not done within this long is cancelled: 503 CALCULATION_TIMEOUT. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  CALCULATION_TIMEOUT_MS = 30000;
+
+  /** Worker threads for heavy maths (default: one per core). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256)
+  CALCULATION_THREADS?: number;
+
+  /** Requests per minute per API key, shared by the replicas through Redis when REDIS_URL is set; 0 = off. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  RATE_LIMIT_PER_MINUTE = 60000;
+
+  /** PostgreSQL: opening a connection, or waiting for a free one in the pool, ms. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100)
+  DB_CONNECT_TIMEOUT_MS = 2000;
+
+  /** PostgreSQL: one statement (server statement_timeout, and the client's wait for the answer), ms. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100)
+  DB_STATEMENT_TIMEOUT_MS = 2500;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  DB_POOL_SIZE = 10;
+
+  /** Deliveries of one risk.nav.updated message before it is given up (transient failures only). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  NATS_NAV_MAX_DELIVER = 20;
 }
 
 export type LimitThresholds = { warning: number; breach: number; critical: number };
@@ -143,6 +172,11 @@ export class AppConfig {
   readonly natsHandlersEnabled: boolean;
   readonly natsNavDurable: string;
   readonly natsNavInactiveSeconds?: number;
+  readonly calculationTimeoutMs: number;
+  readonly calculationThreads?: number;
+  readonly rateLimitPerMinute: number;
+  readonly database: { connectTimeoutMs: number; statementTimeoutMs: number; poolSize: number };
+  readonly natsNavMaxDeliver: number;
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -174,6 +208,11 @@ export class AppConfig {
     this.natsHandlersEnabled = env.NATS_HANDLERS_ENABLED;
     this.natsNavDurable = env.NATS_NAV_DURABLE;
     this.natsNavInactiveSeconds = env.NATS_NAV_INACTIVE_SECONDS;
+    this.calculationTimeoutMs = env.CALCULATION_TIMEOUT_MS;
+    this.calculationThreads = env.CALCULATION_THREADS;
+    this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
+    this.database = { connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS, poolSize: env.DB_POOL_SIZE };
+    this.natsNavMaxDeliver = env.NATS_NAV_MAX_DELIVER;
   }
 }
 
@@ -186,7 +225,7 @@ export class ConfigValidationError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'NATS_URL', 'ADMIN_API_KEY', 'NATS_NAV_INACTIVE_SECONDS']) {
+  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'NATS_URL', 'ADMIN_API_KEY', 'NATS_NAV_INACTIVE_SECONDS', 'CALCULATION_THREADS']) {
     if (env[key] !== undefined) picked[key] = env[key];
   }
   const parsed = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });

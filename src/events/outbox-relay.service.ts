@@ -29,6 +29,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private flushed?: Promise<void>;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -38,16 +39,33 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @InjectMetric(METRIC.outboxPending) private readonly pending: Gauge,
   ) {
     outboxService.onCommitted(() => this.kick());
+    nats.beforeClose(() => this.flush());
   }
 
   onApplicationBootstrap(): void {
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await bounded(this.running, 6000);
+  onApplicationShutdown(): Promise<void> {
+    return this.flush();
+  }
+
+  /**
+   * Shutdown (once, after the HTTP server has answered its last request): stops the timer, waits
+   * for the cycle under way, then publishes what is due one last time (bounded). Events left over
+   * stay in the outbox for the next start or another replica.
+   */
+  flush(): Promise<void> {
+    this.flushed ??= (async () => {
+      this.stopped = true;
+      if (this.timer) clearTimeout(this.timer);
+      await bounded(this.running, 3000);
+      await bounded(
+        this.drain().catch((err: Error) => this.logger.warn(`final outbox flush failed: ${err.message}`)),
+        3000,
+      );
+    })();
+    return this.flushed;
   }
 
   /** Runs a cycle as soon as possible (after a commit). */

@@ -14,20 +14,41 @@ export class CalculationMetrics {
   ) {}
 
   /** Runs `fn`, observing its duration under `method` / `assetClass`. Errors are counted and rethrown. */
+  /** As measure, for a calculation that resolves later (on the worker pool). */
+  async measureAsync<T>(method: string, assetClass: string | undefined, fn: () => Promise<T>): Promise<T> {
+    const start = process.hrtime.bigint();
+    try {
+      const result = await fn();
+      this.observe(method, assetClass, start);
+      return result;
+    } catch (err) {
+      this.fail(method, err);
+      throw err;
+    }
+  }
+
   measure<T>(method: string, assetClass: string | undefined, fn: () => T): T {
     const start = process.hrtime.bigint();
     try {
       const result = fn();
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const labels = { method, asset_class: assetClass ?? 'none' };
-      this.duration.observe(labels, seconds);
-      this.success.inc(labels);
-      if (seconds > CALCULATION_SLA_SECONDS) this.sla.inc({ method });
+      this.observe(method, assetClass, start);
       return result;
     } catch (err) {
-      const type = (err as { errorType?: string }).errorType ?? 'UNKNOWN_ERROR';
-      this.errors.inc({ method, error_type: type });
+      this.fail(method, err);
       throw err;
     }
+  }
+
+  private observe(method: string, assetClass: string | undefined, start: bigint): void {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const labels = { method, asset_class: assetClass ?? 'none' };
+    this.duration.observe(labels, seconds);
+    this.success.inc(labels);
+    if (seconds > CALCULATION_SLA_SECONDS) this.sla.inc({ method });
+  }
+
+  private fail(method: string, err: unknown): void {
+    const type = (err as { errorType?: string }).errorType ?? 'UNKNOWN_ERROR';
+    this.errors.inc({ method, error_type: type });
   }
 }

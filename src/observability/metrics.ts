@@ -12,6 +12,7 @@ export const METRIC = {
   cacheHitRate: 'risk_calculation_cache_hit_rate',
   outboxPending: 'risk_outbox_pending',
   httpDuration: 'http_request_duration_seconds',
+  navRejected: 'risk_nav_rejected_total',
 } as const;
 
 /** A calculation slower than this counts as an SLA violation. */
@@ -32,6 +33,7 @@ export const metricProviders = [
   makeCounterProvider({ name: METRIC.drawdownAlerts, help: 'Drawdown alerts raised', labelNames: ['portfolio_id', 'severity'] }),
   makeGaugeProvider({ name: METRIC.cacheHitRate, help: 'Hit rate of a cache since start (0..1)', labelNames: ['cache_type'] }),
   makeGaugeProvider({ name: METRIC.outboxPending, help: 'Events written to the outbox and not yet delivered' }),
+  makeCounterProvider({ name: METRIC.navRejected, help: 'risk.nav.updated messages terminated without being applied', labelNames: ['reason'] }),
   makeHistogramProvider({
     name: METRIC.httpDuration,
     help: 'HTTP request duration, seconds',

@@ -12,15 +12,20 @@ export interface ReturnSeries {
   /** YYYY-MM-DD, ascending. */
   dates: string[];
   values: Float64Array;
+  /** The asset's series version when read (asset_series_versions; '0' when it has none). */
+  version: string;
 }
 
 export abstract class ReturnsRepository {
   /**
    * Idempotent upsert on (asset_id, date): one statement per 50,000 rows, all chunks in one
    * transaction (`tx`, or its own). An unchanged row counts as neither inserted nor updated.
-   * Duplicate (asset_id, date) pairs within one call are rejected by PostgreSQL.
+   * Duplicate (asset_id, date) pairs within one call are rejected by PostgreSQL. Bumps the series
+   * version of every asset with a changed row, in the same statement.
    */
   abstract upsert(rows: ReturnRow[], tx?: Tx): Promise<{ inserted: number; updated: number }>;
-  /** Each asset's series ascending by date (assets without rows are absent from the map). */
+  /** Each asset's series ascending by date, with its version, read in one snapshot (assets without rows are absent). */
   abstract getSeries(assetIds: string[], tx?: Tx): Promise<Map<string, ReturnSeries>>;
+  /** The current series version of each asset ('0' for an asset never ingested). */
+  abstract versions(assetIds: string[], tx?: Tx): Promise<Map<string, string>>;
 }

@@ -3,7 +3,8 @@ import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, Api
 import { ApiErrors } from '../common/api-errors.decorator';
 import { PORTFOLIO_ID_PARAM } from '../common/api-params';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { ContentType, RawBody } from '../common/request-parts.decorator';
+import { RawBody } from '../common/request-parts.decorator';
+import { AcceptsCsv } from '../common/content-parsers';
 import { Roles } from '../auth/roles.decorator';
 import { API_KEY_SCHEME } from '../observability/swagger';
 import { CreatePortfolioDto, IngestResultDto, PortfolioResponseDto, PositionDto } from './dto/portfolio.dto';
@@ -58,6 +59,7 @@ export class PortfoliosController {
 
   @Put('assets/:asset_id/returns')
   @HttpCode(200)
+  @AcceptsCsv()
   @Roles('risk_manager')
   @ApiOperation({
     summary: 'Upsert an asset’s daily returns (JSON or CSV)',
@@ -65,7 +67,7 @@ export class PortfoliosController {
       'JSON `[{ "date": "2024-01-02", "return_pct": 0.0012 }]` or `text/csv` with header `date,return_pct`. return_pct is a simple ' +
       'return as a fraction (0.0012 = +0.12 %), any JSON number form (exponents too). Idempotent on (asset_id, date): an unchanged ' +
       'row counts as neither inserted nor updated. One bad row rejects the whole batch, naming every bad row (`[i]` 0-based for ' +
-      'JSON, `line N` for CSV with the header as line 1); nothing is written.',
+      'JSON, `line N` for CSV with the header as line 1); nothing is written. CSV is read as it streams in: a wrong header, or a row past 1,000,000, stops reading at once.',
     requestBody: {
       required: true,
       content: {
@@ -83,7 +85,7 @@ export class PortfoliosController {
   @ApiParam({ name: 'asset_id', description: 'Asset id: 1 to 64 characters of letters, digits and . _ : -', example: 'SMI', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$' } })
   @ApiOkResponse({ type: IngestResultDto })
   @ApiErrors(400, 401, 403, 413, 415)
-  ingest(@Param('asset_id', ParseIdPipe) assetId: string, @RawBody() body: unknown, @ContentType() contentType?: string): Promise<IngestResultDto> {
-    return this.portfolios.ingestReturns(assetId, body, contentType);
+  ingest(@Param('asset_id', ParseIdPipe) assetId: string, @RawBody() body: unknown): Promise<IngestResultDto> {
+    return this.portfolios.ingestReturns(assetId, body);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
+import { CsvBody } from '../common/csv-body';
 import { NotFoundError, ValidationError } from '../common/errors';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
 import { formatMoney } from '../common/money';
@@ -64,10 +65,10 @@ export class PortfoliosService {
   }
 
   /** Idempotent upsert of an asset's returns from JSON rows or CSV text; a bad row rejects the batch. */
-  async ingestReturns(assetId: string, body: unknown, contentType: string | undefined): Promise<IngestResultDto> {
+  async ingestReturns(assetId: string, body: unknown): Promise<IngestResultDto> {
     if (!ID_PATTERN.test(assetId)) throw new ValidationError(`asset_id ${ID_MESSAGE}`);
-    const isCsv = /^(text|application)\/csv\b/i.test(contentType ?? '');
-    const rows = isCsv ? parseCsvReturns(body as string) : parseJsonReturns(body);
+    const isCsv = body instanceof CsvBody;
+    const rows = isCsv ? await parseCsvReturns(body) : await parseJsonReturns(body);
     const result = await this.tx.run(async (t) => {
       const r = await this.returns.upsert(rows.map((x) => ({ assetId, date: x.date, returnPct: x.returnPct })), t);
       await this.audit.append({ actor: currentActor(), action: 'returns.upsert', entity: 'asset', entityId: assetId, details: { rows: rows.length, ...r, format: isCsv ? 'csv' : 'json' }, correlationId: currentCorrelationId() }, t);

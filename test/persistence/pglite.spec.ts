@@ -35,7 +35,7 @@ describe('embedded PGlite database', () => {
     expect(await returns.upsert([{ assetId: 'SMI', date: '1991-01-03', returnPct: '-0.0045' }, { assetId: 'SMI', date: '1991-01-02', returnPct: '0.006197' }])).toEqual({ inserted: 2, updated: 0 });
     expect(await returns.upsert([{ assetId: 'SMI', date: '1991-01-02', returnPct: '0.006197' }])).toEqual({ inserted: 0, updated: 0 });
     expect(await moduleRef.get(ReturnSeriesCache).getSeries(['SMI'])).toEqual(
-      new Map([['SMI', { dates: ['1991-01-02', '1991-01-03'], values: Float64Array.from([0.006197, -0.0045]) }]]),
+      new Map([['SMI', { dates: ['1991-01-02', '1991-01-03'], values: Float64Array.from([0.006197, -0.0045]), version: '1' }]]),
     );
     const ds = moduleRef.get(DataSource);
     expect(await ds.query(`SELECT 9007199254740993::int8 AS big, 0.1::numeric AS dec, '2024-02-29'::date AS day`)).toEqual([

@@ -147,7 +147,7 @@ describe('repositories on PostgreSQL', () => {
       expect([...series.keys()].sort()).toEqual([a, b].sort());
       expect(series.get(a)!.dates).toEqual(['2023-02-28', '2024-02-29', '2024-03-01']);
       expect(series.get(a)!.values).toEqual(Float64Array.from([0.01, 0.02, 0.03]));
-      expect(series.get(b)).toEqual({ dates: ['2023-12-29'], values: Float64Array.from([-0.5]) });
+      expect(series.get(b)).toEqual({ dates: ['2023-12-29'], values: Float64Array.from([-0.5]), version: '1' });
       expect((await repo.getSeries([])).size).toBe(0);
     });
 

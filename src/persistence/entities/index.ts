@@ -1,4 +1,5 @@
 import { AlertEntity } from './alert.entity';
+import { AssetSeriesVersionEntity } from './asset-series-version.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditLogEntity } from './audit-log.entity';
 import { DailyReturnEntity } from './daily-return.entity';
@@ -13,6 +14,7 @@ import { VarResultEntity } from './var-result.entity';
 
 export {
   AlertEntity,
+  AssetSeriesVersionEntity,
   ApiKeyEntity,
   AuditLogEntity,
   DailyReturnEntity,
@@ -31,6 +33,7 @@ export const ENTITIES = [
   PortfolioEntity,
   PositionEntity,
   DailyReturnEntity,
+  AssetSeriesVersionEntity,
   RiskLimitEntity,
   VarResultEntity,
   DrawdownStateEntity,

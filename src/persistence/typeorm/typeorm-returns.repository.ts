@@ -30,14 +30,18 @@ export class TypeOrmReturnsRepository extends ReturnsRepository {
     for (let start = 0; start < rows.length; start += UPSERT_CHUNK) {
       const chunk = rows.slice(start, start + UPSERT_CHUNK);
       // Unchanged rows are filtered by the WHERE and return nothing; xmax = 0 marks a fresh insert.
-      // Counted in SQL: one row comes back, not one per upserted row.
+      // Counted in SQL: one row comes back, not one per upserted row. The series version of every
+      // asset with a changed row is bumped by the same statement (so in the same transaction).
       const [counts]: Array<{ inserted: number; updated: number }> = await m.query(
         `WITH upserted AS (
            INSERT INTO daily_returns (asset_id, date, return_pct)
            SELECT * FROM unnest($1::text[], $2::date[], $3::numeric[])
            ON CONFLICT (asset_id, date) DO UPDATE SET return_pct = EXCLUDED.return_pct
              WHERE daily_returns.return_pct IS DISTINCT FROM EXCLUDED.return_pct
-           RETURNING (xmax = 0) AS inserted)
+           RETURNING asset_id, (xmax = 0) AS inserted),
+         bumped AS (
+           INSERT INTO asset_series_versions (asset_id) SELECT DISTINCT asset_id FROM upserted
+           ON CONFLICT (asset_id) DO UPDATE SET version = asset_series_versions.version + 1, updated_at = now())
          SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`,
         [chunk.map((r) => r.assetId), chunk.map((r) => r.date), chunk.map((r) => r.returnPct)],
       );
@@ -50,17 +54,29 @@ export class TypeOrmReturnsRepository extends ReturnsRepository {
   async getSeries(assetIds: string[], tx?: Tx): Promise<Map<string, ReturnSeries>> {
     const out = new Map<string, ReturnSeries>();
     if (assetIds.length === 0) return out;
-    const rows: Array<{ asset_id: string; dates: string[]; values: string[] }> = await managerOf(this.ds, tx).query(
-      `SELECT asset_id, array_agg(to_char(date, 'YYYY-MM-DD') ORDER BY date) AS dates,
-              array_agg(return_pct::text ORDER BY date) AS values
-         FROM daily_returns WHERE asset_id = ANY($1::text[]) GROUP BY asset_id`,
+    const rows: Array<{ asset_id: string; dates: string[]; values: string[]; version: string }> = await managerOf(this.ds, tx).query(
+      `SELECT d.asset_id, array_agg(to_char(d.date, 'YYYY-MM-DD') ORDER BY d.date) AS dates,
+              array_agg(d.return_pct::text ORDER BY d.date) AS values, coalesce(max(v.version), 0)::text AS version
+         FROM daily_returns d LEFT JOIN asset_series_versions v ON v.asset_id = d.asset_id
+        WHERE d.asset_id = ANY($1::text[]) GROUP BY d.asset_id`,
       [assetIds],
     );
     for (const r of rows) {
       const values = new Float64Array(r.values.length);
       for (let i = 0; i < values.length; i++) values[i] = Number(r.values[i]);
-      out.set(r.asset_id, { dates: r.dates, values });
+      out.set(r.asset_id, { dates: r.dates, values, version: r.version });
     }
+    return out;
+  }
+
+  async versions(assetIds: string[], tx?: Tx): Promise<Map<string, string>> {
+    const out = new Map<string, string>(assetIds.map((id) => [id, '0']));
+    if (assetIds.length === 0) return out;
+    const rows: Array<{ asset_id: string; version: string }> = await managerOf(this.ds, tx).query(
+      'SELECT asset_id, version::text AS version FROM asset_series_versions WHERE asset_id = ANY($1::text[])',
+      [assetIds],
+    );
+    for (const r of rows) out.set(r.asset_id, r.version);
     return out;
   }
 }
