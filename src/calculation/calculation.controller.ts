@@ -1,12 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { API_KEY_SCHEME } from '../observability/swagger';
 import { BacktestRequestDto, DrawdownRequestDto, PositionSizeRequestDto, RiskRequestDto } from './dto/risk-request.dto';
 import { BacktestResponseDto, DrawdownResponseDto, PositionSizeResponseDto, RiskResponseDto } from './dto/risk-response.dto';
 import { EXAMPLES } from './calculation.examples';
 import { CalculationService } from './calculation.service';
 
 @ApiTags('calculations')
+@ApiSecurity(API_KEY_SCHEME)
 @Controller('v1')
 export class CalculationController {
   constructor(private readonly calculations: CalculationService) {}
