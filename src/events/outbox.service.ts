@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxRepository, Tx } from '../persistence/repositories';
 import { CORRELATION_HEADER } from '../common/correlation-id';
+import { currentTraceparent } from '../observability/trace-context';
 import { RiskEvent } from './subjects';
 
 /** Writes events to the outbox inside the caller's transaction; the relay publishes them after commit. */
@@ -11,6 +12,7 @@ export class OutboxService {
   constructor(private readonly outbox: OutboxRepository) {}
 
   async enqueue(events: RiskEvent[], tx: Tx): Promise<void> {
+    const traceparent = currentTraceparent(); // the relay publishes each event inside this trace
     await this.outbox.add(
       events.map((e) => ({
         id: e.id,
@@ -18,6 +20,7 @@ export class OutboxService {
         payload: e,
         headers: (e.correlation_id ? { [CORRELATION_HEADER]: e.correlation_id } : {}) as Record<string, string>,
         correlationId: e.correlation_id,
+        traceparent,
       })),
       tx,
     );

@@ -2,8 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { CALCULATION_SLA_SECONDS, METRIC } from './metrics';
+import { recordFailure, tracer } from './trace-context';
 
-/** Times a calculation and records success, failure and SLA violations. */
+/** error_type label: "validation" for input refused (api.md INVALID_INPUT), else the api.md type in lower case. */
+export function errorTypeLabel(errorType: string | undefined): string {
+  return errorType === 'INVALID_INPUT' ? 'validation' : (errorType ?? 'UNKNOWN_ERROR').toLowerCase();
+}
+
+/** Times a calculation (and traces it: span risk.calculation) and records success, failure and SLA violations. */
 @Injectable()
 export class CalculationMetrics {
   constructor(
@@ -13,8 +19,12 @@ export class CalculationMetrics {
     @InjectMetric(METRIC.calcSlaViolations) private readonly sla: Counter<'method'>,
   ) {}
 
+  /** Errors already counted by measure(), so that a rejection is never counted twice. */
+  private readonly counted = new WeakSet<object>();
+
   /** Runs `fn`, observing its duration under `method` / `assetClass`. Errors are counted and rethrown. */
   measure<T>(method: string, assetClass: string | undefined, fn: () => T): T {
+    const span = tracer().startSpan('risk.calculation', { attributes: { 'risk.method': method, 'risk.asset_class': assetClass ?? 'none' } });
     const start = process.hrtime.bigint();
     try {
       const result = fn();
@@ -26,8 +36,18 @@ export class CalculationMetrics {
       return result;
     } catch (err) {
       const type = (err as { errorType?: string }).errorType ?? 'UNKNOWN_ERROR';
-      this.errors.inc({ method, error_type: type });
+      this.errors.inc({ method, error_type: errorTypeLabel(type) });
+      if (err !== null && typeof err === 'object') this.counted.add(err);
+      recordFailure(span, err);
       throw err;
+    } finally {
+      span.end();
     }
+  }
+
+  /** Counts a request refused before (or outside) the calculation, e.g. by validation. */
+  countRejection(err: unknown, method: string, errorType: string): void {
+    if (err !== null && typeof err === 'object' && this.counted.has(err)) return;
+    this.errors.inc({ method, error_type: errorTypeLabel(errorType) });
   }
 }
