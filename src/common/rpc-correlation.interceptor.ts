@@ -1,8 +1,11 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { NatsContext } from '@nestjs/microservices';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { ClsService } from 'nestjs-cls';
+import type { Histogram } from 'prom-client';
 import { map, Observable } from 'rxjs';
 import { CorrelatedReply } from '../events/nats-serdes';
+import { METRIC } from '../observability/metrics';
 import { observeNatsRequest } from '../observability/nats-request';
 import { CORRELATION_HEADER, resolveCorrelationId } from './correlation-id';
 
@@ -13,7 +16,10 @@ import { CORRELATION_HEADER, resolveCorrelationId } from './correlation-id';
  */
 @Injectable()
 export class RpcCorrelationInterceptor implements NestInterceptor {
-  constructor(private readonly cls: ClsService) {}
+  constructor(
+    private readonly cls: ClsService,
+    @InjectMetric(METRIC.natsDuration) private readonly natsDuration: Histogram<'subject' | 'status_code'>,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
@@ -24,7 +30,7 @@ export class RpcCorrelationInterceptor implements NestInterceptor {
       this.cls.run(() => {
         this.cls.set('CLS_ID', id);
         const handled = () => next.handle().pipe(map((result) => new CorrelatedReply(result, id)));
-        return observeNatsRequest(ctx?.getSubject?.() ?? context.getHandler().name, headers, id, handled).subscribe(subscriber);
+        return observeNatsRequest(ctx?.getSubject?.() ?? context.getHandler().name, headers, id, handled, this.natsDuration).subscribe(subscriber);
       }),
     );
   }

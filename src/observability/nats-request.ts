@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { context, trace } from '@opentelemetry/api';
+import type { Histogram } from 'prom-client';
 import { Observable } from 'rxjs';
 import { toErrorBody } from '../common/error-body';
 import { contextFromHeaders, HeaderCarrier, recordFailure, SpanKind, tracer } from './trace-context';
@@ -9,9 +10,16 @@ const logger = new Logger('NatsRequest');
 /**
  * Wraps one NATS request handler run: a SERVER span continuing the message's `traceparent`
  * (named "<subject> process"), and one log line when it ends, like pino-http's line per HTTP
- * request: `{ subject, status_code, error_type?, duration_ms, correlation_id }`.
+ * request: `{ subject, status_code, error_type?, duration_ms, correlation_id }`; and the
+ * duration in risk_nats_request_duration_seconds{subject, status_code}.
  */
-export function observeNatsRequest<T>(subject: string, headers: HeaderCarrier | undefined, correlationId: string, run: () => Observable<T>): Observable<T> {
+export function observeNatsRequest<T>(
+  subject: string,
+  headers: HeaderCarrier | undefined,
+  correlationId: string,
+  run: () => Observable<T>,
+  duration?: Histogram<'subject' | 'status_code'>,
+): Observable<T> {
   return new Observable<T>((subscriber) => {
     const parent = contextFromHeaders(headers);
     const span = tracer().startSpan(
@@ -21,7 +29,11 @@ export function observeNatsRequest<T>(subject: string, headers: HeaderCarrier | 
     );
     const started = process.hrtime.bigint();
     const finish = (err?: unknown) => {
-      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const durationMs = Math.round(seconds * 1e5) / 100;
+      const statusCode = err === undefined ? 200 : toErrorBody(err, undefined).status_code;
+      duration?.observe({ subject, status_code: String(statusCode) }, seconds);
+      span.setAttribute('rpc.response.status_code', statusCode);
       if (err === undefined) {
         logger.log({ subject, status_code: 200, duration_ms: durationMs, correlation_id: correlationId }, `NATS ${subject} 200 ${Math.round(durationMs)}ms`);
       } else {
@@ -32,7 +44,6 @@ export function observeNatsRequest<T>(subject: string, headers: HeaderCarrier | 
         if (body.status_code >= 500) logger.error(line, text);
         else logger.log(line, text);
       }
-      span.setAttribute('rpc.response.status_code', err === undefined ? 200 : toErrorBody(err, undefined).status_code);
       span.end();
     };
     const subscription = context.with(trace.setSpan(parent, span), () =>
