@@ -35,7 +35,8 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): boolean {
     instrumentations: [
       // Prometheus scrapes and health probes would be most of the traces: not traced.
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => unprobed(req.url) }),
-      new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (opts) => unprobed(opts.url) }),
+      // Request and handler spans; not one span per lifecycle hook (eight per request, noise).
+      new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: false, ignorePaths: (opts) => unprobed(opts.url) }),
       // Database and cache calls are traced inside a request, NATS handler or publish only (the
       // outbox relay polls every 200 ms and would otherwise make a trace of each poll).
       new PgInstrumentation({ requireParentSpan: true }),
