@@ -59,6 +59,14 @@ describe('NATS replies and error counting', () => {
     expect(await sample(url, 'risk_calculation_errors_total', labels)).toBe(before + 1);
   });
 
+  it('counts a REST calculation whose body is not JSON', async () => {
+    const labels = { method: 'historical', error_type: 'validation' };
+    const before = await sample(url, 'risk_calculation_errors_total', labels);
+    const res = await request(url).post('/v1/cvar').set('x-api-key', process.env.ADMIN_API_KEY!).set('content-type', 'application/json').send('{"returns": [0.1,');
+    expect(res.status).toBe(400);
+    expect(await sample(url, 'risk_calculation_errors_total', labels)).toBe(before + 1);
+  });
+
   it('counts a NATS calculation refused by validation the same way', async () => {
     const labels = { method: 'cornish_fisher', error_type: 'validation' };
     const before = await sample(url, 'risk_calculation_errors_total', labels);
