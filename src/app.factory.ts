@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { INestApplication } from '@nestjs/common';
+import { ConsoleLogger, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -37,7 +37,13 @@ export async function createApp(): Promise<NestFastifyApplication> {
     reply.header(CORRELATION_HEADER, request.id);
     done();
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    bufferLogs: true,
+    // Until pino takes over (and when start-up fails) Nest's own lines are JSON too, never
+    // coloured text; a failure is thrown to main.ts, not answered with process.abort().
+    logger: new ConsoleLogger({ json: true, colors: false }),
+    abortOnError: false,
+  });
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new AppValidationPipe());

@@ -1,3 +1,5 @@
+// First: OpenTelemetry must patch http, fastify, pg and ioredis before they load (off unless configured).
+import './observability/tracing';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { AppConfig, ConfigValidationError } from './config/app-config';

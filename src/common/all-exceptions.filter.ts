@@ -1,5 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger, Optional } from '@nestjs/common';
 import { throwError } from 'rxjs';
+import { CalculationRejections } from '../observability/calculation-rejections';
 import { CORRELATION_HEADER, currentCorrelationId, resolveCorrelationId } from './correlation-id';
 import { DEPENDENCY_RETRY_AFTER_SECONDS } from './dependency-errors';
 import { toErrorBody } from './error-body';
@@ -19,9 +20,12 @@ interface ReplyLike {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() private readonly rejections?: CalculationRejections) {}
+
   catch(exception: unknown, host: ArgumentsHost) {
     const correlationId = currentCorrelationId() ?? correlationFromHost(host);
     const body = toErrorBody(exception, correlationId);
+    this.rejections?.count(exception, host, body.error_type);
     if (body.status_code >= 500) {
       this.logger.error({ err: exception, correlation_id: correlationId }, 'request failed');
     }

@@ -6,6 +6,7 @@ import { bounded } from '../common/bounded';
 import { runWithCorrelationId } from '../common/correlation-id';
 import { AppConfig } from '../config/app-config';
 import { METRIC } from '../observability/metrics';
+import { publishSpan } from '../observability/trace-context';
 import { OutboxEvent } from '../persistence/models';
 import { OutboxRepository } from '../persistence/repositories';
 import { NatsConnectionService } from './nats-connection.service';
@@ -16,7 +17,8 @@ const LEASE_MS = 30_000;
 const codec = JSONCodec();
 
 /**
- * Publishes outbox events to JetStream with Nats-Msg-Id = event id and x-correlation-id, waits for
+ * Publishes outbox events to JetStream with Nats-Msg-Id = event id, x-correlation-id and the W3C
+ * traceparent of the request that wrote them (span "<subject> publish"), waits for
  * the publish ack, then marks them sent. While the broker is down it retries with exponential
  * backoff (capped at OUTBOX_MAX_BACKOFF_MS): events wait in the database, never lost. Without
  * NATS_URL it logs each event and marks it delivered. Several replicas share the work through
@@ -140,7 +142,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const js = await withTimeout(this.nats.jetstream(), 5000);
     const h = natsHeaders();
     for (const [k, v] of Object.entries(e.headers)) h.set(k, v);
-    await js.publish(e.subject, codec.encode(e.payload), { msgID: e.id, headers: h, timeout: 5000 });
+    // A PRODUCER span in the trace of the request that wrote the event; its traceparent goes on the message.
+    await publishSpan(e.subject, e.id, e.traceparent, h, () => js.publish(e.subject, codec.encode(e.payload), { msgID: e.id, headers: h, timeout: 5000 }));
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxRepository, Tx } from '../persistence/repositories';
 import { CORRELATION_HEADER } from '../common/correlation-id';
+import { currentTraceparent } from '../observability/trace-context';
 import { RiskEvent } from './subjects';
 
 /**
@@ -16,6 +17,7 @@ export class OutboxService {
 
   async enqueue(events: RiskEvent[], tx: Tx): Promise<void> {
     if (events.length === 0) return;
+    const traceparent = currentTraceparent(); // the relay publishes each event inside this trace
     await this.outbox.add(
       events.map((e) => ({
         id: e.id,
@@ -23,6 +25,7 @@ export class OutboxService {
         payload: e,
         headers: (e.correlation_id ? { [CORRELATION_HEADER]: e.correlation_id } : {}) as Record<string, string>,
         correlationId: e.correlation_id,
+        traceparent,
       })),
       tx,
     );
