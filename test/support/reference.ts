@@ -40,3 +40,13 @@ export function expectRel(actual: number, expected: number, tol = 1e-9): void {
     throw new Error(`expected ${actual} to equal ${expected} within ${tol} relative (off by ${err})`);
   }
 }
+
+/**
+ * test/fixtures/quant-reference.json: drawdown episodes and underwater, performance statistics,
+ * backtest exception indices, EWMA / filtered historical VaR, stored-portfolio components, what-if,
+ * stress P&L and rolling VaR of the same SMI and CAC closes, computed by an independent numpy
+ * implementation of docs/math.md (scripts/reference/quant_reference.py, which says how to regenerate it).
+ */
+export function loadQuantReference(): Record<string, any> {
+  return JSON.parse(readFileSync(resolve(__dirname, '../fixtures/quant-reference.json'), 'utf8')) as Record<string, any>;
+}
