@@ -27,6 +27,17 @@ export type { DrawdownStats } from './drawdown';
 export { drawdownEpisodes, drawdownEpisodesFromReturns } from './drawdown-episodes';
 export type { DrawdownEpisode } from './drawdown-episodes';
 export { underwater, underwaterFromReturns } from './underwater';
+export {
+  annualizedReturn,
+  annualizedVolatility,
+  calmarRatio,
+  cumulativeReturn,
+  performanceStatistics,
+  sharpeRatio,
+  sortinoRatio,
+  winRate,
+} from './performance';
+export type { PerformanceOptions, PerformanceStatistics } from './performance';
 export { applyCaps, estimateKellyInputs, fixedFractionalFraction, kellyFraction, volatilityTargetWeight } from './position-size';
 export type { CappedFraction, KellyInputs, KellyResult } from './position-size';
 export { backtest } from './backtest';
