@@ -7,8 +7,8 @@
  */
 export { InsufficientDataError, InvalidInputError, RiskMathError } from './errors';
 export type { RiskErrorType } from './errors';
-export { MC_DISTRIBUTIONS, VAR_METHODS } from './types';
-export type { McDistribution, Scaling, Series, VarMethod } from './types';
+export { MC_DISTRIBUTIONS, VAR_METHODS, VOLATILITY_METHODS } from './types';
+export type { EulerVarMethod, McDistribution, Scaling, Series, VarMethod } from './types';
 export { Xoshiro128 } from './prng';
 export { moments } from './moments';
 export type { Moments } from './moments';
@@ -18,8 +18,11 @@ export { cornishFisherVar } from './cornish-fisher-var';
 export { cornishFisherCvar, historicalCvar, parametricCvar } from './expected-shortfall';
 export { monteCarloVar } from './monte-carlo-var';
 export type { MonteCarloOptions, MonteCarloResult, MonteCarloRun } from './monte-carlo-var';
+export { ewmaCvar, ewmaVar, ewmaVolatility } from './ewma-var';
+export { filteredHistoricalCvar, filteredHistoricalVar } from './filtered-historical-var';
 export { computeRisk, minObservations } from './var';
-export type { RiskInput, RiskResult } from './var';
+export type { RiskInput, RiskResult, VolatilityModel } from './var';
+export type { EulerFigures } from './euler-contributions';
 export { portfolioRisk } from './portfolio-risk';
 export type { PortfolioRiskInput, PortfolioRiskResult } from './portfolio-risk';
 export { drawdownFromReturns, drawdownStats } from './drawdown';
