@@ -50,3 +50,42 @@ export function expectRel(actual: number, expected: number, tol = 1e-9): void {
 export function loadQuantReference(): Record<string, any> {
   return JSON.parse(readFileSync(resolve(__dirname, '../fixtures/quant-reference.json'), 'utf8')) as Record<string, any>;
 }
+
+/** `count` weekdays (YYYY-MM-DD) from `first` on, `first` included when it is a weekday. */
+export function businessDays(first: string, count: number): string[] {
+  const out: string[] = [];
+  for (let d = new Date(`${first}T00:00:00Z`); out.length < count; d = new Date(d.getTime() + 86_400_000)) {
+    const day = d.getUTCDay();
+    if (day !== 0 && day !== 6) out.push(d.toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/**
+ * The dated SMI and CAC histories of quant-reference.json's stress book: one business day per
+ * return from `first_date`; CAC's stored returns miss every 13th date (index i with i % 13 = 5), so
+ * the two assets' own dates differ. Also the dates both share and the aligned columns on them.
+ */
+export function stressHistories(): {
+  histories: Array<{ dates: string[]; returns: number[] }>;
+  alignedDates: string[];
+  aligned: number[][];
+} {
+  const reference = loadReference();
+  const { first_date: first, dropped_cac_every: [every, at] } = loadQuantReference().stress;
+  const smi = simpleReturns(reference.series.SMI.prices);
+  const cac = simpleReturns(reference.series.CAC.prices);
+  const dates = businessDays(first, smi.length);
+  const keep = (_: unknown, i: number) => i % every !== at;
+  const histories = [
+    { dates, returns: smi },
+    { dates: dates.filter(keep), returns: cac.filter(keep) },
+  ];
+  const cacByDate = new Map(histories[1].dates.map((d, i) => [d, histories[1].returns[i]]));
+  const shared = dates.map((d, i) => [d, i] as const).filter(([d]) => cacByDate.has(d));
+  return {
+    histories,
+    alignedDates: shared.map(([d]) => d),
+    aligned: [shared.map(([, i]) => smi[i]), shared.map(([d]) => cacByDate.get(d)!)],
+  };
+}
