@@ -52,4 +52,5 @@ export type { BacktestInput, BacktestResult } from './backtest';
 export { christoffersen, conditionalCoverage, kupiecPof, trafficLight } from './backtest-statistics';
 export type { LikelihoodRatioTest, TrafficLight, Transitions } from './backtest-statistics';
 export { BACKTEST_METHODS, rollingVarForecasts } from './rolling-var';
+export { rollingHistoricalVar } from './rolling-historical-var';
 export type { BacktestMethod } from './rolling-var';
