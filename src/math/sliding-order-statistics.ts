@@ -11,6 +11,11 @@
  * numbers a sort or a selection of the same window would find (ties included), which is what
  * makes a rolling type-7 quantile identical to recomputing each window. Values must not be NaN.
  */
+/** The two heaps, as the sign of their ranking key (low: −value, a max-heap; high: value, a min-heap). */
+const LOW = -1;
+const HIGH = 1;
+type Side = typeof LOW | typeof HIGH;
+
 export class SlidingOrderStatistics {
   private readonly values: Float64Array;
   /** Max-heap of slots, size k + 1. */
@@ -39,8 +44,8 @@ export class SlidingOrderStatistics {
     this.high = new Int32Array(w - k - 1);
     this.where = new Int32Array(w);
     // Descending is a valid max-heap, ascending a valid min-heap.
-    for (let p = 0; p <= k; p++) this.place(this.low, p, order[k - p], false);
-    for (let p = 0; p < w - k - 1; p++) this.place(this.high, p, order[k + 1 + p], true);
+    for (let p = 0; p <= k; p++) this.place(LOW, p, order[k - p]);
+    for (let p = 0; p < w - k - 1; p++) this.place(HIGH, p, order[k + 1 + p]);
   }
 
   /** x(k), the k-th smallest value of the window (0-based). */
@@ -59,89 +64,63 @@ export class SlidingOrderStatistics {
     this.oldest = slot + 1 === this.values.length ? 0 : slot + 1;
     this.values[slot] = v;
     const p = this.where[slot];
-    if (p >= 0) {
-      this.siftLow(this.siftUpLow(p));
-    } else {
-      this.siftHigh(this.siftUpHigh(~p));
-    }
+    if (p >= 0) this.siftDown(LOW, this.siftUp(LOW, p));
+    else this.siftDown(HIGH, this.siftUp(HIGH, ~p));
     const a = this.low[0];
     const b = this.high[0];
     if (this.values[a] > this.values[b]) {
-      // The new value crossed over: exchange the two tops. b (the least of high) is ≥ every other
-      // value of low, and a (now the largest of low) > b, so only a, at high's root, needs a sift.
-      this.place(this.low, 0, b, false);
-      this.place(this.high, 0, a, true);
-      this.siftLow(0);
-      this.siftHigh(0);
+      // The new value crossed over to the other side's range: exchange the two tops. The untouched
+      // values still satisfy max(low) ≤ min(high), so one exchange and a sift on each side restore it.
+      this.place(LOW, 0, b);
+      this.place(HIGH, 0, a);
+      this.siftDown(LOW, 0);
+      this.siftDown(HIGH, 0);
     }
   }
 
-  private place(heap: Int32Array, p: number, slot: number, isHigh: boolean): void {
-    heap[p] = slot;
-    this.where[slot] = isHigh ? ~p : p;
+  private heap(side: Side): Int32Array {
+    return side === LOW ? this.low : this.high;
   }
 
-  /** Moves low[p] up while it exceeds its parent; returns where it stopped. */
-  private siftUpLow(p: number): number {
-    const { low, values } = this;
-    const slot = low[p];
-    const v = values[slot];
+  private place(side: Side, p: number, slot: number): void {
+    this.heap(side)[p] = slot;
+    this.where[slot] = side === LOW ? p : ~p;
+  }
+
+  /**
+   * Moves the slot at heap position p towards the root while it outranks its parent; returns its
+   * new position. Low ranks by −value (a max-heap), high by value (a min-heap); negation is exact.
+   */
+  private siftUp(side: Side, p: number): number {
+    const heap = this.heap(side);
+    const values = this.values;
+    const slot = heap[p];
+    const key = side * values[slot];
     while (p > 0) {
       const parent = (p - 1) >> 1;
-      if (!(values[low[parent]] < v)) break;
-      this.place(low, p, low[parent], false);
+      if (!(side * values[heap[parent]] > key)) break;
+      this.place(side, p, heap[parent]);
       p = parent;
     }
-    this.place(low, p, slot, false);
+    this.place(side, p, slot);
     return p;
   }
 
-  /** Moves low[p] down while a child exceeds it. */
-  private siftLow(p: number): void {
-    const { low, values } = this;
-    const n = low.length;
-    const slot = low[p];
-    const v = values[slot];
+  /** Moves the slot at heap position p away from the root while a child outranks it. */
+  private siftDown(side: Side, p: number): void {
+    const heap = this.heap(side);
+    const values = this.values;
+    const n = heap.length;
+    const slot = heap[p];
+    const key = side * values[slot];
     for (;;) {
       let c = 2 * p + 1;
       if (c >= n) break;
-      if (c + 1 < n && values[low[c + 1]] > values[low[c]]) c++;
-      if (!(values[low[c]] > v)) break;
-      this.place(low, p, low[c], false);
+      if (c + 1 < n && side * values[heap[c + 1]] < side * values[heap[c]]) c++;
+      if (!(side * values[heap[c]] < key)) break;
+      this.place(side, p, heap[c]);
       p = c;
     }
-    this.place(low, p, slot, false);
-  }
-
-  /** Moves high[p] up while it is below its parent; returns where it stopped. */
-  private siftUpHigh(p: number): number {
-    const { high, values } = this;
-    const slot = high[p];
-    const v = values[slot];
-    while (p > 0) {
-      const parent = (p - 1) >> 1;
-      if (!(values[high[parent]] > v)) break;
-      this.place(high, p, high[parent], true);
-      p = parent;
-    }
-    this.place(high, p, slot, true);
-    return p;
-  }
-
-  /** Moves high[p] down while a child is below it. */
-  private siftHigh(p: number): void {
-    const { high, values } = this;
-    const n = high.length;
-    const slot = high[p];
-    const v = values[slot];
-    for (;;) {
-      let c = 2 * p + 1;
-      if (c >= n) break;
-      if (c + 1 < n && values[high[c + 1]] < values[high[c]]) c++;
-      if (!(values[high[c]] < v)) break;
-      this.place(high, p, high[c], true);
-      p = c;
-    }
-    this.place(high, p, slot, true);
+    this.place(side, p, slot);
   }
 }
