@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { businessDays } from './api';
 
 /**
  * The one loader of the reference data every test uses: test/fixtures/eustock-smi-cac.json, R's
@@ -51,16 +52,6 @@ export function loadQuantReference(): Record<string, any> {
   return JSON.parse(readFileSync(resolve(__dirname, '../fixtures/quant-reference.json'), 'utf8')) as Record<string, any>;
 }
 
-/** `count` weekdays (YYYY-MM-DD) from `first` on, `first` included when it is a weekday. */
-export function businessDays(first: string, count: number): string[] {
-  const out: string[] = [];
-  for (let d = new Date(`${first}T00:00:00Z`); out.length < count; d = new Date(d.getTime() + 86_400_000)) {
-    const day = d.getUTCDay();
-    if (day !== 0 && day !== 6) out.push(d.toISOString().slice(0, 10));
-  }
-  return out;
-}
-
 /**
  * The dated SMI and CAC histories of quant-reference.json's stress book: one business day per
  * return from `first_date`; CAC's stored returns miss every 13th date (index i with i % 13 = 5), so
@@ -75,7 +66,7 @@ export function stressHistories(): {
   const { first_date: first, dropped_cac_every: [every, at] } = loadQuantReference().stress;
   const smi = simpleReturns(reference.series.SMI.prices);
   const cac = simpleReturns(reference.series.CAC.prices);
-  const dates = businessDays(first, smi.length);
+  const dates = businessDays(smi.length, Date.parse(`${first}T00:00:00Z`));
   const keep = (_: unknown, i: number) => i % every !== at;
   const histories = [
     { dates, returns: smi },
