@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsController } from './analytics.controller';
+import { AnalyticsService } from './analytics.service';
 import { CalculationController } from './calculation.controller';
 import { CalculationNatsController } from './calculation.nats.controller';
 import { CalculationService } from './calculation.service';
@@ -6,8 +8,8 @@ import { PortfolioCalculator } from './portfolio-calculator.service';
 import { PositionSizingService } from './position-sizing.service';
 
 @Module({
-  controllers: [CalculationController, CalculationNatsController],
-  providers: [CalculationService, PositionSizingService, PortfolioCalculator],
+  controllers: [CalculationController, AnalyticsController, CalculationNatsController],
+  providers: [CalculationService, AnalyticsService, PositionSizingService, PortfolioCalculator],
   exports: [CalculationService, PositionSizingService, PortfolioCalculator],
 })
 export class CalculationModule {}
