@@ -4,8 +4,8 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import { CalculationTimeoutError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
-import { BacktestInput, BacktestResult, DrawdownStats, PortfolioRiskInput, PortfolioRiskResult, RiskInput, RiskResult, Series } from '../math';
-import runCalculation, { CalculationTask, rethrowWorkerError, WorkerOutcome } from './worker/calculation.worker';
+import { BacktestInput, BacktestResult, EulerFigures, EulerVarMethod, PortfolioRiskInput, PortfolioRiskResult, RiskInput, RiskResult, Series } from '../math';
+import runCalculation, { CalculationTask, DrawdownDetail, DrawdownInput, rethrowWorkerError, WorkerOutcome } from './worker/calculation.worker';
 
 /**
  * Below this many numbers touched (input values, plus simulated draws for Monte Carlo) a
@@ -49,6 +49,8 @@ export class CalculationPool implements OnApplicationShutdown {
   }
 
   /** Stored-portfolio risk (portfolioRisk): on the pool for Monte Carlo or assets × dates over the threshold. */
+  portfolio(input: PortfolioRiskInput & { method: EulerVarMethod }): Promise<PortfolioRiskResult & EulerFigures>;
+  portfolio(input: PortfolioRiskInput): Promise<PortfolioRiskResult>;
   portfolio(input: PortfolioRiskInput): Promise<PortfolioRiskResult> {
     const size = input.assetReturns.reduce((n, s) => n + s.length, 0);
     const onPool = input.method === 'monte_carlo' || size >= INLINE_MAX_WORK;
@@ -60,9 +62,9 @@ export class CalculationPool implements OnApplicationShutdown {
     return this.run({ kind: 'backtest', input }, true) as Promise<BacktestResult>;
   }
 
-  drawdown(input: { values?: Series; returns?: Series }): Promise<DrawdownStats> {
+  drawdown(input: DrawdownInput): Promise<DrawdownDetail> {
     const n = (input.values ?? input.returns ?? []).length;
-    return this.run({ kind: 'drawdown', input }, n >= INLINE_MAX_WORK) as Promise<DrawdownStats>;
+    return this.run({ kind: 'drawdown', input }, n >= INLINE_MAX_WORK) as Promise<DrawdownDetail>;
   }
 
   private async run(task: CalculationTask, onPool: boolean): Promise<unknown> {

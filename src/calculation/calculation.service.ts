@@ -5,7 +5,14 @@ import { formatMoney, parseMoney, scaleMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { RiskResult } from '../math';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
-import { BacktestRequestDto, DrawdownRequestDto, PositionSizeRequestDto, rejectMonteCarloOnlyFields, RiskRequestDto } from './dto/risk-request.dto';
+import {
+  BacktestRequestDto,
+  DrawdownRequestDto,
+  PositionSizeRequestDto,
+  rejectMonteCarloOnlyFields,
+  rejectVolatilityOnlyFields,
+  RiskRequestDto,
+} from './dto/risk-request.dto';
 import { BacktestResponseDto, DrawdownResponseDto, PositionSizeResponseDto, RiskResponseDto } from './dto/risk-response.dto';
 import { CalculationPool } from './calculation-pool.service';
 import { PositionSizingService } from './position-sizing.service';
@@ -23,6 +30,7 @@ export class CalculationService {
   async risk(dto: RiskRequestDto, wantCvar: boolean): Promise<RiskResponseDto> {
     const method = dto.method ?? 'historical';
     rejectMonteCarloOnlyFields(method, dto);
+    rejectVolatilityOnlyFields(method, dto);
     const portfolioValue = parseMoney(dto.portfolio_value ?? '1', 'portfolio_value', { positive: true });
     const riskLimit = dto.risk_limit === undefined ? undefined : parseMoney(dto.risk_limit, 'risk_limit', { positive: true });
     const result = await this.metrics.measureAsync(method, dto.asset_class, () =>
@@ -34,6 +42,7 @@ export class CalculationService {
         simulations: dto.simulations,
         seed: dto.seed,
         distribution: dto.distribution,
+        lambda: dto.lambda,
         wantCvar,
       }),
     );
@@ -44,9 +53,15 @@ export class CalculationService {
     if ((dto.values === undefined) === (dto.returns === undefined)) {
       throw new ValidationError('give exactly one of values (an equity curve) or returns');
     }
-    const s = await this.metrics.measureAsync('drawdown', undefined, () =>
-      this.pool.drawdown(dto.values ? { values: dto.values } : { returns: dto.returns! }),
+    const points = dto.values ? dto.values.length : dto.returns!.length + 1;
+    if (dto.dates && dto.dates.length !== points) {
+      const why = dto.values ? 'one per value' : 'returns.length + 1: the curve starts at V_0 = 1 before the first return';
+      throw new ValidationError(`dates must have one date per curve point (${points}, ${why}), got ${dto.dates.length}`);
+    }
+    const { s, episodes, depths } = await this.metrics.measureAsync('drawdown', undefined, () =>
+      this.pool.drawdown({ ...(dto.values ? { values: dto.values } : { returns: dto.returns! }), top: dto.top, underwater: dto.underwater }),
     );
+    const dated = (i: number | null) => (i === null ? null : dto.dates![i]);
     return {
       max_drawdown: s.maxDrawdown,
       peak_index: s.peakIndex,
@@ -57,6 +72,21 @@ export class CalculationService {
       longest_drawdown_periods: s.longestDrawdownPeriods,
       count: s.count,
       ...(s.ulcerIndex === undefined ? {} : { ulcer_index: s.ulcerIndex }),
+      ...(dto.dates ? { peak_date: dated(s.peakIndex)!, trough_date: dated(s.troughIndex)!, recovery_date: dated(s.recoveryIndex) } : {}),
+      ...(episodes
+        ? {
+            drawdowns: episodes.map((e) => ({
+              peak_index: e.peakIndex,
+              trough_index: e.troughIndex,
+              recovery_index: e.recoveryIndex,
+              depth: e.depth,
+              length: e.length,
+              recovery_periods: e.recoveryPeriods,
+              ...(dto.dates ? { peak_date: dated(e.peakIndex)!, trough_date: dated(e.troughIndex)!, recovery_date: dated(e.recoveryIndex) } : {}),
+            })),
+          }
+        : {}),
+      ...(depths ? { underwater: Array.from(depths) } : {}),
     };
   }
 
@@ -68,6 +98,9 @@ export class CalculationService {
     const usesForecasts = dto.var_forecasts !== undefined;
     if (usesForecasts && (dto.window !== undefined || dto.method !== undefined)) {
       throw new ValidationError('window and method apply to rolling forecasts only: leave them out when var_forecasts is given');
+    }
+    if (dto.dates && dto.dates.length !== dto.returns.length) {
+      throw new ValidationError(`dates must have one date per return (${dto.returns.length}), got ${dto.dates.length}`);
     }
     if (usesForecasts && dto.var_forecasts!.length !== dto.returns.length) {
       throw new ValidationError(
@@ -95,6 +128,8 @@ export class CalculationService {
       exceptions_last_250: r.exceptionsLast250,
       transitions: { ...r.transitions },
       confidence_level: confidence,
+      exception_indices: Array.from(r.exceptionIndices),
+      ...(dto.dates ? { exception_dates: Array.from(r.exceptionIndices, (i) => dto.dates![i]) } : {}),
     };
   }
 
@@ -127,6 +162,7 @@ export class CalculationService {
       out.cvar_return = r.cvarReturn;
       out.cvar = formatMoney(scaleMoney(r.cvarReturn, value));
     }
+    if (r.volatility) out.volatility = { lambda: r.volatility.lambda, sigma_forecast: r.volatility.sigmaForecast };
     if (r.monteCarlo) {
       out.monte_carlo = {
         simulations: r.monteCarlo.simulations,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { InvalidStateError, NotFoundError, UnprocessableError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
-import { PortfolioRiskResult, VarMethod } from '../math';
+import { EulerFigures, EulerVarMethod, PortfolioRiskResult } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { Contribution, Portfolio, Position } from '../persistence/models';
@@ -11,7 +11,8 @@ import { ReturnSeriesCache } from '../persistence/return-series.cache';
 import { CalculationPool } from './calculation-pool.service';
 
 export interface PortfolioRiskRequest {
-  method: VarMethod;
+  /** A method with Euler contributions (a stored result lists them; filtered_historical has none). */
+  method: EulerVarMethod;
   confidence: number;
   horizonDays: number;
   lookbackDays: number;
@@ -26,7 +27,7 @@ export interface PortfolioRiskComputation {
   portfolioValue: Big;
   weights: number[];
   dates: string[];
-  result: PortfolioRiskResult;
+  result: PortfolioRiskResult & EulerFigures;
   varContributions: Contribution[];
   cvarContributions: Contribution[];
 }
@@ -58,7 +59,7 @@ export class PortfolioCalculator {
     const missing = ids.filter((id) => !loaded.has(id));
     if (missing.length) throw new UnprocessableError(`no returns stored for ${missing.join(', ')}: PUT /v1/assets/{asset_id}/returns first`);
     const { dates, columns } = align(ids.map((id) => loaded.get(id)!), req.lookbackDays);
-    let result: PortfolioRiskResult;
+    let result: PortfolioRiskResult & EulerFigures;
     try {
       result = await this.metrics.measureAsync(req.method, 'portfolio', () =>
         this.pool.portfolio({

@@ -4,7 +4,7 @@ import type { Gauge } from 'prom-client';
 import { AlertsService } from '../../src/alerts/alerts.service';
 import { runWithCorrelationId } from '../../src/common/correlation-id';
 import { InvalidStateError, NotFoundError, UnprocessableError, ValidationError } from '../../src/common/errors';
-import { computeRisk, VarMethod } from '../../src/math';
+import { computeRisk } from '../../src/math';
 import { METRIC } from '../../src/observability/metrics';
 import { LimitBreachRepository } from '../../src/persistence/repositories';
 import { PortfolioRiskModule } from '../../src/portfolio-risk/portfolio-risk.module';
@@ -42,7 +42,7 @@ describe('PortfolioRiskService', () => {
     return p;
   };
 
-  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher'])('stores a %s VaR equal to the VaR of the weighted return series', async (method) => {
+  it.each(['historical', 'parametric', 'cornish_fisher'] as const)('stores a %s VaR equal to the VaR of the weighted return series', async (method) => {
     const p = await book();
     const r = await risk.calculate(p, { method, confidence: 99, lookback_days: 300, horizon_days: 5 }, 'VAR');
     const expected = computeRisk({ returns: weighted(300), confidence: 99, method, horizonDays: 5 }).varReturn;

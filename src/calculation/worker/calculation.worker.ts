@@ -1,4 +1,20 @@
-import { backtest, BacktestInput, computeRisk, drawdownFromReturns, drawdownStats, portfolioRisk, PortfolioRiskInput, RiskInput, Series } from '../../math';
+import {
+  backtest,
+  BacktestInput,
+  computeRisk,
+  DrawdownEpisode,
+  drawdownEpisodes,
+  drawdownEpisodesFromReturns,
+  drawdownFromReturns,
+  DrawdownStats,
+  drawdownStats,
+  portfolioRisk,
+  PortfolioRiskInput,
+  RiskInput,
+  Series,
+  underwater,
+  underwaterFromReturns,
+} from '../../math';
 import { InsufficientDataError, InvalidInputError, RiskMathError } from '../../math/errors';
 
 /**
@@ -9,7 +25,21 @@ export type CalculationTask =
   | { kind: 'risk'; input: RiskInput }
   | { kind: 'portfolio'; input: PortfolioRiskInput }
   | { kind: 'backtest'; input: BacktestInput }
-  | { kind: 'drawdown'; input: { values?: Series; returns?: Series } };
+  | { kind: 'drawdown'; input: DrawdownInput };
+
+/** An equity curve (`values`) or returns, and the optional detail: the `top` deepest episodes, the underwater series. */
+export interface DrawdownInput {
+  values?: Series;
+  returns?: Series;
+  top?: number;
+  underwater?: boolean;
+}
+
+export interface DrawdownDetail {
+  s: DrawdownStats;
+  episodes?: DrawdownEpisode[];
+  depths?: number[] | Float64Array;
+}
 
 /** A maths error travels back as data (a thrown Error loses its class on the way) and is rebuilt. */
 export type WorkerOutcome = { ok: true; value: unknown } | { ok: false; error: { type: RiskMathError['errorType']; message: string; field?: string } };
@@ -32,8 +62,16 @@ function run(task: CalculationTask): unknown {
     case 'backtest':
       return backtest(task.input);
     case 'drawdown':
-      return task.input.values ? drawdownStats(task.input.values) : drawdownFromReturns(task.input.returns!);
+      return drawdownDetail(task.input);
   }
+}
+
+function drawdownDetail({ values, returns, top, underwater: wantUnderwater }: DrawdownInput): DrawdownDetail {
+  return {
+    s: values ? drawdownStats(values) : drawdownFromReturns(returns!),
+    episodes: top === undefined ? undefined : values ? drawdownEpisodes(values, top) : drawdownEpisodesFromReturns(returns!, top),
+    depths: wantUnderwater ? (values ? underwater(values) : underwaterFromReturns(returns!)) : undefined,
+  };
 }
 
 /** Rebuilds the maths error a worker reported, so the error filter maps it as if thrown here. */
