@@ -1,12 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { API_KEY_SCHEME } from '../observability/swagger';
 import { ANALYTICS_EXAMPLES } from './analytics.examples';
 import { AnalyticsService } from './analytics.service';
 import { PerformanceRequestDto, RollingVarRequestDto } from './dto/analytics-request.dto';
 import { PerformanceResponseDto, RollingVarResponseDto } from './dto/analytics-response.dto';
 
 @ApiTags('calculations')
+@ApiSecurity(API_KEY_SCHEME)
 @Controller('v1')
 export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsService) {}
@@ -23,7 +25,7 @@ export class AnalyticsController {
   })
   @ApiBody({ type: PerformanceRequestDto, examples: ANALYTICS_EXAMPLES.performance })
   @ApiOkResponse({ type: PerformanceResponseDto })
-  @ApiErrors(400, 413, 415, 422)
+  @ApiErrors(400, 401, 403, 413, 415, 422)
   performance(@Body() body: PerformanceRequestDto): PerformanceResponseDto {
     return this.analytics.performance(body);
   }
@@ -39,7 +41,7 @@ export class AnalyticsController {
   })
   @ApiBody({ type: RollingVarRequestDto, examples: ANALYTICS_EXAMPLES.rolling })
   @ApiOkResponse({ type: RollingVarResponseDto })
-  @ApiErrors(400, 413, 415, 422)
+  @ApiErrors(400, 401, 403, 413, 415, 422)
   rollingVar(@Body() body: RollingVarRequestDto): RollingVarResponseDto {
     return this.analytics.rollingVar(body);
   }

@@ -8,6 +8,10 @@ const closers = new WeakMap<object, () => void>();
  * answered with Connection: close) instead of being cut off with their connection.
  */
 const READ_IN_FLIGHT_MS = 500;
+/** ... and after that, until no new request has been read for this long (bounded by READ_IN_FLIGHT_MAX_MS). */
+const QUIET_MS = 150;
+const READ_IN_FLIGHT_MAX_MS = 3_000;
+const lastRequestAt = new WeakMap<object, number>();
 
 /**
  * api.md "Shutdown": from the moment the application starts closing, every response carries
@@ -23,6 +27,10 @@ export function registerGracefulShutdown(app: NestFastifyApplication): void {
     closing = true;
     // (idle keep-alive connections are closed by the HTTP server itself when it closes)
   };
+  fastify.addHook('onRequest', (_request, _reply, done) => {
+    lastRequestAt.set(app, performance.now());
+    done();
+  });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
     done(null, payload);
@@ -51,7 +59,7 @@ export function exitOnSignals(app: NestFastifyApplication, log: (msg: string) =>
       log(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms: exiting`);
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
-    new Promise((r) => setTimeout(r, READ_IN_FLIGHT_MS)).then(() => app.close()).then(
+    readInFlight(app).then(() => app.close()).then(
       () => {
         log('closed');
         process.exit(0);
@@ -64,4 +72,22 @@ export function exitOnSignals(app: NestFastifyApplication, log: (msg: string) =>
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+}
+
+/**
+ * Lets the requests that clients already sent be read before the listener closes (closing destroys
+ * the connections that look idle, including one whose request is still unread in its socket): at
+ * least READ_IN_FLIGHT_MS, then until QUIET_MS pass with no new request, at most READ_IN_FLIGHT_MAX_MS.
+ * Each wait ends with a setImmediate hop, so that sockets found readable in that loop turn are read
+ * before the check (timers run before I/O in a turn of the event loop).
+ */
+async function readInFlight(app: object): Promise<void> {
+  const start = performance.now();
+  const hop = () => new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, READ_IN_FLIGHT_MS));
+  await hop();
+  while (performance.now() - start < READ_IN_FLIGHT_MAX_MS && performance.now() - (lastRequestAt.get(app) ?? 0) < QUIET_MS) {
+    await new Promise((r) => setTimeout(r, QUIET_MS / 3));
+    await hop();
+  }
 }
