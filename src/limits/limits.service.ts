@@ -6,7 +6,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { NotFoundError } from '../common/errors';
-import { Level } from '../common/severity';
+import { isBreach, Level } from '../common/severity';
 import { AppConfig } from '../config/app-config';
 import { newEvent } from '../events/events.factory';
 import { OutboxService } from '../events/outbox.service';
@@ -16,7 +16,7 @@ import { Alert, LimitBreach, RiskLimit } from '../persistence/models';
 import { AuditLogRepository, LimitBreachRepository, PortfolioRepository, RiskLimitRepository, TransactionRunner, Tx } from '../persistence/repositories';
 import { BreachResponseDto } from './dto/breach-response.dto';
 import { LimitsResponseDto, PutLimitsDto } from './dto/limits.dto';
-import { evaluateLimit, LimitEvaluation, levelOf } from './limit-evaluator';
+import { evaluateLimit, LimitEvaluation } from './limit-evaluator';
 
 /** The limits in force: a stored version, or the configured defaults (is_default). */
 export interface EffectiveLimits {
@@ -146,7 +146,7 @@ export class LimitsService {
     const limits = await this.inForce(portfolioId, at, tx);
     const limitPercent = type === 'VAR' ? limits.maxVarPercent : limits.maxDrawdownPercent;
     const evaluation = limitPercent ? evaluateLimit(measuredPercent, limitPercent, this.config.limitThresholds) : null;
-    return { portfolioId, type, measuredPercent, limitPercent, limits, evaluation, level: evaluation ? levelOf(evaluation) : 'ok', at };
+    return { portfolioId, type, measuredPercent, limitPercent, limits, evaluation, level: evaluation?.status ?? 'ok', at };
   }
 
   /**
@@ -176,12 +176,12 @@ export class LimitsService {
       },
       tx,
     );
-    if (e.status !== 'breach') return { ...raised, breach: null };
+    if (!isBreach(e.status)) return { ...raised, breach: null };
     const breach: LimitBreach = {
       id: randomUUID(),
       portfolioId: a.portfolioId,
       breachType: a.type,
-      severity: e.severity!,
+      severity: e.status,
       limitValue: a.limitPercent,
       measuredValue: a.measuredPercent,
       utilization: e.utilization,

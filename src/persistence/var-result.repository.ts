@@ -1,4 +1,4 @@
-import type { BreachSeverity } from '../common/severity';
+import type { Level } from '../common/severity';
 import { Tx } from './transaction-runner';
 
 export interface Contribution {
@@ -12,8 +12,8 @@ export interface LimitCheck {
   max_var_percent: number | null;
   var_percent: number;
   utilization: number | null;
-  status: 'ok' | 'warning' | 'breach';
-  severity?: BreachSeverity | null;
+  /** On the one scale: ok, warning, high, critical (a breach is high or critical). */
+  status: Level;
   confidence_level?: number;
   is_default?: boolean;
 }

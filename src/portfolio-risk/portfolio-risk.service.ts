@@ -83,7 +83,6 @@ export class PortfolioRiskService {
         var_percent: measuredPercent,
         utilization: evaluation?.utilization ?? null,
         status: evaluation?.status ?? 'ok',
-        severity: evaluation?.severity ?? null,
         confidence_level: limits.confidenceLevel,
         is_default: limits.isDefault,
       };
@@ -148,7 +147,6 @@ function limitToResponse(l: LimitCheck): LimitCheckDto {
     var_percent: l.var_percent,
     utilization: l.utilization,
     status: l.status,
-    ...(l.severity === undefined ? {} : { severity: l.severity }),
     ...(l.confidence_level === undefined ? {} : { confidence_level: l.confidence_level }),
     ...(l.is_default === undefined ? {} : { is_default: l.is_default }),
   };

@@ -73,7 +73,7 @@ describe('PortfolioRiskService', () => {
     const p = await book(0.5);
     const r = await risk.calculate(p, { confidence: 97.5, lookback_days: 300 }, 'CVAR');
     expect(relClose(r.cvar_return!, computeRisk({ returns: weighted(300), confidence: 97.5, method: 'historical', wantCvar: true }).cvarReturn!)).toBe(true);
-    expect(r).toMatchObject({ kind: 'cvar', limit: { max_var_percent: 0.5, status: 'breach' } });
+    expect(r).toMatchObject({ kind: 'cvar', limit: { max_var_percent: 0.5, status: 'critical' } });
     expect(r).not.toHaveProperty('var_return');
     expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([]);
     expect((await fx.events(p)).map((e) => e.subject)).toEqual(['risk.var.calculated']);
@@ -91,7 +91,8 @@ describe('PortfolioRiskService', () => {
   it('records a breach with its result in one transaction: risk.var.calculated, then risk.limit.breach, with the correlation id', async () => {
     const p = await book(0.5);
     const r = await runWithCorrelationId(`corr-${p}`, () => risk.calculate(p, { confidence: 99, lookback_days: 300 }, 'VAR'));
-    expect(r.limit).toMatchObject({ max_var_percent: 0.5, status: 'breach', severity: 'critical', is_default: false });
+    expect(r.limit).toMatchObject({ max_var_percent: 0.5, status: 'critical', is_default: false });
+    expect(r.limit).not.toHaveProperty('severity');
     const [breach] = await moduleRef.get(LimitBreachRepository).list(p);
     expect(breach).toMatchObject({ breachType: 'VAR', severity: 'critical', varResultId: r.id, limitValue: 0.5 });
     const events = await fx.events(p);
@@ -99,7 +100,7 @@ describe('PortfolioRiskService', () => {
       ['risk.var.calculated', `corr-${p}`],
       ['risk.limit.breach', `corr-${p}`],
     ]);
-    expect(events[0].payload.data).toMatchObject({ result_id: r.id, kind: 'VAR', value: r.var, limit: { status: 'breach' } });
+    expect(events[0].payload.data).toMatchObject({ result_id: r.id, kind: 'VAR', value: r.var, limit: { status: 'critical' } });
     expect(events[1].payload.data).toMatchObject({ breach_id: breach.id, var_result_id: r.id, severity: 'critical' });
     expect(r.correlation_id).toBe(`corr-${p}`);
   });
@@ -119,8 +120,19 @@ describe('PortfolioRiskService', () => {
     await risk.calculate(p, { confidence: 99 }, 'VAR');
     await fx.limits(p, { maxVarPercent: 50 });
     const ok = await risk.calculate(p, { confidence: 99 }, 'VAR');
-    expect(ok.limit).toMatchObject({ max_var_percent: 50, status: 'ok', severity: null });
+    expect(ok.limit).toMatchObject({ max_var_percent: 50, status: 'ok' });
     expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([expect.objectContaining({ status: 'resolved', resolved_by: 'system (recovered)' })]);
+  });
+
+  it('says warning for a VaR between 80 % and 100 % of its limit, in the limit block and on the alert', async () => {
+    const p = await book();
+    const probe = await risk.calculate(p, { confidence: 99 }, 'VAR');
+    await fx.limits(p, { maxVarPercent: (Math.abs(probe.var_return!) * 100) / 0.9 });
+    const r = await risk.calculate(p, { confidence: 99 }, 'VAR');
+    expect(r.limit).toEqual(expect.objectContaining({ status: 'warning' }));
+    expect(r.limit).not.toHaveProperty('severity');
+    expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([expect.objectContaining({ type: 'VAR', severity: 'warning', status: 'active' })]);
+    expect(await moduleRef.get(LimitBreachRepository).list(p)).toEqual([]);
   });
 
   it('checks the limit version in force when it calculates, not one scheduled for later', async () => {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BREACH_SEVERITIES } from '../../common/severity';
+import { LEVELS } from '../../common/severity';
 import { MonteCarloInfoDto } from '../../calculation/dto/risk-response.dto';
 
 /** One asset's Euler allocation (for /cvar the same fields hold CVaR components). */
@@ -15,8 +15,7 @@ export class LimitCheckDto {
   @ApiProperty({ example: 5, nullable: true, type: Number, description: 'null: no VaR limit' }) max_var_percent!: number | null;
   @ApiProperty({ example: 1.71, description: '|var_return| (or |cvar_return|) in percent of value' }) var_percent!: number;
   @ApiProperty({ example: 0.342, nullable: true, type: Number, description: 'var_percent / max_var_percent' }) utilization!: number | null;
-  @ApiProperty({ example: 'ok', enum: ['ok', 'warning', 'breach'] }) status!: string;
-  @ApiPropertyOptional({ example: null, nullable: true, enum: BREACH_SEVERITIES, description: 'Set when status is breach' }) severity?: string | null;
+  @ApiProperty({ example: 'ok', enum: LEVELS, description: 'The one status scale: ok, warning (an alert, no breach), high or critical (a breach)' }) status!: string;
   @ApiPropertyOptional({ example: 95, description: 'Confidence (percent) the limit is meant at' }) confidence_level?: number;
   @ApiPropertyOptional({ example: false, description: 'true when the configured default limits applied' }) is_default?: boolean;
 }
