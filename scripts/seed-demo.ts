@@ -34,7 +34,7 @@ async function main() {
   }
   await call('POST', '/v1/portfolios', { id: 'demo-eu', name: 'Demo: SMI and CAC 40', base_currency: 'EUR' });
   await call('PUT', '/v1/portfolios/demo-eu/positions', [{ asset_id: 'SMI', market_value: '600000.00' }, { asset_id: 'CAC', market_value: '400000.00' }]);
-  await call('PUT', '/v1/portfolios/demo-eu/limits', { max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence_level: 99 });
+  await call('PUT', '/v1/portfolios/demo-eu/limits', { max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence: 99 });
   console.log(`portfolio demo-eu ready. Try:\n  curl -s -X POST ${base}/v1/portfolios/demo-eu/var -H 'x-api-key: …' -H 'content-type: application/json' -d '{"method":"historical","confidence":99,"lookback_days":1000}'`);
 }
 

@@ -28,7 +28,7 @@ export class AlertsService {
   ) {}
 
   /** Inside the caller's transaction: opens, repeats or escalates the open alert. */
-  async raise(p: { portfolioId: string; type: BreachType; severity: Severity; message: string; threshold: number; currentValue: number; at: Date }, tx: Tx): Promise<RaiseOutcome> {
+  async raise(p: { portfolioId: string; type: BreachType; severity: Severity; message: string; thresholdPercent: number; currentPercent: number; at: Date }, tx: Tx): Promise<RaiseOutcome> {
     const open = await this.alerts.findOpen(p.portfolioId, p.type, tx);
     if (!open) {
       const alert: Alert = {
@@ -37,8 +37,8 @@ export class AlertsService {
         type: p.type,
         severity: p.severity,
         message: p.message,
-        threshold: p.threshold,
-        currentValue: p.currentValue,
+        thresholdPercent: p.thresholdPercent,
+        currentPercent: p.currentPercent,
         triggeredAt: p.at,
         lastTriggeredAt: p.at,
         status: 'active',
@@ -57,8 +57,8 @@ export class AlertsService {
       ...open,
       severity: escalated ? p.severity : open.severity,
       message: escalated ? p.message : open.message,
-      threshold: p.threshold,
-      currentValue: p.currentValue,
+      thresholdPercent: p.thresholdPercent,
+      currentPercent: p.currentPercent,
       lastTriggeredAt: p.at,
       occurrences: open.occurrences + 1,
       status: escalated ? 'active' : open.status,
@@ -114,8 +114,8 @@ function toResponse(a: Alert): AlertResponseDto {
     type: a.type,
     severity: a.severity,
     message: a.message,
-    threshold: a.threshold,
-    current_value: a.currentValue,
+    threshold_percent: a.thresholdPercent,
+    current_percent: a.currentPercent,
     triggered_at: a.triggeredAt.toISOString(),
     last_triggered_at: a.lastTriggeredAt.toISOString(),
     status: a.status,

@@ -267,8 +267,8 @@ describe('repositories on PostgreSQL', () => {
         portfolioId: id,
         breachType: 'VAR' as const,
         severity: i ? ('critical' as const) : ('high' as const),
-        limitValue: 5,
-        measuredValue: 5.5 + i,
+        limitPercent: 5,
+        measuredPercent: 5.5 + i,
         utilization: (5.5 + i) / 5,
         detectedAt: new Date(Date.UTC(2026, 0, 1 + i)),
         varResultId: null,
@@ -276,7 +276,7 @@ describe('repositories on PostgreSQL', () => {
       await breaches.insert(b(0));
       await breaches.insert(b(1));
       expect((await breaches.list(id)).map((x) => x.severity)).toEqual(['critical', 'high']);
-      expect((await breaches.list(id, new Date(Date.UTC(2026, 0, 2)))).map((x) => x.measuredValue)).toEqual([6.5]);
+      expect((await breaches.list(id, new Date(Date.UTC(2026, 0, 2)))).map((x) => x.measuredPercent)).toEqual([6.5]);
       await expect(breaches.insert({ ...b(2), varResultId: randomUUID() })).rejects.toThrow(/foreign key/); // no such result
       await expect(breaches.insert({ ...b(3), severity: 'warning' as never })).rejects.toThrow(/check constraint/);
     });
@@ -286,7 +286,7 @@ describe('repositories on PostgreSQL', () => {
     const alert = (portfolioId: string, over: Partial<Alert> = {}): Alert => {
       const now = new Date();
       return {
-        id: randomUUID(), portfolioId, type: 'VAR', severity: 'high', message: 'VaR over limit', threshold: 5, currentValue: 6,
+        id: randomUUID(), portfolioId, type: 'VAR', severity: 'high', message: 'VaR over limit', thresholdPercent: 5, currentPercent: 6,
         triggeredAt: now, lastTriggeredAt: now, status: 'active', occurrences: 1, acknowledgedBy: null, acknowledgedAt: null,
         acknowledgeNote: null, resolvedAt: null, resolvedBy: null, ...over,
       };

@@ -58,6 +58,14 @@ describe('LimitsService', () => {
       expect(await limits.get(p)).toMatchObject({ id: second.id, max_var_percent: 4, max_drawdown_percent: 15 });
     });
 
+    it('takes confidence in the request and answers it as confidence_level', async () => {
+      const p = await fx.portfolio();
+      const v = await limits.put(p, { confidence: 99 });
+      expect(v).toMatchObject({ confidence_level: 99 });
+      expect(v).not.toHaveProperty('confidence');
+      expect(await limits.get(p)).toMatchObject({ id: v.id, confidence_level: 99 });
+    });
+
     it('never overwrites history: every version, newest effective first', async () => {
       const p = await fx.portfolio();
       const first = await limits.put(p, { max_var_percent: 3, effective_date: '2026-01-01T00:00:00Z' });
@@ -129,15 +137,15 @@ describe('LimitsService', () => {
       await fx.limits(p, { maxVarPercent: 5 });
       const resultId = await varResult(p);
       const { record: r } = await runWithCorrelationId(`corr-${p}`, () => record(p, 'VAR', 5.5, { varResultId: resultId }));
-      expect(r.alert).toMatchObject({ severity: 'high', status: 'active', occurrences: 1, threshold: 5, currentValue: 5.5 });
+      expect(r.alert).toMatchObject({ severity: 'high', status: 'active', occurrences: 1, thresholdPercent: 5, currentPercent: 5.5 });
       expect(await moduleRef.get(LimitBreachRepository).list(p)).toEqual([
-        expect.objectContaining({ id: r.breach!.id, breachType: 'VAR', severity: 'high', limitValue: 5, measuredValue: 5.5, utilization: 1.1, varResultId: resultId }),
+        expect.objectContaining({ id: r.breach!.id, breachType: 'VAR', severity: 'high', limitPercent: 5, measuredPercent: 5.5, utilization: 1.1, varResultId: resultId }),
       ]);
       const events = await fx.events(p);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({
         subject: 'risk.limit.breach',
-        payload: { correlation_id: `corr-${p}`, data: { breach_id: r.breach!.id, breach_type: 'VAR', severity: 'high', alert_id: r.alert!.id, occurrences: 1, escalated: false, var_result_id: resultId } },
+        payload: { correlation_id: `corr-${p}`, data: { breach_id: r.breach!.id, breach_type: 'VAR', severity: 'high', limit_percent: 5, measured_percent: 5.5, utilization: 1.1, alert_id: r.alert!.id, occurrences: 1, escalated: false, var_result_id: resultId } },
       });
       expect(await breachCount(p)).toBe(1);
     });
@@ -199,7 +207,7 @@ describe('LimitsService', () => {
         ['2026-03-01T00:00:00.000Z', 'high'],
       ]);
       const since = await limits.breachList(p, new Date('2026-03-15T00:00:00Z'));
-      expect(since).toEqual([{ id: expect.any(String), portfolio_id: p, breach_type: 'VAR', severity: 'critical', limit_value: 5, measured_value: 7, utilization: 1.4, detected_at: '2026-04-01T00:00:00.000Z', var_result_id: null }]);
+      expect(since).toEqual([{ id: expect.any(String), portfolio_id: p, breach_type: 'VAR', severity: 'critical', limit_percent: 5, measured_percent: 7, utilization: 1.4, detected_at: '2026-04-01T00:00:00.000Z', var_result_id: null }]);
     });
 
     it('answers 404 for the breaches of an unknown portfolio', async () => {

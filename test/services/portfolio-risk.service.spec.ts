@@ -94,7 +94,7 @@ describe('PortfolioRiskService', () => {
     expect(r.limit).toMatchObject({ max_var_percent: 0.5, status: 'critical', is_default: false });
     expect(r.limit).not.toHaveProperty('severity');
     const [breach] = await moduleRef.get(LimitBreachRepository).list(p);
-    expect(breach).toMatchObject({ breachType: 'VAR', severity: 'critical', varResultId: r.id, limitValue: 0.5 });
+    expect(breach).toMatchObject({ breachType: 'VAR', severity: 'critical', varResultId: r.id, limitPercent: 0.5 });
     const events = await fx.events(p);
     expect(events.map((e) => [e.subject, e.payload.correlation_id])).toEqual([
       ['risk.var.calculated', `corr-${p}`],

@@ -16,9 +16,11 @@ export class PutLimitsDto {
   @IsOptional() @IsNumber(num) @Min(0.0001) @Max(1000)
   max_position_size_percent?: number;
 
-  @ApiPropertyOptional({ example: 95, description: 'Confidence (percent) the VaR limit is meant at; default from config' })
-  @IsOptional() @IsNumber(num) @Min(50.0001) @Max(99.9999)
-  confidence_level?: number;
+  @ApiPropertyOptional({ example: 95, description: 'Confidence as a **percentage** (50 < c < 100) the VaR limit is meant at; default from config. Answered as confidence_level.' })
+  @IsOptional() @IsNumber(num, { message: 'confidence must be a number (a percentage, e.g. 95)' })
+  @Min(50.0001, { message: 'confidence must be a percentage over 50, e.g. 95 (0.95 is a fraction: write 95)' })
+  @Max(99.9999, { message: 'confidence must be a percentage under 100, e.g. 99' })
+  confidence?: number;
 
   @ApiPropertyOptional({ example: '2026-11-25T00:00:00Z', description: 'When the version takes force; default now. A future date schedules it.' })
   @IsOptional() @IsDateString({ strict: true })
