@@ -55,7 +55,7 @@ describe('PortfolioRiskService', () => {
     const p = await book();
     const r = await risk.calculate(p, { confidence: 95, lookback_days: 250 }, 'VAR');
     expect(r.contributions.map((c) => [c.asset_id, c.weight])).toEqual([[assets.a, 0.6], [assets.b, 0.4]]);
-    const sum = r.contributions.reduce((s, c) => s + c.component_var_return, 0);
+    const sum = r.contributions.reduce((s, c) => s + c.component_var_return!, 0);
     expect(Math.abs(sum - r.var_return!)).toBeLessThan(1e-12);
     const cents = r.contributions.reduce((s, c) => s + Math.round(Number(c.component_var) * 100), 0);
     expect(Math.abs(cents - Math.round(Number(r.var) * 100))).toBeLessThanOrEqual(r.contributions.length);
@@ -69,12 +69,36 @@ describe('PortfolioRiskService', () => {
     expect(r).toMatchObject({ observations: 150, from: dayOf(0), to: dayOf(149) });
   });
 
-  it('stores a CVaR result, which compares with the VaR limit for information and raises no breach', async () => {
+  it('stores a CVaR result with the VaR of the same calculation: var_return, var, cvar_return, cvar', async () => {
+    const p = await book();
+    const r = await risk.calculate(p, { confidence: 97.5, lookback_days: 300 }, 'CVAR');
+    const expected = computeRisk({ returns: weighted(300), confidence: 97.5, method: 'historical', wantCvar: true });
+    expect(relClose(r.cvar_return!, expected.cvarReturn!)).toBe(true);
+    expect(relClose(r.var_return!, expected.varReturn)).toBe(true);
+    expect(Number(r.var)).toBeCloseTo(r.var_return! * 1_000_000, 2);
+    expect(Number(r.cvar)).toBeCloseTo(r.cvar_return! * 1_000_000, 2);
+    expect((await risk.history(p, undefined, 1))[0]).toEqual(r);
+    const [event] = await fx.events(p);
+    expect(event.payload.data).toMatchObject({ result_id: r.id, kind: 'CVAR', confidence_level: 97.5, var_return: r.var_return, var: r.var, cvar_return: r.cvar_return, cvar: r.cvar });
+  });
+
+  it('names the contributions of a CVaR result component_cvar_return / component_cvar, summing to the CVaR', async () => {
+    const p = await book();
+    const r = await risk.calculate(p, { confidence: 97.5, lookback_days: 300 }, 'CVAR');
+    expect(r.contributions.map((c) => Object.keys(c).sort())).toEqual([
+      ['asset_id', 'component_cvar', 'component_cvar_return', 'weight'],
+      ['asset_id', 'component_cvar', 'component_cvar_return', 'weight'],
+    ]);
+    const sum = r.contributions.reduce((s, c) => s + c.component_cvar_return!, 0);
+    expect(Math.abs(sum - r.cvar_return!)).toBeLessThan(1e-12);
+  });
+
+  it('compares the VaR of a CVaR result with the VaR limit (var_percent is never the CVaR), for information: no breach', async () => {
     const p = await book(0.5);
     const r = await risk.calculate(p, { confidence: 97.5, lookback_days: 300 }, 'CVAR');
-    expect(relClose(r.cvar_return!, computeRisk({ returns: weighted(300), confidence: 97.5, method: 'historical', wantCvar: true }).cvarReturn!)).toBe(true);
     expect(r).toMatchObject({ kind: 'cvar', limit: { max_var_percent: 0.5, status: 'critical' } });
-    expect(r).not.toHaveProperty('var_return');
+    expect(r.limit!.var_percent).toBeCloseTo(Math.abs(r.var_return!) * 100, 12);
+    expect(r.limit!.var_percent).toBeLessThan(Math.abs(r.cvar_return!) * 100);
     expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([]);
     expect((await fx.events(p)).map((e) => e.subject)).toEqual(['risk.var.calculated']);
   });
@@ -100,7 +124,9 @@ describe('PortfolioRiskService', () => {
       ['risk.var.calculated', `corr-${p}`],
       ['risk.limit.breach', `corr-${p}`],
     ]);
-    expect(events[0].payload.data).toMatchObject({ result_id: r.id, kind: 'VAR', value: r.var, limit: { status: 'critical' } });
+    expect(events[0].payload.data).toMatchObject({ result_id: r.id, kind: 'VAR', confidence_level: 99, horizon_days: 1, var_return: r.var_return, var: r.var, limit: { status: 'critical' } });
+    expect(events[0].payload.data).not.toHaveProperty('value_return');
+    expect(events[0].payload.data).not.toHaveProperty('cvar_return');
     expect(events[1].payload.data).toMatchObject({ breach_id: breach.id, var_result_id: r.id, severity: 'critical' });
     expect(r.correlation_id).toBe(`corr-${p}`);
   });
