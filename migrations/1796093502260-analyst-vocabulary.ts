@@ -11,7 +11,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   (instead of one value_return / value whose meaning depended on the kind); the contributions
  *   of a CVaR result are named component_cvar_return / component_cvar. A CVaR stored before this
  *   migration kept no VaR: its var_return / var stay null, and its limit block (which compared
- *   the CVaR with the VaR limit) is dropped, since the VaR it should compare is unknown.
+ *   the CVaR with the VaR limit) is dropped, since the VaR it should compare is unknown;
+ * - a limit version has horizon_days (1 for the versions already stored); a stored limit block
+ *   gains horizon_days and scaled_max_var_percent. Before this migration a VaR was compared with
+ *   max_var_percent unscaled, as if the limit were meant over the result's own horizon: that is
+ *   what the block now says (horizon_days = the result's, scaled_max_var_percent = max_var_percent).
  */
 export class AnalystVocabulary1796093502260 implements MigrationInterface {
   name = 'AnalystVocabulary1796093502260';
@@ -38,11 +42,19 @@ export class AnalystVocabulary1796093502260 implements MigrationInterface {
       ALTER TABLE var_results DROP COLUMN value_return, DROP COLUMN value;
       ALTER TABLE var_results ADD CONSTRAINT var_results_figures_check
         CHECK ((kind = 'CVAR' OR (var_return IS NOT NULL AND var IS NOT NULL)) AND ((kind = 'CVAR') = (cvar_return IS NOT NULL AND cvar IS NOT NULL)));
+
+      ALTER TABLE risk_limits ADD COLUMN horizon_days integer NOT NULL DEFAULT 1;
+      ALTER TABLE risk_limits ADD CONSTRAINT risk_limits_horizon_days_check CHECK (horizon_days BETWEEN 1 AND 250);
+      UPDATE var_results SET limit_check = limit_check
+          || jsonb_build_object('horizon_days', horizon_days, 'scaled_max_var_percent', limit_check->'max_var_percent')
+        WHERE limit_check IS NOT NULL AND NOT limit_check ? 'scaled_max_var_percent';
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      UPDATE var_results SET limit_check = limit_check - 'horizon_days' - 'scaled_max_var_percent' WHERE limit_check IS NOT NULL;
+      ALTER TABLE risk_limits DROP COLUMN horizon_days;
       ALTER TABLE var_results DROP CONSTRAINT var_results_figures_check;
       ALTER TABLE var_results ADD COLUMN value_return double precision, ADD COLUMN value numeric;
       UPDATE var_results SET value_return = var_return, value = var WHERE kind = 'VAR';

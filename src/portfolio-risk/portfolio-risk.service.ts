@@ -80,10 +80,12 @@ export class PortfolioRiskService {
     await this.tx.run(async (t) => {
       if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
       // The limit in force is read inside the transaction that records the result.
-      const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t);
+      const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t, result.horizonDays);
       const { limits, evaluation } = assessment;
       const limitCheck: LimitCheck = {
         max_var_percent: limits.maxVarPercent,
+        horizon_days: limits.horizonDays,
+        scaled_max_var_percent: assessment.limitPercent,
         var_percent: measuredPercent,
         utilization: evaluation?.utilization ?? null,
         status: evaluation?.status ?? 'ok',
@@ -110,7 +112,7 @@ export class PortfolioRiskService {
       // Breaches are raised on VaR results; a CVaR result carries the comparison for information only.
       if (isVar) {
         await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
-        t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence) }, varReturn));
+        t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence), horizon_days: String(result.horizonDays) }, varReturn));
       }
     });
     return toResponse(result, c.result.monteCarlo);
@@ -152,6 +154,8 @@ function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: numb
 function limitToResponse(l: LimitCheck): LimitCheckDto {
   return {
     max_var_percent: l.max_var_percent,
+    ...(l.horizon_days === undefined ? {} : { horizon_days: l.horizon_days }),
+    ...(l.scaled_max_var_percent === undefined ? {} : { scaled_max_var_percent: l.scaled_max_var_percent }),
     var_percent: l.var_percent,
     utilization: l.utilization,
     status: l.status,

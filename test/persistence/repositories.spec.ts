@@ -239,6 +239,7 @@ describe('repositories on PostgreSQL', () => {
         maxDrawdownPercent: 20,
         maxPositionSizePercent: null,
         confidenceLevel: 95,
+        horizonDays: n,
         effectiveDate: new Date(effective),
         createdAt: new Date(created),
         createdBy: 'tester',

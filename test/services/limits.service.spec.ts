@@ -47,7 +47,7 @@ describe('LimitsService', () => {
   describe('versions', () => {
     it('answers the configured defaults for a portfolio without a version', async () => {
       const p = await fx.portfolio();
-      expect(await limits.get(p)).toEqual({ id: null, portfolio_id: p, max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence_level: 95, effective_date: null, is_default: true });
+      expect(await limits.get(p)).toEqual({ id: null, portfolio_id: p, max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence_level: 95, horizon_days: 1, effective_date: null, is_default: true });
     });
 
     it('adds a version that keeps the fields left out at their value in force', async () => {
@@ -64,6 +64,14 @@ describe('LimitsService', () => {
       expect(v).toMatchObject({ confidence_level: 99 });
       expect(v).not.toHaveProperty('confidence');
       expect(await limits.get(p)).toMatchObject({ id: v.id, confidence_level: 99 });
+    });
+
+    it('keeps horizon_days on a version (1 unless given), and carries it into the next version', async () => {
+      const p = await fx.portfolio();
+      expect(await limits.put(p, { max_var_percent: 3 })).toMatchObject({ horizon_days: 1 });
+      expect(await limits.put(p, { max_var_percent: 9, horizon_days: 10 })).toMatchObject({ max_var_percent: 9, horizon_days: 10 });
+      expect(await limits.put(p, { max_drawdown_percent: 12 })).toMatchObject({ max_var_percent: 9, horizon_days: 10 });
+      expect((await limits.history(p)).map((l) => l.horizon_days)).toEqual([10, 10, 1]);
     });
 
     it('never overwrites history: every version, newest effective first', async () => {
@@ -103,6 +111,40 @@ describe('LimitsService', () => {
       const [v, d] = await tx.run((t) => Promise.all([limits.assess(p, 'VAR', 4.5, new Date(), t), limits.assess(p, 'DRAWDOWN', 4.5, new Date(), t)]));
       expect(v).toMatchObject({ limitPercent: 5, level: 'warning', evaluation: { status: 'warning', utilization: 0.9 } });
       expect(d).toMatchObject({ limitPercent: 10, level: 'ok', evaluation: { status: 'ok', utilization: 0.45 } });
+    });
+
+    it('compares a VaR over h days with max_var_percent × √(h / horizon_days of the limit)', async () => {
+      const p = await fx.portfolio();
+      await fx.limits(p, { maxVarPercent: 2, horizonDays: 1 });
+      const a = await tx.run((t) => limits.assess(p, 'VAR', 6, new Date(), t, 10));
+      expect(a.limitPercent).toBeCloseTo(2 * Math.sqrt(10), 14);
+      expect(a.evaluation!.utilization).toBeCloseTo(6 / (2 * Math.sqrt(10)), 14);
+      expect(a.level).toBe('warning'); // unscaled, 6 % against 2 % would be critical
+    });
+
+    it('compares with max_var_percent itself when the horizons match', async () => {
+      const p = await fx.portfolio();
+      await fx.limits(p, { maxVarPercent: 4, horizonDays: 10 });
+      const a = await tx.run((t) => limits.assess(p, 'VAR', 4, new Date(), t, 10));
+      expect(a).toMatchObject({ limitPercent: 4, level: 'high', evaluation: { utilization: 1 } });
+    });
+
+    it('does not scale a drawdown limit', async () => {
+      const p = await fx.portfolio();
+      await fx.limits(p, { maxDrawdownPercent: 10, horizonDays: 5 });
+      const a = await tx.run((t) => limits.assess(p, 'DRAWDOWN', 9, new Date(), t));
+      expect(a).toMatchObject({ limitPercent: 10, level: 'warning' });
+    });
+
+    it('names the scaled limit in the alert message when the horizons differ', async () => {
+      const p = await fx.portfolio();
+      await fx.limits(p, { maxVarPercent: 2, horizonDays: 1 });
+      const { record: r } = await tx.run(async (t) => {
+        const a = await limits.assess(p, 'VAR', 8, new Date(), t, 10);
+        return { record: await limits.recordEvaluation(a, { subject: 'VaR 8.00 % of value' }, t) };
+      });
+      expect(r.alert).toMatchObject({ severity: 'critical', thresholdPercent: 2 * Math.sqrt(10), currentPercent: 8, message: 'VaR 8.00 % of value is 126 % of the 6.32 % limit (2 % over 1 day, scaled to 10 days)' });
+      expect(r.breach).toMatchObject({ limitPercent: 2 * Math.sqrt(10), measuredPercent: 8 });
     });
 
     it('uses the version in force at the time of the figure', async () => {

@@ -176,12 +176,37 @@ describe('PortfolioRiskService', () => {
     expect((await fx.events(p)).filter((e) => e.subject === 'risk.limit.breach')).toHaveLength(1);
   });
 
-  it('sets portfolio_var_current to the stored VaR', async () => {
+  it('sets portfolio_var_current to the stored VaR, one series per confidence and horizon', async () => {
     const p = await book();
-    const r = await risk.calculate(p, { confidence: 97.5 }, 'VAR');
+    const daily = await risk.calculate(p, { confidence: 97.5 }, 'VAR');
+    const tenDay = await risk.calculate(p, { confidence: 97.5, horizon_days: 10 }, 'VAR');
     const gauge = moduleRef.get<Gauge>(getToken(METRIC.portfolioVar));
-    const value = (await gauge.get()).values.find((v) => v.labels.portfolio_id === p && v.labels.confidence_level === '97.5');
-    expect(value?.value).toBe(r.var_return);
+    const mine = (await gauge.get()).values.filter((v) => v.labels.portfolio_id === p);
+    expect(mine.map((v) => [v.labels, v.value])).toEqual([
+      [{ portfolio_id: p, confidence_level: '97.5', horizon_days: '1' }, daily.var_return],
+      [{ portfolio_id: p, confidence_level: '97.5', horizon_days: '10' }, tenDay.var_return],
+    ]);
+  });
+
+  it('compares a 10-day VaR with the daily limit scaled by √10 (limit.scaled_max_var_percent)', async () => {
+    const p = await book();
+    const r = await risk.calculate(p, { confidence: 99, horizon_days: 10 }, 'VAR');
+    await fx.limits(p, { maxVarPercent: (r.limit!.var_percent / Math.sqrt(10)) / 0.9, horizonDays: 1 }); // 90 % of the scaled limit
+    const again = await risk.calculate(p, { confidence: 99, horizon_days: 10 }, 'VAR');
+    const max = again.limit!.max_var_percent!;
+    expect(again.limit).toMatchObject({ horizon_days: 1, status: 'warning' });
+    expect(again.limit!.scaled_max_var_percent).toBeCloseTo(max * Math.sqrt(10), 12);
+    expect(again.limit!.utilization).toBeCloseTo(again.limit!.var_percent / (max * Math.sqrt(10)), 12);
+    expect(again.limit!.utilization).toBeCloseTo(0.9, 9);
+  });
+
+  it('reports scaled_max_var_percent = max_var_percent when the horizons match', async () => {
+    const p = await book();
+    await fx.limits(p, { maxVarPercent: 20, horizonDays: 10 });
+    const r = await risk.calculate(p, { confidence: 99, horizon_days: 10 }, 'VAR');
+    expect(r.limit).toMatchObject({ max_var_percent: 20, horizon_days: 10, scaled_max_var_percent: 20 });
+    const daily = await risk.calculate(p, { confidence: 99 }, 'VAR');
+    expect(daily.limit!.scaled_max_var_percent).toBeCloseTo(20 * Math.sqrt(1 / 10), 12);
   });
 
   it('answers 404 for an unknown portfolio', async () => {
