@@ -81,6 +81,10 @@ export class AlertsService {
       const a = await this.alerts.findById(id, t, true);
       if (!a) throw new NotFoundError(`alert ${id} not found`);
       if (a.status === 'resolved') throw new ConflictError(`alert ${id} is resolved and cannot be acknowledged`);
+      // The first acknowledgement stands (an escalation makes the alert active again, to be acknowledged anew).
+      if (a.status === 'acknowledged') {
+        throw new ConflictError(`alert ${id} was already acknowledged by ${a.acknowledgedBy} at ${a.acknowledgedAt?.toISOString()}`);
+      }
       const updated: Alert = { ...a, status: 'acknowledged', acknowledgedBy: currentActor(), acknowledgedAt: new Date(), acknowledgeNote: note ?? null };
       await this.alerts.update(updated, t);
       await this.audit.append({ actor: currentActor(), action: 'alert.acknowledge', entity: 'alert', entityId: id, details: { note }, correlationId: currentCorrelationId() }, t);

@@ -1,7 +1,9 @@
 import { TestingModule } from '@nestjs/testing';
+import { ClsService } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { AlertsModule } from '../../src/alerts/alerts.module';
 import { AlertsService } from '../../src/alerts/alerts.service';
+import { setActor } from '../../src/common/actor';
 import { runWithCorrelationId } from '../../src/common/correlation-id';
 import { ConflictError, NotFoundError } from '../../src/common/errors';
 import { Severity } from '../../src/common/severity';
@@ -105,6 +107,28 @@ describe('AlertsService', () => {
     const { alert } = await raise(p, 'high');
     await alerts.resolve(alert.id);
     await expect(alerts.acknowledge(alert.id, undefined)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('refuses a second acknowledgement (409) and keeps the first one', async () => {
+    const p = await fx.portfolio();
+    const { alert } = await raise(p, 'high');
+    const first = await alerts.acknowledge(alert.id, 'first look');
+    const err = await moduleRef.get(ClsService).run(async () => {
+      setActor('someone-else');
+      return alerts.acknowledge(alert.id, 'second look').catch((e: unknown) => e);
+    });
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as ConflictError).message).toMatch(/already acknowledged by system/);
+    const [now] = await alerts.list({ portfolioId: p });
+    expect(now).toMatchObject({ status: 'acknowledged', acknowledged_by: 'system', acknowledged_at: first.acknowledged_at, acknowledge_note: 'first look' });
+  });
+
+  it('takes a new acknowledgement once an escalation has made the alert active again', async () => {
+    const p = await fx.portfolio();
+    const { alert } = await raise(p, 'high');
+    await alerts.acknowledge(alert.id, 'first look');
+    await raise(p, 'critical');
+    expect(await alerts.acknowledge(alert.id, 'critical now')).toMatchObject({ status: 'acknowledged', severity: 'critical', acknowledge_note: 'critical now' });
   });
 
   it('refuses to resolve an alert twice (409)', async () => {
