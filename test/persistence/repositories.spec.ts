@@ -134,6 +134,20 @@ describe('repositories on PostgreSQL', () => {
       expect(Array.from(series.values)).toEqual([0.001, 0.0012, -0.0232]);
     });
 
+    it('counts each asset of one upsert on its own, zeros for an asset whose rows are unchanged, and bumps only changed series', async () => {
+      const repo = get(ReturnsRepository);
+      const [a, b, c] = [`W-${uid()}`, `W-${uid()}`, `W-${uid()}`];
+      await repo.upsert([{ assetId: c, date: '2024-01-02', returnPct: '0.01' }]);
+      const counts = await repo.upsertByAsset([
+        { assetId: a, date: '2024-01-02', returnPct: '0.01' },
+        { assetId: b, date: '2024-01-02', returnPct: '0.02' },
+        { assetId: a, date: '2024-01-03', returnPct: '0.03' },
+        { assetId: c, date: '2024-01-02', returnPct: '0.01' },
+      ]);
+      expect(counts).toEqual(new Map([[a, { inserted: 2, updated: 0 }], [b, { inserted: 1, updated: 0 }], [c, { inserted: 0, updated: 0 }]]));
+      expect(await repo.versions([a, b, c])).toEqual(new Map([[a, '1'], [b, '1'], [c, '1']]));
+    });
+
     it('answers every asset series ascending by date, whatever the insertion order; unknown assets are absent', async () => {
       const repo = get(ReturnsRepository);
       const [a, b] = [`S-${uid()}`, `S-${uid()}`];
