@@ -97,7 +97,7 @@ export class PortfolioRiskService {
       const events: RiskEvent[] = [
         newEvent(SUBJECT.varCalculated, portfolioId, {
           result_id: result.id,
-          kind,
+          kind: isVar ? 'var' : 'cvar',
           method,
           confidence_level: confidence,
           horizon_days: result.horizonDays,

@@ -115,7 +115,7 @@ describe('one vocabulary over HTTP, JetStream and /metrics', () => {
     let result: any;
     const event = await eventOf('risk.var.calculated', pid, async () => (result = (await a.post(`/v1/portfolios/${pid}/cvar`, { confidence: 99, horizon_days: 5 })).body));
     expect(event.data).toMatchObject({
-      result_id: result.id, kind: 'CVAR', confidence_level: 99, horizon_days: 5, scaling: 'sqrt_time',
+      result_id: result.id, kind: 'cvar', confidence_level: 99, horizon_days: 5, scaling: 'sqrt_time',
       var_return: result.var_return, var: result.var, cvar_return: result.cvar_return, cvar: result.cvar,
       limit: { scaled_max_var_percent: result.limit.scaled_max_var_percent, status: result.limit.status },
     });

@@ -79,7 +79,7 @@ describe('PortfolioRiskService', () => {
     expect(Number(r.cvar)).toBeCloseTo(r.cvar_return! * 1_000_000, 2);
     expect((await risk.history(p, undefined, 1))[0]).toEqual(r);
     const [event] = await fx.events(p);
-    expect(event.payload.data).toMatchObject({ result_id: r.id, kind: 'CVAR', confidence_level: 97.5, var_return: r.var_return, var: r.var, cvar_return: r.cvar_return, cvar: r.cvar });
+    expect(event.payload.data).toMatchObject({ result_id: r.id, kind: 'cvar', confidence_level: 97.5, var_return: r.var_return, var: r.var, cvar_return: r.cvar_return, cvar: r.cvar });
   });
 
   it('names the contributions of a CVaR result component_cvar_return / component_cvar, summing to the CVaR', async () => {
@@ -124,7 +124,7 @@ describe('PortfolioRiskService', () => {
       ['risk.var.calculated', `corr-${p}`],
       ['risk.limit.breach', `corr-${p}`],
     ]);
-    expect(events[0].payload.data).toMatchObject({ result_id: r.id, kind: 'VAR', confidence_level: 99, horizon_days: 1, var_return: r.var_return, var: r.var, limit: { status: 'critical' } });
+    expect(events[0].payload.data).toMatchObject({ result_id: r.id, kind: 'var', confidence_level: 99, horizon_days: 1, var_return: r.var_return, var: r.var, limit: { status: 'critical' } });
     expect(events[0].payload.data).not.toHaveProperty('value_return');
     expect(events[0].payload.data).not.toHaveProperty('cvar_return');
     expect(events[1].payload.data).toMatchObject({ breach_id: breach.id, var_result_id: r.id, severity: 'critical' });
