@@ -22,9 +22,9 @@ export type Contribution = VarContribution | CvarContribution;
 export interface LimitCheck {
   max_var_percent: number | null;
   /** The horizon max_var_percent is meant over (the limit's horizon_days). */
-  horizon_days?: number;
+  horizon_days: number;
   /** max_var_percent × √(result horizon / limit horizon): what var_percent is compared with. */
-  scaled_max_var_percent?: number | null;
+  scaled_max_var_percent: number | null;
   var_percent: number;
   utilization: number | null;
   /** On the one scale: ok, warning, high, critical (a breach is high or critical). */

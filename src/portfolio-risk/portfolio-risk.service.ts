@@ -154,8 +154,8 @@ function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: numb
 function limitToResponse(l: LimitCheck): LimitCheckDto {
   return {
     max_var_percent: l.max_var_percent,
-    ...(l.horizon_days === undefined ? {} : { horizon_days: l.horizon_days }),
-    ...(l.scaled_max_var_percent === undefined ? {} : { scaled_max_var_percent: l.scaled_max_var_percent }),
+    horizon_days: l.horizon_days,
+    scaled_max_var_percent: l.scaled_max_var_percent,
     var_percent: l.var_percent,
     utilization: l.utilization,
     status: l.status,

@@ -224,7 +224,7 @@ describe('repositories on PostgreSQL', () => {
       contributions: i % 2
         ? [{ asset_id: 'A', weight: 1, component_cvar_return: -0.015 * (i + 1), component_cvar: `-${i + 1}50.00` }]
         : [{ asset_id: 'A', weight: 1, component_var_return: -0.01 * (i + 1), component_var: `-${i + 1}00.00` }],
-      limitCheck: i === 0 ? null : { max_var_percent: 5, var_percent: i, utilization: i / 5, status: 'ok' },
+      limitCheck: i === 0 ? null : { max_var_percent: 5, horizon_days: 1, scaled_max_var_percent: 5, var_percent: i, utilization: i / 5, status: 'ok' },
       correlationId: `c-${i}`,
       calculatedAt: at,
     });

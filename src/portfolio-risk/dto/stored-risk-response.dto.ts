@@ -18,8 +18,8 @@ export class ContributionDto {
  */
 export class LimitCheckDto {
   @ApiProperty({ example: 5, nullable: true, type: Number, description: 'The limit in force, percent of value over its horizon_days; null: no VaR limit' }) max_var_percent!: number | null;
-  @ApiPropertyOptional({ example: 1, description: 'The horizon max_var_percent is meant over, days (the limit\'s, not the result\'s)' }) horizon_days?: number;
-  @ApiPropertyOptional({ example: 5, nullable: true, type: Number, description: 'max_var_percent × √(result horizon_days / limit horizon_days): what var_percent is compared with (equal to max_var_percent when the horizons match)' }) scaled_max_var_percent?: number | null;
+  @ApiProperty({ example: 1, description: 'The horizon max_var_percent is meant over, days (the limit\'s, not the result\'s)' }) horizon_days!: number;
+  @ApiProperty({ example: 5, nullable: true, type: Number, description: 'max_var_percent × √(result horizon_days / limit horizon_days): what var_percent is compared with (equal to max_var_percent when the horizons match); null: no VaR limit' }) scaled_max_var_percent!: number | null;
   @ApiProperty({ example: 1.71, description: '|var_return| in percent of value (a CVaR result compares its VaR too: limits are VaR limits)' }) var_percent!: number;
   @ApiProperty({ example: 0.342, nullable: true, type: Number, description: 'var_percent / scaled_max_var_percent, a fraction' }) utilization!: number | null;
   @ApiProperty({ example: 'ok', enum: LEVELS, description: 'The one status scale: ok, warning (an alert, no breach), high or critical (a breach)' }) status!: string;
