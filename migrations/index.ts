@@ -3,6 +3,7 @@ import { RiskLimitsIdDefault1732500000001 } from './1732500000001-risk-limits-id
 import { IntegrityAndVersioning1732500000002 } from './1732500000002-integrity-and-versioning';
 import { AssetSeriesVersions1732500000003 } from './1732500000003-asset-series-versions';
 import { OutboxTraceparent1732500000010 } from './1732500000010-outbox-traceparent';
+import { AnalystVocabulary1796093502260 } from './1796093502260-analyst-vocabulary';
 
 /**
  * Every migration, in order, listed explicitly (no glob) so that the same list serves the app
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   IntegrityAndVersioning1732500000002,
   AssetSeriesVersions1732500000003,
   OutboxTraceparent1732500000010,
+  AnalystVocabulary1796093502260,
 ];

@@ -5,7 +5,7 @@ import { formatMoney, scaleMoney } from '../common/money';
 import { EulerFigures, EulerVarMethod, PortfolioRiskResult } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
-import { Contribution, Portfolio, Position } from '../persistence/models';
+import { CvarContribution, Portfolio, Position, VarContribution } from '../persistence/models';
 import { PortfolioRepository, PositionRepository } from '../persistence/repositories';
 import { ReturnSeriesCache } from '../persistence/return-series.cache';
 import { CalculationPool } from './calculation-pool.service';
@@ -28,8 +28,8 @@ export interface PortfolioRiskComputation {
   weights: number[];
   dates: string[];
   result: PortfolioRiskResult & EulerFigures;
-  varContributions: Contribution[];
-  cvarContributions: Contribution[];
+  varContributions: VarContribution[];
+  cvarContributions: CvarContribution[];
 }
 
 /**
@@ -79,9 +79,10 @@ export class PortfolioCalculator {
       }
       throw err;
     }
-    const contributions = (c: Float64Array): Contribution[] =>
-      ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: c[i], component_var: formatMoney(scaleMoney(c[i], total)) }));
-    return { portfolio, positions, portfolioValue: total, weights, dates, result, varContributions: contributions(result.varComponents), cvarContributions: contributions(result.cvarComponents) };
+    const money = (x: number) => formatMoney(scaleMoney(x, total));
+    const varContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: result.varComponents[i], component_var: money(result.varComponents[i]) }));
+    const cvarContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_cvar_return: result.cvarComponents[i], component_cvar: money(result.cvarComponents[i]) }));
+    return { portfolio, positions, portfolioValue: total, weights, dates, result, varContributions, cvarContributions };
   }
 }
 

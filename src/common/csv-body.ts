@@ -3,7 +3,10 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { PayloadTooLargeError, ValidationError } from './errors';
 
-/** Longest accepted CSV record, bytes: a return row is about 30; a body with no line break is refused at once. */
+/**
+ * Longest accepted CSV record by default, bytes: a return row is about 30; a body with no line
+ * break is refused at once. A reader of wide rows (one column per asset) asks for more.
+ */
 const MAX_RECORD_BYTES = 4096;
 /**
  * Bytes parsed between two turns of the event loop (about 3,000 rows, well under a millisecond).
@@ -33,10 +36,10 @@ export class CsvBody {
     this.#maxBytes = maxBytes;
   }
 
-  async *batches(): AsyncGenerator<CsvRecord[]> {
+  async *batches(options: { maxRecordBytes?: number } = {}): AsyncGenerator<CsvRecord[]> {
     // Line numbers are counted here (csv-parse's per-record `info` costs 3× the parse): every
     // physical line is a record (empty lines too), plus the line breaks inside quoted fields.
-    const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false, trim: true, max_record_size: MAX_RECORD_BYTES, record_delimiter: ['\r\n', '\n'] });
+    const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false, trim: true, max_record_size: options.maxRecordBytes ?? MAX_RECORD_BYTES, record_delimiter: ['\r\n', '\n'] });
     const pending: string[][] = [];
     let failure: Error | undefined;
     let line = 1;

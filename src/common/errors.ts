@@ -51,6 +51,11 @@ export class InvalidStateError extends DomainError {
   readonly errorType = 'INVALID_INPUT' as const;
   readonly status = 422;
 }
+/** 415: a media type the route does not take (e.g. JSON where only text/csv is read). */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly errorType = 'UNSUPPORTED_MEDIA_TYPE' as const;
+  readonly status = 415;
+}
 export class PayloadTooLargeError extends DomainError {
   readonly errorType = 'PAYLOAD_TOO_LARGE' as const;
   readonly status = 413;

@@ -36,7 +36,7 @@ export const metricProviders = [
   makeCounterProvider({ name: METRIC.calcErrors, help: 'Failed risk calculations', labelNames: ['method', 'error_type'] }),
   makeCounterProvider({ name: METRIC.calcSlaViolations, help: 'Risk calculations slower than 1 ms', labelNames: ['method'] }),
   makeCounterProvider({ name: METRIC.limitBreaches, help: 'Limit breaches detected', labelNames: ['portfolio_id', 'breach_type', 'severity'] }),
-  makeGaugeProvider({ name: METRIC.portfolioVar, help: 'Latest stored VaR of a portfolio, as a fraction of its value (negative = loss)', labelNames: ['portfolio_id', 'confidence_level'] }),
+  makeGaugeProvider({ name: METRIC.portfolioVar, help: 'Latest stored VaR of a portfolio, as a fraction of its value (negative = loss), per confidence and horizon', labelNames: ['portfolio_id', 'confidence_level', 'horizon_days'] }),
   makeCounterProvider({ name: METRIC.drawdownAlerts, help: 'Drawdown alerts raised', labelNames: ['portfolio_id', 'severity'] }),
   makeGaugeProvider({ name: METRIC.cacheHitRate, help: 'Hit rate of a cache since start (0..1)', labelNames: ['cache_type'] }),
   makeGaugeProvider({ name: METRIC.outboxPending, help: 'Events written to the outbox and not yet delivered' }),

@@ -11,8 +11,10 @@ export interface Alert {
   type: BreachType;
   severity: Severity;
   message: string;
-  threshold: number;
-  currentValue: number;
+  /** The limit the figure was compared with, percent of value. */
+  thresholdPercent: number;
+  /** The measured figure at the latest trigger, percent of value. */
+  currentPercent: number;
   triggeredAt: Date;
   lastTriggeredAt: Date;
   status: AlertStatus;

@@ -108,6 +108,26 @@ describe('CSV ingestion read as a stream', () => {
     expect((await app.get(ReturnsRepository).getSeries([asset])).size).toBe(0);
   });
 
+  it('stops a wide CSV at the first value over 1,000,000 and writes nothing', async () => {
+    const [x, y] = [`CAPX-${randomUUID().slice(0, 8)}`, `CAPY-${randomUUID().slice(0, 8)}`];
+    const day = (i: number) => new Date(Date.UTC(1000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    const file = join(dir, 'wide-over-cap.csv');
+    writeFileSync(file, `date,${x},${y}\n${Array.from({ length: 500_001 }, (_, i) => `${day(i)},0.001,-0.001`).join('\n')}\n`);
+    const { result: res, ms, maxLagMs } = await withLoopLag(() => putCsvFile(`${url}/v1/returns`, file));
+    console.log(`wide CSV, 1,000,002 values: ${res.status} in ${Math.round(ms)} ms; event-loop lag max ${maxLagMs.toFixed(1)} ms`);
+    expect(res.body).toMatchObject({ status_code: 400, message: ['line 500002: at most 1000000 values per request'] });
+    expect(maxLagMs).toBeLessThan(MAX_STALL_MS);
+    expect((await app.get(ReturnsRepository).getSeries([x, y])).size).toBe(0);
+  });
+
+  it('refuses a wide CSV with a bad header at line 1 without reading the rest', async () => {
+    const file = join(dir, 'wide-bad-header.csv');
+    writeFileSync(file, `date,ok,bad id\n${'2024-01-02,0.01,0.02\n'.repeat(Math.ceil((30 * MB) / 21))}`);
+    const { result: res, ms } = await withLoopLag(() => putCsvFile(`${url}/v1/returns`, file));
+    expect(res.body).toMatchObject({ status_code: 400, message: [expect.stringMatching(/^line 1: column 3: an asset id/)] });
+    expect(ms).toBeLessThanOrEqual(3000);
+  });
+
   it('counts lines across blank lines and a quoted field spanning two lines', async () => {
     const res = await a.putCsv(`/v1/assets/LN-${randomUUID().slice(0, 8)}/returns`, 'date,return_pct\n\n2024-01-02,"0.01\n"\n2024-01-03,x\n');
     expect(res.status).toBe(400);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ReturnRow, ReturnSeries, ReturnsRepository } from '../returns.repository';
+import { ReturnRow, ReturnSeries, ReturnsRepository, UpsertCounts } from '../returns.repository';
 import { Tx } from '../transaction-runner';
 import { atomically, managerOf } from './sql';
 
@@ -17,22 +17,22 @@ export class TypeOrmReturnsRepository extends ReturnsRepository {
     super();
   }
 
-  async upsert(rows: ReturnRow[], tx?: Tx): Promise<{ inserted: number; updated: number }> {
-    if (rows.length === 0) return { inserted: 0, updated: 0 };
+  async upsertByAsset(rows: ReturnRow[], tx?: Tx): Promise<Map<string, UpsertCounts>> {
+    if (rows.length === 0) return new Map();
     const all = (m: EntityManager) => this.upsertChunks(m, rows);
     // A single chunk is one statement, atomic by itself; several share one transaction.
     return rows.length <= UPSERT_CHUNK ? all(managerOf(this.ds, tx)) : atomically(this.ds, tx, all);
   }
 
-  private async upsertChunks(m: EntityManager, rows: ReturnRow[]): Promise<{ inserted: number; updated: number }> {
-    let inserted = 0;
-    let updated = 0;
+  private async upsertChunks(m: EntityManager, rows: ReturnRow[]): Promise<Map<string, UpsertCounts>> {
+    const counts = new Map<string, UpsertCounts>();
+    for (const r of rows) if (!counts.has(r.assetId)) counts.set(r.assetId, { inserted: 0, updated: 0 });
     for (let start = 0; start < rows.length; start += UPSERT_CHUNK) {
       const chunk = rows.slice(start, start + UPSERT_CHUNK);
       // Unchanged rows are filtered by the WHERE and return nothing; xmax = 0 marks a fresh insert.
-      // Counted in SQL: one row comes back, not one per upserted row. The series version of every
-      // asset with a changed row is bumped by the same statement (so in the same transaction).
-      const [counts]: Array<{ inserted: number; updated: number }> = await m.query(
+      // Counted in SQL: one row per changed asset comes back, not one per upserted row. The series
+      // version of every asset with a changed row is bumped by the same statement (so in the same transaction).
+      const changed: Array<{ asset_id: string; inserted: number; updated: number }> = await m.query(
         `WITH upserted AS (
            INSERT INTO daily_returns (asset_id, date, return_pct)
            SELECT * FROM unnest($1::text[], $2::date[], $3::numeric[])
@@ -42,13 +42,17 @@ export class TypeOrmReturnsRepository extends ReturnsRepository {
          bumped AS (
            INSERT INTO asset_series_versions (asset_id) SELECT DISTINCT asset_id FROM upserted
            ON CONFLICT (asset_id) DO UPDATE SET version = asset_series_versions.version + 1, updated_at = now())
-         SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`,
+         SELECT asset_id, count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated
+           FROM upserted GROUP BY asset_id`,
         [chunk.map((r) => r.assetId), chunk.map((r) => r.date), chunk.map((r) => r.returnPct)],
       );
-      inserted += counts.inserted;
-      updated += counts.updated;
+      for (const c of changed) {
+        const total = counts.get(c.asset_id)!;
+        total.inserted += c.inserted;
+        total.updated += c.updated;
+      }
     }
-    return { inserted, updated };
+    return counts;
   }
 
   async getSeries(assetIds: string[], tx?: Tx): Promise<Map<string, ReturnSeries>> {
