@@ -14,6 +14,8 @@ import { registerHttpMetrics } from './observability/http-metrics';
 import { registerContentParsers } from './common/content-parsers';
 import { CORRELATION_HEADER } from './common/correlation-id';
 import { correlationIdOf } from './observability/logging';
+import { frameworkErrorOptions, registerClosingAnswer } from './common/framework-errors';
+import { registerApiKeyHook } from './auth/api-key.hook';
 
 /**
  * Builds the application exactly as production runs it (used by main.ts and by the
@@ -25,11 +27,12 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const early = loadConfig();
   const adapter = new FastifyAdapter({
     bodyLimit: early.bodyLimitBytes,
-    return503OnClosing: true,
     // The request id is the correlation id (x-correlation-id when well-formed, else a UUID).
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
     requestIdHeader: false,
+    ...frameworkErrorOptions(),
   });
+  registerClosingAnswer(adapter.getInstance());
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_HEADER, request.id);
     done();
@@ -38,6 +41,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new AppValidationPipe());
+  registerApiKeyHook(app); // before Swagger: its routes are marked public as they are registered
   registerContentParsers(app);
   registerHttpMetrics(app);
   setupSwagger(app, config);
