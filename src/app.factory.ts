@@ -16,6 +16,7 @@ import { CORRELATION_HEADER } from './common/correlation-id';
 import { correlationIdOf } from './observability/logging';
 import { frameworkErrorOptions, registerClosingAnswer } from './common/framework-errors';
 import { registerApiKeyHook } from './auth/api-key.hook';
+import { registerHostileInputGuards } from './common/hostile-input.http';
 
 /**
  * Builds the application exactly as production runs it (used by main.ts and by the
@@ -42,6 +43,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new AppValidationPipe());
   registerApiKeyHook(app); // before Swagger: its routes are marked public as they are registered
+  registerHostileInputGuards(app, config.bodyLimitBytes);
   registerContentParsers(app);
   registerHttpMetrics(app);
   setupSwagger(app, config);

@@ -134,6 +134,9 @@ export class PositionSizingService {
     }
     const periods = dto.periods_per_year ?? 252;
     const weight = volatilityTargetWeight(dto.target_annual_vol, sigma!, periods);
+    if (!Number.isFinite(weight)) {
+      throw new ValidationError('target_annual_vol: the volatility is too small for a finite position at this target');
+    }
     return {
       uncapped: new Big(weight),
       details: { daily_volatility: sigma!, annual_volatility: sigma! * Math.sqrt(periods), periods_per_year: periods },

@@ -1,14 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AckPolicy, ConsumerMessages, DeliverPolicy, JSONCodec } from 'nats';
+import { AckPolicy, ConsumerMessages, DeliverPolicy } from 'nats';
 import { runWithCorrelationId, resolveCorrelationId, CORRELATION_HEADER } from '../common/correlation-id';
 import { bounded } from '../common/bounded';
 import { DomainError } from '../common/errors';
+import { parseUntrustedJson } from '../common/hostile-input';
 import { NatsConnectionService } from '../events/nats-connection.service';
 import { AppConfig } from '../config/app-config';
 import { HANDLER, RISK_STREAM } from '../events/subjects';
 import { DrawdownMonitorService } from './drawdown-monitor.service';
-
-const codec = JSONCodec();
 
 /**
  * Consumes `risk.nav.updated` { portfolio_id, value, at } through a durable JetStream consumer
@@ -67,7 +66,7 @@ export class NavConsumerService implements OnApplicationBootstrap, OnApplication
           const corr = resolveCorrelationId(m.headers?.get(CORRELATION_HEADER) || undefined);
           await runWithCorrelationId(corr, async () => {
             try {
-              const body = codec.decode(m.data) as { portfolio_id?: unknown; value?: unknown; at?: unknown };
+              const body = parseUntrustedJson(m.data, 'payload') as { portfolio_id?: unknown; value?: unknown; at?: unknown } | null;
               if (!body || typeof body.portfolio_id !== 'string') throw new BadNav('portfolio_id is required');
               const r = await this.monitor.update(body.portfolio_id, { value: body.value, at: body.at });
               m.ack();

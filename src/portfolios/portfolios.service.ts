@@ -3,14 +3,13 @@ import Big from 'big.js';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { NotFoundError, ValidationError } from '../common/errors';
-import { formatMoney } from '../common/money';
+import { formatMoney, parseMoney } from '../common/money';
 import { Portfolio, Position } from '../persistence/models';
 import { AuditLogRepository, PortfolioRepository, PositionRepository, ReturnsRepository, TransactionRunner } from '../persistence/repositories';
 import { ReturnSeriesCache } from '../persistence/return-series.cache';
 import { CreatePortfolioDto, ID_MESSAGE, ID_PATTERN, IngestResultDto, PortfolioResponseDto } from './dto/portfolio.dto';
 import { parseCsvReturns, parseJsonReturns } from './returns-parser';
 
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const MAX_POSITIONS = 10_000;
 
 /** Portfolios, their books and asset return series. */
@@ -92,9 +91,13 @@ function parsePositions(body: unknown): Position[] {
     if (typeof id !== 'string' || !ID_PATTERN.test(id)) problems.push(`[${i}].asset_id ${ID_MESSAGE}`);
     else if (seen.has(id)) problems.push(`[${i}].asset_id ${id} appears twice in the book`);
     else seen.add(id);
-    const mv = typeof r.market_value === 'number' && Number.isFinite(r.market_value) ? String(r.market_value) : typeof r.market_value === 'string' ? r.market_value.trim() : null;
-    if (mv === null || !DECIMAL.test(mv)) problems.push(`[${i}].market_value must be a decimal amount, e.g. "600000.00"`);
-    if (problems.length === 0) book.push({ assetId: id as string, marketValue: new Big(mv!).toFixed() });
+    let mv: Big | null = null;
+    try {
+      mv = parseMoney(r.market_value, `[${i}].market_value`);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+    if (problems.length === 0) book.push({ assetId: id as string, marketValue: mv!.toFixed() });
   });
   if (problems.length) throw new ValidationError(problems);
   return book;

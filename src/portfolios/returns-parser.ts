@@ -7,7 +7,11 @@ export interface ParsedReturn {
   returnPct: string;
 }
 
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+/** A JSON number, with at most 40 digits before the exponent and 3 in it, so that PostgreSQL's numeric holds it exactly. */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d{1,3})?$/;
+const MAX_DIGITS = 40;
+/** A simple return above this (+100,000,000 %) is not a return but a unit mistake. */
+export const MAX_RETURN = 1e6;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MAX_ROWS = 1_000_000;
 const MAX_REPORTED = 50;
@@ -22,10 +26,14 @@ function checkDate(v: unknown): string | null {
 }
 
 function checkReturn(text: string): string | null {
-  if (!JSON_NUMBER.test(text)) return `return_pct must be a number (got ${JSON.stringify(text)})`;
+  const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  const m = JSON_NUMBER.exec(text);
+  if (!m) return `return_pct must be a number (got ${shown})`;
+  if (m[1].length + (m[2]?.length ?? 1) - 1 > MAX_DIGITS) return `return_pct must have at most ${MAX_DIGITS} digits (got ${text.length} characters)`;
   const v = Number(text);
-  if (!Number.isFinite(v)) return `return_pct must be finite (got ${text})`;
-  if (!(v > -1)) return `return_pct must be greater than -1, a simple return as a fraction (got ${text})`;
+  if (!Number.isFinite(v)) return `return_pct must be finite (got ${shown})`;
+  if (!(v > -1)) return `return_pct must be greater than -1, a simple return as a fraction (got ${shown})`;
+  if (v > MAX_RETURN) return `return_pct must be at most ${MAX_RETURN} (a fraction: 0.012 means 1.2 %) (got ${shown})`;
   return null;
 }
 
