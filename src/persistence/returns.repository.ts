@@ -21,6 +21,12 @@ export abstract class ReturnsRepository {
    * Duplicate (asset_id, date) pairs within one call are rejected by PostgreSQL.
    */
   abstract upsert(rows: ReturnRow[], tx?: Tx): Promise<{ inserted: number; updated: number }>;
+  /**
+   * Serialises writers of these assets' series until `tx` ends (a transaction-scoped advisory lock
+   * per asset, taken in sorted order so that two writers of several assets cannot deadlock). Rows
+   * are also written sorted by (asset_id, date), so concurrent batches lock rows in one order.
+   */
+  abstract lockAssets(assetIds: string[], tx: Tx): Promise<void>;
   /** Each asset's series ascending by date (assets without rows are absent from the map). */
   abstract getSeries(assetIds: string[], tx?: Tx): Promise<Map<string, ReturnSeries>>;
 }

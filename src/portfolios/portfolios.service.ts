@@ -52,8 +52,9 @@ export class PortfoliosService {
   /** Replaces the whole book atomically; the portfolio value is the sum of market values. */
   async replacePositions(id: string, body: unknown): Promise<PortfolioResponseDto> {
     const book = parsePositions(body);
-    await this.require(id);
     await this.tx.run(async (t) => {
+      // The portfolio row lock serialises replacements of one book: the last one wins whole.
+      if (!(await this.portfolios.lock(id, t))) throw new NotFoundError(`portfolio ${id} not found`);
       await this.positions.replaceBook(id, book, t);
       await this.portfolios.touch(id, t);
       await this.audit.append({ actor: currentActor(), action: 'positions.replace', entity: 'portfolio', entityId: id, details: { positions: book }, correlationId: currentCorrelationId() }, t);
@@ -67,6 +68,7 @@ export class PortfoliosService {
     const isCsv = /^(text|application)\/csv\b/i.test(contentType ?? '');
     const rows = isCsv ? parseCsvReturns(body as string) : parseJsonReturns(body);
     const result = await this.tx.run(async (t) => {
+      await this.returns.lockAssets([assetId], t); // one writer of a series at a time: one batch wins whole
       const r = await this.returns.upsert(rows.map((x) => ({ assetId, date: x.date, returnPct: x.returnPct })), t);
       await this.audit.append({ actor: currentActor(), action: 'returns.upsert', entity: 'asset', entityId: assetId, details: { rows: rows.length, ...r, format: isCsv ? 'csv' : 'json' }, correlationId: currentCorrelationId() }, t);
       return r;

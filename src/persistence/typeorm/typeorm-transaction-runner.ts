@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { ConflictError } from '../../common/errors';
 import { TransactionRunner, Tx } from '../transaction-runner';
 import { transactionScope } from './transaction-scope';
+
+/** PostgreSQL's serialization_failure and deadlock_detected: the transaction may simply be run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 5;
+
+function isRetryable(err: unknown): boolean {
+  return err instanceof QueryFailedError && RETRYABLE.has((err.driverError as { code?: string })?.code ?? '');
+}
 
 @Injectable()
 export class TypeOrmTransactionRunner extends TransactionRunner {
@@ -10,7 +19,26 @@ export class TypeOrmTransactionRunner extends TransactionRunner {
     super();
   }
 
-  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * A transaction that PostgreSQL aborts as a serialization failure or a deadlock victim is run
+   * again (up to 5 attempts, with a short random backoff); `work` must therefore keep its effects
+   * inside the transaction. When every attempt fails, 409 CONFLICT.
+   */
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(work);
+      } catch (err) {
+        if (!isRetryable(err)) throw err;
+        if (attempt >= ATTEMPTS) {
+          throw new ConflictError(`the data changed concurrently ${ATTEMPTS} times while this request was written: send it again`);
+        }
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
+      }
+    }
+  }
+
+  private once<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.ds.transaction(async (manager) => {
       const scope = { open: true };
       try {
