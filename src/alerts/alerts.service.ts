@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { ConflictError, NotFoundError } from '../common/errors';
+import { canSeePortfolio, portfolioScope } from '../common/portfolio-scope';
 import { Alert, AlertStatus, BreachType, Severity } from '../persistence/models';
 import { AlertRepository, AuditLogRepository, TransactionRunner, Tx } from '../persistence/repositories';
 
@@ -79,7 +80,7 @@ export class AlertsService {
   async acknowledge(id: string, note: string | undefined): Promise<Alert> {
     return this.tx.run(async (t) => {
       const a = await this.alerts.findById(id, t, true);
-      if (!a) throw new NotFoundError(`alert ${id} not found`);
+      if (!a || !canSeePortfolio(a.portfolioId)) throw new NotFoundError(`alert ${id} not found`);
       if (a.status === 'resolved') throw new ConflictError(`alert ${id} is resolved and cannot be acknowledged`);
       const updated: Alert = { ...a, status: 'acknowledged', acknowledgedBy: currentActor(), acknowledgedAt: new Date(), acknowledgeNote: note ?? null };
       await this.alerts.update(updated, t);
@@ -91,7 +92,7 @@ export class AlertsService {
   async resolve(id: string, note?: string): Promise<Alert> {
     return this.tx.run(async (t) => {
       const a = await this.alerts.findById(id, t, true);
-      if (!a) throw new NotFoundError(`alert ${id} not found`);
+      if (!a || !canSeePortfolio(a.portfolioId)) throw new NotFoundError(`alert ${id} not found`);
       if (a.status === 'resolved') throw new ConflictError(`alert ${id} is already resolved`);
       const updated: Alert = { ...a, status: 'resolved', resolvedAt: new Date(), resolvedBy: currentActor() };
       await this.alerts.update(updated, t);
@@ -100,8 +101,12 @@ export class AlertsService {
     });
   }
 
-  list(filter: { portfolioId?: string; status?: AlertStatus }): Promise<Alert[]> {
-    return this.alerts.list(filter);
+  /** Alerts of the portfolios the caller's key may see. */
+  async list(filter: { portfolioId?: string; status?: AlertStatus }): Promise<Alert[]> {
+    const scope = portfolioScope();
+    if (scope === null) return this.alerts.list(filter);
+    if (filter.portfolioId !== undefined && !scope.has(filter.portfolioId)) return [];
+    return this.alerts.list({ ...filter, portfolioIds: [...scope] });
   }
 }
 

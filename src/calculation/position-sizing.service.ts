@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import Big from 'big.js';
 import { ValidationError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
+import { assertPortfolioVisible } from '../common/portfolio-scope';
 import { estimateKellyInputs, kellyFraction, moments, volatilityTargetWeight } from '../math';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { PositionSizeRequestDto } from './dto/risk-request.dto';
@@ -31,6 +32,7 @@ export class PositionSizingService {
     const sized = this.metrics.measure(dto.method, undefined, () => this.uncapped(dto, equity));
 
     let maxPositionPercent = dto.max_position_size_percent;
+    if (dto.portfolio_id !== undefined) assertPortfolioVisible(dto.portfolio_id);
     if (maxPositionPercent === undefined && dto.portfolio_id !== undefined) {
       if (!source) throw new ValidationError('portfolio_id: stored portfolio limits are not available in this deployment');
       maxPositionPercent = await source.maxPositionSizePercent(dto.portfolio_id);

@@ -1,5 +1,5 @@
 import { ClsServiceManager } from 'nestjs-cls';
-import { NotFoundError } from './errors';
+import { ForbiddenError, NotFoundError } from './errors';
 
 const SCOPE_KEY = 'portfolio-scope';
 
@@ -36,4 +36,12 @@ export function assertPortfolioVisible(portfolioId: string): void {
 export function visibleOnly<T>(list: T[], portfolioOf: (item: T) => string): T[] {
   const scope = portfolioScope();
   return scope === null ? list : list.filter((item) => scope.has(portfolioOf(item)));
+}
+
+/**
+ * For data shared by every portfolio (asset returns): a key limited to portfolios may not change
+ * it, since that would move the figures of portfolios outside its scope. 403 FORBIDDEN.
+ */
+export function assertUnscoped(what: string): void {
+  if (portfolioScope() !== null) throw new ForbiddenError(`${what} is shared by every portfolio: an API key limited to portfolios cannot change it`);
 }

@@ -4,6 +4,7 @@ import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { NotFoundError, ValidationError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
+import { assertPortfolioVisible, assertUnscoped, visibleOnly } from '../common/portfolio-scope';
 import { Portfolio, Position } from '../persistence/models';
 import { AuditLogRepository, PortfolioRepository, PositionRepository, ReturnsRepository, TransactionRunner } from '../persistence/repositories';
 import { ReturnSeriesCache } from '../persistence/return-series.cache';
@@ -25,6 +26,7 @@ export class PortfoliosService {
   ) {}
 
   async create(dto: CreatePortfolioDto): Promise<PortfolioResponseDto> {
+    assertPortfolioVisible(dto.id); // a scoped key creates only portfolios of its scope
     const p = await this.tx.run(async (t) => {
       const created = await this.portfolios.create({ id: dto.id, name: dto.name, baseCurrency: dto.base_currency ?? 'USD' }, t);
       await this.audit.append({ actor: currentActor(), action: 'portfolio.create', entity: 'portfolio', entityId: dto.id, details: dto, correlationId: currentCorrelationId() }, t);
@@ -34,7 +36,7 @@ export class PortfoliosService {
   }
 
   async list(): Promise<PortfolioResponseDto[]> {
-    const all = await this.portfolios.list();
+    const all = visibleOnly(await this.portfolios.list(), (p) => p.id);
     return Promise.all(all.map(async (p) => toResponse(p, await this.positions.findByPortfolio(p.id))));
   }
 
@@ -65,6 +67,7 @@ export class PortfoliosService {
   /** Idempotent upsert of an asset's returns from JSON rows or CSV text; a bad row rejects the batch. */
   async ingestReturns(assetId: string, body: unknown, contentType: string | undefined): Promise<IngestResultDto> {
     if (!ID_PATTERN.test(assetId)) throw new ValidationError(`asset_id ${ID_MESSAGE}`);
+    assertUnscoped(`the return series of ${assetId}`);
     const isCsv = /^(text|application)\/csv\b/i.test(contentType ?? '');
     const rows = isCsv ? parseCsvReturns(body as string) : parseJsonReturns(body);
     const result = await this.tx.run(async (t) => {
