@@ -7,6 +7,7 @@ import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { AppModule } from './app.module';
 import { PlainJsonDeserializer, PlainJsonSerializer } from './events/nats-serdes';
 import { QUEUE_GROUP } from './events/subjects';
+import { natsAuthOptions } from './events/nats-options';
 import { AppValidationPipe } from './common/app-validation.pipe';
 import { AppConfig } from './config/app-config';
 import { setupSwagger } from './observability/swagger';
@@ -59,6 +60,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
           reconnectTimeWait: 1000,
           serializer: new PlainJsonSerializer(),
           deserializer: new PlainJsonDeserializer(),
+          ...natsAuthOptions(config.natsCredentials),
         },
       },
       { inheritAppConfig: true },
