@@ -102,6 +102,10 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   METRICS_REQUIRE_API_KEY = false;
 
+  /** When false, no metric carries a portfolio_id label (for metrics that leave the trust boundary). */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  METRICS_PORTFOLIO_LABELS = true;
+
   /** Durable JetStream consumer of risk.nav.updated shared by the replicas. */
   @IsOptional() @IsString()
   NATS_NAV_DURABLE = 'risk-service-nav';
@@ -195,6 +199,7 @@ export class AppConfig {
   readonly outboxPollMs: number;
   readonly outboxMaxBackoffMs: number;
   readonly metricsRequireApiKey: boolean;
+  readonly metricsPortfolioLabels: boolean;
   readonly natsHandlersEnabled: boolean;
   readonly natsNavDurable: string;
   readonly natsNavInactiveSeconds?: number;
@@ -227,6 +232,7 @@ export class AppConfig {
     this.outboxPollMs = env.OUTBOX_POLL_MS;
     this.outboxMaxBackoffMs = env.OUTBOX_MAX_BACKOFF_MS;
     this.metricsRequireApiKey = env.METRICS_REQUIRE_API_KEY;
+    this.metricsPortfolioLabels = env.METRICS_PORTFOLIO_LABELS;
     this.natsHandlersEnabled = env.NATS_HANDLERS_ENABLED;
     this.natsNavDurable = env.NATS_NAV_DURABLE;
     this.natsNavInactiveSeconds = env.NATS_NAV_INACTIVE_SECONDS;
