@@ -5,7 +5,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { connect, JetStreamClient, JSONCodec, NatsConnection } from 'nats';
 import { businessDays } from '../support/api';
 import {
-  body, confidence, deepValue, field, hostileValue, isoDate, isoTime, money, query, returnsArray, segment, toJsonText,
+  around, body, confidence, deepValue, field, hostileValue, isoDate, isoTime, money, query, returnsArray, segment, toJsonText,
 } from '../support/fuzz-arbitraries';
 import { startHttpApp } from '../support/http-app';
 
@@ -121,17 +121,65 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
   /** One of the ids known only once beforeAll has run (the classes are listed before it). */
   const later = (ids: () => string[]) => fc.constant(null).chain(() => fc.constantFrom(...ids()));
 
+  /** Valid bodies of each endpoint: `around()` puts one hostile value into them. */
+  const positive = fc.oneof(fc.integer({ min: 1, max: 10_000_000 }).map(String), fc.constantFrom('1000000', '0.01', '250000.50'));
+  const validRisk = fc.oneof(
+    fc.record({
+      returns: fc.array(fc.double({ min: -0.2, max: 0.2, noNaN: true }), { minLength: 150, maxLength: 300 }), confidence: fc.constantFrom(90, 95, 97.5, 99),
+      method: fc.constantFrom('historical', 'parametric', 'cornish_fisher'), portfolio_value: positive, horizon_days: fc.integer({ min: 1, max: 12 }),
+      portfolio_id: fc.constant('desk-7'), asset_class: fc.constantFrom('EQUITY', 'FX'), risk_limit: positive,
+    }, { requiredKeys: ['returns'] }),
+    fc.record({
+      returns: fc.array(fc.double({ min: -0.2, max: 0.2, noNaN: true }), { minLength: 20, maxLength: 100 }), method: fc.constant('monte_carlo'), confidence: fc.constantFrom(95, 99),
+      simulations: fc.integer({ min: 100, max: 3_000 }), seed: fc.integer({ min: 0, max: 1000 }), distribution: fc.constantFrom('normal', 'bootstrap'), horizon_days: fc.integer({ min: 1, max: 5 }),
+    }, { requiredKeys: ['returns', 'method'] }),
+  );
+  const riskKeys = ['returns', 'confidence', 'method', 'portfolio_value', 'horizon_days', 'simulations', 'seed', 'distribution', 'portfolio_id', 'asset_class', 'risk_limit'];
+  const validDrawdown = fc.oneof(
+    fc.record({ values: fc.array(fc.double({ min: 1, max: 1000, noNaN: true }), { minLength: 1, maxLength: 200 }) }),
+    fc.record({ returns: fc.array(fc.double({ min: -0.5, max: 0.5, noNaN: true }), { minLength: 1, maxLength: 200 }) }),
+  );
+  const validBacktest = fc.oneof(
+    fc.record({ returns: fc.array(fc.double({ min: -0.1, max: 0.1, noNaN: true }), { minLength: 260, maxLength: 320 }), confidence: fc.constantFrom(95, 99), method: fc.constantFrom('historical', 'parametric', 'cornish_fisher'), window: fc.integer({ min: 20, max: 250 }) }),
+    fc.integer({ min: 5, max: 300 }).chain((n) => fc.record({ returns: fc.array(fc.double({ min: -0.1, max: 0.1, noNaN: true }), { minLength: n, maxLength: n }), var_forecasts: fc.array(fc.double({ min: -0.1, max: 0, noNaN: true }), { minLength: n, maxLength: n }), confidence: fc.constantFrom(95, 99) })),
+  );
+  const sizingCommon = { equity: positive, portfolio_id: fc.constantFrom(risk, 'nope'), max_position_size_percent: fc.double({ min: 0.1, max: 100, noNaN: true }), max_leverage: fc.double({ min: 0.1, max: 10, noNaN: true }) };
+  const validSizing = fc.oneof(
+    fc.record({ method: fc.constant('fixed_fractional'), risk_fraction: fc.double({ min: 0.001, max: 1, noNaN: true }), entry_price: fc.constantFrom('50', '100.25'), stop_price: fc.constantFrom('48', '120'), ...sizingCommon }, { requiredKeys: ['method', 'equity', 'risk_fraction', 'entry_price', 'stop_price'] }),
+    fc.record({ method: fc.constant('kelly'), win_probability: fc.double({ min: 0, max: 1, noNaN: true }), win_loss_ratio: fc.double({ min: 0.01, max: 10, noNaN: true }), kelly_multiplier: fc.double({ min: 0.01, max: 1, noNaN: true }), ...sizingCommon }, { requiredKeys: ['method', 'equity', 'win_probability', 'win_loss_ratio'] }),
+    fc.record({ method: fc.constant('kelly'), trade_returns: fc.array(fc.double({ min: -0.9, max: 2, noNaN: true }), { minLength: 2, maxLength: 50 }), ...sizingCommon }, { requiredKeys: ['method', 'equity', 'trade_returns'] }),
+    fc.record({ method: fc.constant('volatility_target'), target_annual_vol: fc.double({ min: 0.01, max: 10, noNaN: true }), daily_volatility: fc.double({ min: 0.0001, max: 1, noNaN: true }), periods_per_year: fc.integer({ min: 1, max: 365 }), ...sizingCommon }, { requiredKeys: ['method', 'equity', 'target_annual_vol', 'daily_volatility'] }),
+    fc.record({ method: fc.constant('volatility_target'), target_annual_vol: fc.double({ min: 0.01, max: 10, noNaN: true }), returns: fc.array(fc.double({ min: -0.1, max: 0.1, noNaN: true }), { minLength: 2, maxLength: 50 }), ...sizingCommon }, { requiredKeys: ['method', 'equity', 'target_annual_vol', 'returns'] }),
+  );
+  const sizingKeys = ['method', 'equity', 'portfolio_id', 'max_position_size_percent', 'max_leverage', 'risk_fraction', 'entry_price', 'stop_price', 'win_probability', 'win_loss_ratio', 'trade_returns', 'kelly_multiplier', 'target_annual_vol', 'returns', 'daily_volatility', 'periods_per_year'];
+  const validStored = fc.oneof(
+    fc.record({ method: fc.constantFrom('historical', 'parametric', 'cornish_fisher'), confidence: fc.constantFrom(90, 95, 99), horizon_days: fc.integer({ min: 1, max: 12 }), lookback_days: fc.integer({ min: 100, max: 300 }) }),
+    fc.record({ method: fc.constant('monte_carlo'), confidence: fc.constantFrom(95, 99), horizon_days: fc.integer({ min: 1, max: 5 }), lookback_days: fc.integer({ min: 20, max: 300 }), simulations: fc.integer({ min: 100, max: 2_000 }), seed: fc.integer({ min: 0, max: 100 }), distribution: fc.constantFrom('normal', 'bootstrap') }),
+  );
+  const storedKeys = ['method', 'confidence', 'horizon_days', 'lookback_days', 'simulations', 'seed', 'distribution'];
+  const validBook = fc.uniqueArray(fc.record({ asset_id: fc.constantFrom(...assets, 'X', 'Y'), market_value: positive }), { selector: (p) => p.asset_id, minLength: 1, maxLength: 4 });
+  const validRows = fc.uniqueArray(fc.record({ date: isoDate, return_pct: fc.double({ min: -0.5, max: 0.5, noNaN: true }) }), { selector: (r) => r.date, minLength: 1, maxLength: 30 });
+  const validLimits = fc.record({
+    max_var_percent: fc.double({ min: 0.001, max: 100, noNaN: true }), max_drawdown_percent: fc.double({ min: 0.001, max: 100, noNaN: true }),
+    max_position_size_percent: fc.double({ min: 0.001, max: 1000, noNaN: true }), confidence_level: fc.double({ min: 50.001, max: 99.99, noNaN: true }), effective_date: isoTime,
+  }, { requiredKeys: [] });
+  const validNav = fc.record({ value: positive, at: isoTime }, { requiredKeys: ['value'] });
+  const validKey = fc.record({ name: fc.string({ minLength: 1, maxLength: 100 }), role: fc.constantFrom('viewer', 'analyst', 'risk_manager'), portfolios: fc.uniqueArray(fc.constantFrom(...books, risk), { minLength: 1, maxLength: 3 }) }, { requiredKeys: ['name', 'role'] });
+  /** Around a valid body (mostly), or any subset of plausible-or-hostile fields. */
+  const mix = (valid: fc.Arbitrary<Record<string, unknown>>, keys: string[], fields: Record<string, fc.Arbitrary<unknown>>) =>
+    fc.oneof({ weight: 3, arbitrary: around(valid, keys) }, { weight: 1, arbitrary: body(fields) });
+
   /** REST classes: each arbitrary yields one request. */
   const post = (url: fc.Arbitrary<string>, b: fc.Arbitrary<unknown>, method: Req['method'] = 'POST') =>
     fc.tuple(url, b).map(([u, x]): Req => ({ method, url: u, payload: toJsonText(x) }));
   const restClasses = (): Array<[string, fc.Arbitrary<Req>]> => {
-    const riskBody = body({
+    const riskBody = mix(validRisk, riskKeys, {
       returns: returnsArray, confidence, method: fc.constantFrom('historical', 'parametric', 'cornish_fisher', 'monte_carlo'), portfolio_value: money,
       horizon_days: horizon, simulations: fc.integer({ min: 0, max: 5_000 }), seed: fc.integer({ min: -1, max: 2 ** 32 }),
       distribution: fc.constantFrom('normal', 'bootstrap'), portfolio_id: fc.constantFrom(risk, 'desk-7'), asset_class: fc.constantFrom('EQUITY', 'FX', 'equity'),
       risk_limit: money,
     });
-    const storedBody = body({
+    const storedBody = mix(validStored, storedKeys, {
       method: fc.constantFrom('historical', 'parametric', 'cornish_fisher', 'monte_carlo'), confidence, horizon_days: horizon,
       lookback_days: fc.integer({ min: 0, max: 400 }), simulations: fc.integer({ min: 0, max: 5_000 }), seed: fc.integer({ min: 0, max: 100 }),
       distribution: fc.constantFrom('normal', 'bootstrap'),
@@ -139,10 +187,10 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
     return [
       ['POST /v1/var, /v1/cvar', post(fc.constantFrom('/v1/var', '/v1/cvar'), riskBody)],
       ['POST /v1/drawdown, /v1/backtest', fc.oneof(
-        post(fc.constant('/v1/drawdown'), body({ values: fc.array(fc.double({ min: 0.01, max: 1000, noNaN: true }), { maxLength: 200 }), returns: returnsArray })),
-        post(fc.constant('/v1/backtest'), body({ returns: returnsArray, var_forecasts: returnsArray, confidence, method: fc.constantFrom('historical', 'parametric', 'cornish_fisher'), window: fc.integer({ min: 0, max: 300 }) })),
+        post(fc.constant('/v1/drawdown'), mix(validDrawdown, ['values', 'returns'], { values: fc.array(fc.double({ min: 0.01, max: 1000, noNaN: true }), { maxLength: 200 }), returns: returnsArray })),
+        post(fc.constant('/v1/backtest'), mix(validBacktest, ['returns', 'var_forecasts', 'confidence', 'method', 'window'], { returns: returnsArray, var_forecasts: returnsArray, confidence, method: fc.constantFrom('historical', 'parametric', 'cornish_fisher'), window: fc.integer({ min: 0, max: 300 }) })),
       )],
-      ['POST /v1/position-size', post(fc.constant('/v1/position-size'), body({
+      ['POST /v1/position-size', post(fc.constant('/v1/position-size'), mix(validSizing, sizingKeys, {
         method: fc.constantFrom('fixed_fractional', 'kelly', 'volatility_target'), equity: money, portfolio_id: fc.constantFrom(risk, 'nope', ...books),
         max_position_size_percent: fc.double({ min: 0, max: 2000, noNaN: true }), max_leverage: fc.double({ min: 0, max: 200, noNaN: true }),
         risk_fraction: fc.double({ min: 0, max: 1.5, noNaN: true }), entry_price: money, stop_price: money, win_probability: fc.double({ min: -0.5, max: 1.5, noNaN: true }),
@@ -154,11 +202,15 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
         id: fc.oneof(fc.constantFrom(...books, risk), fc.stringMatching(/^fzc-[a-z0-9]{1,6}$/)), name: fc.string({ maxLength: 210 }), base_currency: fc.constantFrom('USD', 'EUR', 'usd', 'EURO'),
       }))],
       ['PUT …/positions', post(segment(books).map((p) => `/v1/portfolios/${p}/positions`), fc.oneof(
+        validBook,
+        fc.tuple(validBook, fc.nat(), fc.constantFrom('asset_id', 'market_value'), hostileValue).map(([b, i, k, h]) => b.map((p, j) => (j === i % b.length ? { ...p, [k]: h } : p))),
         fc.array(body({ asset_id: fc.constantFrom(...assets, 'X', 'Y'), market_value: money }), { maxLength: 6 }),
         hostileValue,
       ), 'PUT')],
       ['PUT /v1/assets/…/returns', fc.oneof(
         post(segment([id('R1'), id('R2')]).map((a) => `/v1/assets/${a}/returns`), fc.oneof(
+          validRows,
+          fc.tuple(validRows, fc.nat(), fc.constantFrom('date', 'return_pct'), hostileValue).map(([rows, i, k, h]) => rows.map((r, j) => (j === i % rows.length ? { ...r, [k]: h } : r))),
           fc.array(body({ date: isoDate, return_pct: fc.double({ min: -1.5, max: 2, noNaN: true }) }), { maxLength: 20 }),
           hostileValue,
         ), 'PUT'),
@@ -167,17 +219,17 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
         })),
       )],
       ['POST …/var, …/cvar (stored)', post(fc.tuple(segment([risk]), fc.constantFrom('var', 'cvar')).map(([p, k]) => `/v1/portfolios/${p}/${k}`), storedBody)],
-      ['PUT …/limits', post(segment(limits).map((p) => `/v1/portfolios/${p}/limits`), body({
+      ['PUT …/limits', post(segment(limits).map((p) => `/v1/portfolios/${p}/limits`), mix(validLimits, ['max_var_percent', 'max_drawdown_percent', 'max_position_size_percent', 'confidence_level', 'effective_date'], {
         max_var_percent: fc.double({ min: 0, max: 200, noNaN: true }), max_drawdown_percent: fc.double({ min: 0, max: 200, noNaN: true }),
         max_position_size_percent: fc.double({ min: 0, max: 2000, noNaN: true }), confidence_level: confidence, effective_date: isoTime,
       }), 'PUT')],
-      ['POST …/nav', post(segment(navs).map((p) => `/v1/portfolios/${p}/nav`), body({ value: money, at: isoTime }))],
+      ['POST …/nav', post(segment(navs).map((p) => `/v1/portfolios/${p}/nav`), mix(validNav, ['value', 'at'], { value: money, at: isoTime }))],
       ['POST /v1/alerts/…', post(
         fc.tuple(fc.oneof(later(() => alertIds), segment([randomUUID()])), fc.constantFrom('acknowledge', 'resolve')).map(([a, v]) => `/v1/alerts/${a}/${v}`),
         body({ note: fc.string({ maxLength: 2100 }) }),
       )],
       ['/v1/api-keys', fc.oneof(
-        post(fc.constant('/v1/api-keys'), body({ name: fc.string({ maxLength: 110 }), role: fc.constantFrom('viewer', 'analyst', 'risk_manager', 'admin', 'root'), portfolios: fc.array(fc.constantFrom(...books, 'bad id!'), { maxLength: 3 }) })),
+        post(fc.constant('/v1/api-keys'), mix(validKey, ['name', 'role', 'portfolios'], { name: fc.string({ maxLength: 110 }), role: fc.constantFrom('viewer', 'analyst', 'risk_manager', 'admin', 'root'), portfolios: fc.array(fc.constantFrom(...books, 'bad id!'), { maxLength: 3 }) })),
         fc.oneof(later(() => keyIds), segment([randomUUID()])).map((k): Req => ({ method: 'DELETE', url: `/v1/api-keys/${k}` })),
       )],
       ['GET (reads and queries)', fc.oneof(
@@ -223,9 +275,9 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
   }, 600_000);
 
   // Under the broker's max_payload (1 MB): a bigger message never reaches the service.
-  const natsBody = (fields: Record<string, fc.Arbitrary<unknown>>) =>
+  const natsBody = (fields: Record<string, fc.Arbitrary<unknown>>, valid?: [fc.Arbitrary<Record<string, unknown>>, string[]]) =>
     fc.oneof(
-      { weight: 8, arbitrary: body(fields).map((b) => Buffer.from(toJsonText(b))).filter((b) => b.length < 900_000) },
+      { weight: 8, arbitrary: (valid ? mix(valid[0], valid[1], fields) : body(fields)).map((b) => Buffer.from(toJsonText(b))).filter((b) => b.length < 900_000) },
       { weight: 1, arbitrary: fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b)) },
       { weight: 1, arbitrary: fc.constant(Buffer.alloc(0)) },
     );
@@ -235,17 +287,17 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
       horizon_days: horizon, simulations: fc.integer({ min: 0, max: 5_000 }), seed: fc.integer({ min: -1, max: 2 ** 32 }),
     };
     return [
-      ['risk.var.calculate', natsBody(riskFields)],
-      ['risk.cvar.calculate', natsBody(riskFields)],
+      ['risk.var.calculate', natsBody(riskFields, [validRisk, riskKeys])],
+      ['risk.cvar.calculate', natsBody(riskFields, [validRisk, riskKeys])],
       ['risk.position_size.calculate', natsBody({
         method: fc.constantFrom('fixed_fractional', 'kelly', 'volatility_target'), equity: money, portfolio_id: fc.constantFrom(risk, 'nope'),
         risk_fraction: fc.double({ min: 0, max: 1.5, noNaN: true }), entry_price: money, stop_price: money, win_probability: fc.double({ min: 0, max: 1, noNaN: true }),
         win_loss_ratio: fc.double({ min: 0, max: 10, noNaN: true }), target_annual_vol: fc.double({ min: 0, max: 20, noNaN: true }), daily_volatility: fc.double({ min: 0, max: 1, noNaN: true }),
-      })],
+      }, [validSizing, sizingKeys])],
       ['risk.portfolio.var', natsBody({
         portfolio_id: fc.constantFrom(risk, risk, 'nope', books[0]), kind: fc.constantFrom('var', 'cvar', 'VaR'), method: fc.constantFrom('historical', 'parametric', 'monte_carlo'),
         confidence, horizon_days: horizon, lookback_days: fc.integer({ min: 0, max: 400 }), simulations: fc.integer({ min: 0, max: 5_000 }),
-      })],
+      }, [validStored.map((v) => ({ ...v, portfolio_id: risk })), ['portfolio_id', 'kind', ...storedKeys]])],
     ];
   };
 
@@ -268,7 +320,7 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
   }, 600_000);
 
   it(`NATS risk.nav.updated: ${RUNS} hostile messages, the consumer keeps applying NAV updates`, async () => {
-    const navBody = natsBody({ portfolio_id: fc.constantFrom(...navs, 'nope'), value: field(money), at: isoTime });
+    const navBody = natsBody({ portfolio_id: fc.constantFrom(...navs, 'nope'), value: field(money), at: isoTime }, [validNav.map((v) => ({ ...v, portfolio_id: navs[1] })), ['portfolio_id', 'value', 'at']]);
     await fc.assert(
       fc.asyncProperty(navBody, async (payload) => {
         const ack = await js.publish('risk.nav.updated', payload);

@@ -114,3 +114,25 @@ export function query(fields: Record<string, fc.Arbitrary<string>>): fc.Arbitrar
   );
   return pairs.map((p) => (p.length ? `?${p.join('&')}` : ''));
 }
+
+/**
+ * Bodies around a valid one: the valid body itself, the valid body with one field replaced by
+ * anything, set to null or left out, or anything at all. This gets hostile values past the checks
+ * of the other fields, deep into the use cases.
+ */
+export function around(valid: fc.Arbitrary<Record<string, unknown>>, keys: string[]): fc.Arbitrary<unknown> {
+  const oneHostile = fc.tuple(valid, fc.constantFrom(...keys), hostileValue).map(([v, k, h]) => ({ ...v, [k]: h }));
+  const oneNull = fc.tuple(valid, fc.constantFrom(...keys)).map(([v, k]) => ({ ...v, [k]: null }));
+  const oneMissing = fc.tuple(valid, fc.constantFrom(...keys)).map(([v, k]) => {
+    const copy = { ...v };
+    delete copy[k];
+    return copy;
+  });
+  return fc.oneof(
+    { weight: 3, arbitrary: valid },
+    { weight: 5, arbitrary: oneHostile },
+    { weight: 1, arbitrary: oneNull },
+    { weight: 1, arbitrary: oneMissing },
+    { weight: 1, arbitrary: hostileValue },
+  );
+}
