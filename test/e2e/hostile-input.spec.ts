@@ -221,6 +221,12 @@ describe('hostile input', () => {
       expect(res.body).not.toHaveProperty('code');
     });
 
+    it('answers a form-encoded body with 415 (JSON only, and CSV where documented)', async () => {
+      const res = await request(url).post('/v1/var').set('x-api-key', KEY).set('content-type', 'application/x-www-form-urlencoded').send('returns=1');
+      expectErrorBody(res, 415);
+      expect(res.body.error_type).toBe('UNSUPPORTED_MEDIA_TYPE');
+    });
+
     it('answers a malformed request line with the error body', async () => {
       const r = await rawHttp(Number(new URL(url).port), 'GET /v1/portfolios HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n');
       expect(r.status).toBe(400);
