@@ -16,7 +16,8 @@ const PORTFOLIO_ROUTE = /^\/v1\/portfolios\/:id(\/|$)/;
 
 /**
  * Every HTTP route needs x-api-key unless its handler or controller is @Public() (health, metrics
- * unless METRICS_REQUIRE_API_KEY; Swagger is marked by the onRequest hook's file). The key was
+ * unless METRICS_REQUIRE_API_KEY; Swagger's routes, registered outside Nest, are marked in
+ * api-key.hook.ts and never reach this guard). The key was
  * checked before the body was read (api-key.hook.ts); here it is checked again when the hook did
  * not run, then the role: the route's @Roles, else viewer for GET and analyst for other methods.
  * A key limited to portfolios gets its scope in the request context, and a route under

@@ -123,16 +123,17 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
 
   /** Valid bodies of each endpoint: `around()` puts one hostile value into them. */
   const positive = fc.oneof(fc.integer({ min: 1, max: 10_000_000 }).map(String), fc.constantFrom('1000000', '0.01', '250000.50'));
+  // Monte Carlo one time in four: the costly method, so as not to spend the suite's time on it.
   const validRisk = fc.oneof(
-    fc.record({
+    { weight: 3, arbitrary: fc.record({
       returns: fc.array(fc.double({ min: -0.2, max: 0.2, noNaN: true }), { minLength: 150, maxLength: 300 }), confidence: fc.constantFrom(90, 95, 97.5, 99),
       method: fc.constantFrom('historical', 'parametric', 'cornish_fisher'), portfolio_value: positive, horizon_days: fc.integer({ min: 1, max: 12 }),
       portfolio_id: fc.constant('desk-7'), asset_class: fc.constantFrom('EQUITY', 'FX'), risk_limit: positive,
-    }, { requiredKeys: ['returns'] }),
-    fc.record({
+    }, { requiredKeys: ['returns'] }) },
+    { weight: 1, arbitrary: fc.record({
       returns: fc.array(fc.double({ min: -0.2, max: 0.2, noNaN: true }), { minLength: 20, maxLength: 100 }), method: fc.constant('monte_carlo'), confidence: fc.constantFrom(95, 99),
       simulations: fc.integer({ min: 100, max: 3_000 }), seed: fc.integer({ min: 0, max: 1000 }), distribution: fc.constantFrom('normal', 'bootstrap'), horizon_days: fc.integer({ min: 1, max: 5 }),
-    }, { requiredKeys: ['returns', 'method'] }),
+    }, { requiredKeys: ['returns', 'method'] }) },
   );
   const riskKeys = ['returns', 'confidence', 'method', 'portfolio_value', 'horizon_days', 'simulations', 'seed', 'distribution', 'portfolio_id', 'asset_class', 'risk_limit'];
   const validDrawdown = fc.oneof(
@@ -153,8 +154,8 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
   );
   const sizingKeys = ['method', 'equity', 'portfolio_id', 'max_position_size_percent', 'max_leverage', 'risk_fraction', 'entry_price', 'stop_price', 'win_probability', 'win_loss_ratio', 'trade_returns', 'kelly_multiplier', 'target_annual_vol', 'returns', 'daily_volatility', 'periods_per_year'];
   const validStored = fc.oneof(
-    fc.record({ method: fc.constantFrom('historical', 'parametric', 'cornish_fisher'), confidence: fc.constantFrom(90, 95, 99), horizon_days: fc.integer({ min: 1, max: 12 }), lookback_days: fc.integer({ min: 100, max: 300 }) }),
-    fc.record({ method: fc.constant('monte_carlo'), confidence: fc.constantFrom(95, 99), horizon_days: fc.integer({ min: 1, max: 5 }), lookback_days: fc.integer({ min: 20, max: 300 }), simulations: fc.integer({ min: 100, max: 2_000 }), seed: fc.integer({ min: 0, max: 100 }), distribution: fc.constantFrom('normal', 'bootstrap') }),
+    { weight: 3, arbitrary: fc.record({ method: fc.constantFrom('historical', 'parametric', 'cornish_fisher'), confidence: fc.constantFrom(90, 95, 99), horizon_days: fc.integer({ min: 1, max: 12 }), lookback_days: fc.integer({ min: 100, max: 300 }) }) },
+    { weight: 1, arbitrary: fc.record({ method: fc.constant('monte_carlo'), confidence: fc.constantFrom(95, 99), horizon_days: fc.integer({ min: 1, max: 5 }), lookback_days: fc.integer({ min: 20, max: 300 }), simulations: fc.integer({ min: 100, max: 2_000 }), seed: fc.integer({ min: 0, max: 100 }), distribution: fc.constantFrom('normal', 'bootstrap') }) },
   );
   const storedKeys = ['method', 'confidence', 'horizon_days', 'lookback_days', 'simulations', 'seed', 'distribution'];
   const validBook = fc.uniqueArray(fc.record({ asset_id: fc.constantFrom(...assets, 'X', 'Y'), market_value: positive }), { selector: (p) => p.asset_id, minLength: 1, maxLength: 4 });
@@ -233,10 +234,11 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
         fc.oneof(later(() => keyIds), segment([randomUUID()])).map((k): Req => ({ method: 'DELETE', url: `/v1/api-keys/${k}` })),
       )],
       ['GET (reads and queries)', fc.oneof(
-        fc.tuple(segment([...books, risk, ...limits]), fc.constantFrom('', '/limits', '/limits/history', '/drawdown'), query({})).map(([p, s, q]): Req => ({ method: 'GET', url: `/v1/portfolios/${p}${s}${q}` })),
-        fc.tuple(segment([risk, ...limits]), fc.constantFrom('/var-history', '/breaches'), query({ since: isoTime, limit: fc.integer({ min: -5, max: 2000 }).map(String) })).map(([p, s, q]): Req => ({ method: 'GET', url: `/v1/portfolios/${p}${s}${q}` })),
-        query({ portfolio_id: fc.constantFrom(...limits), status: fc.constantFrom('active', 'acknowledged', 'resolved', 'open') }).map((q): Req => ({ method: 'GET', url: `/v1/alerts${q}` })),
-        fc.constantFrom<Req>({ method: 'GET', url: '/v1/portfolios' }, { method: 'GET', url: '/v1/api-keys' }),
+        { weight: 6, arbitrary: fc.tuple(segment([...books, risk, ...limits]), fc.constantFrom('', '/limits', '/limits/history', '/drawdown'), query({})).map(([p, s, q]): Req => ({ method: 'GET', url: `/v1/portfolios/${p}${s}${q}` })) },
+        { weight: 6, arbitrary: fc.tuple(segment([risk, ...limits]), fc.constantFrom('/var-history', '/breaches'), query({ since: isoTime, limit: fc.integer({ min: -5, max: 2000 }).map(String) })).map(([p, s, q]): Req => ({ method: 'GET', url: `/v1/portfolios/${p}${s}${q}` })) },
+        { weight: 6, arbitrary: query({ portfolio_id: fc.constantFrom(...limits), status: fc.constantFrom('active', 'acknowledged', 'resolved', 'open') }).map((q): Req => ({ method: 'GET', url: `/v1/alerts${q}` })) },
+        // The lists (every portfolio of the test database, each with its book) are the costly reads: fewer of them.
+        { weight: 1, arbitrary: fc.constantFrom<Req>({ method: 'GET', url: '/v1/portfolios' }, { method: 'GET', url: '/v1/api-keys' }) },
       )],
       ['any method, path, header', fc.record({
         method: fc.constantFrom<Req['method']>('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'),
@@ -257,20 +259,28 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
     ];
   };
 
+  /** One request: below 500, and the error body when not 2xx. */
+  const checkRest = async (name: string, r: Req) => {
+    const t0 = performance.now();
+    const res = await inject(r);
+    const ms = performance.now() - t0;
+    if (process.env.FUZZ_SLOW && ms > Number(process.env.FUZZ_SLOW)) process.stdout.write(`SLOW ${ms.toFixed(0)} ms ${r.method} ${r.url.slice(0, 80)} ${res.statusCode} ${r.payload?.slice(0, 200)}\n`);
+    count(name, res.statusCode);
+    const where = `${r.method} ${r.url.slice(0, 200)}`;
+    if (res.statusCode >= 500) throw new Error(`${where}: ${res.statusCode} ${res.body.slice(0, 500)} for ${r.payload?.slice(0, 300)}`);
+    if (res.statusCode >= 300 && r.method !== 'HEAD') assertErrorBody(JSON.parse(res.body), res.statusCode, where);
+  };
+
+  // Cases go in batches of BATCH requests sent at once (the database round trips overlap, and
+  // concurrent writes are exercised too); a failing batch is shrunk like any other case.
+  const BATCH = 4;
   it.each(restClasses().map(([name]) => [name]))(`REST %s: ${RUNS} cases, no 5xx, every error is the api.md body`, async (name) => {
     const arb = restClasses().find(([n]) => n === name)![1];
     await fc.assert(
-      fc.asyncProperty(arb, async (r) => {
-        const t0 = performance.now();
-        const res = await inject(r);
-        const ms = performance.now() - t0;
-        if (process.env.FUZZ_SLOW && ms > Number(process.env.FUZZ_SLOW)) process.stdout.write(`SLOW ${ms.toFixed(0)} ms ${r.method} ${r.url.slice(0, 80)} ${res.statusCode} ${r.payload?.slice(0, 200)}\n`);
-        count(name, res.statusCode);
-        const where = `${r.method} ${r.url.slice(0, 200)}`;
-        if (res.statusCode >= 500) throw new Error(`${where}: ${res.statusCode} ${res.body.slice(0, 500)} for ${r.payload?.slice(0, 300)}`);
-        if (res.statusCode >= 300 && r.method !== 'HEAD') assertErrorBody(JSON.parse(res.body), res.statusCode, where);
+      fc.asyncProperty(fc.array(arb, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        await Promise.all(batch.map((r) => checkRest(name, r)));
       }),
-      { numRuns: RUNS },
+      { numRuns: Math.ceil(RUNS / BATCH) },
     );
   }, 600_000);
 
@@ -303,19 +313,22 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
 
   it.each(natsClasses().map(([s]) => [s]))(`NATS %s: ${RUNS} requests, every one answered, no 5xx, every error the api.md body`, async (subject) => {
     const arb = natsClasses().find(([s]) => s === subject)![1];
+    const ask = async (payload: Buffer) => {
+      const msg = await nc.request(subject, payload, { timeout: 10_000 });
+      const reply = JSON.parse(Buffer.from(msg.data).toString('utf8'));
+      if (reply && typeof reply === 'object' && 'error' in reply) {
+        count(`NATS ${subject}`, reply.error?.status_code ?? 'malformed');
+        if (!(reply.error?.status_code < 500)) throw new Error(`${subject}: ${JSON.stringify(reply).slice(0, 500)} for ${payload.toString('utf8').slice(0, 300)}`);
+        assertErrorBody(reply.error, reply.error.status_code, subject);
+      } else {
+        count(`NATS ${subject}`, 'ok');
+      }
+    };
     await fc.assert(
-      fc.asyncProperty(arb, async (payload) => {
-        const msg = await nc.request(subject, payload, { timeout: 10_000 });
-        const reply = JSON.parse(Buffer.from(msg.data).toString('utf8'));
-        if (reply && typeof reply === 'object' && 'error' in reply) {
-          count(`NATS ${subject}`, reply.error?.status_code ?? 'malformed');
-          if (!(reply.error?.status_code < 500)) throw new Error(`${subject}: ${JSON.stringify(reply).slice(0, 500)} for ${payload.toString('utf8').slice(0, 300)}`);
-          assertErrorBody(reply.error, reply.error.status_code, subject);
-        } else {
-          count(`NATS ${subject}`, 'ok');
-        }
+      fc.asyncProperty(fc.array(arb, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+        await Promise.all(batch.map(ask));
       }),
-      { numRuns: RUNS },
+      { numRuns: Math.ceil(RUNS / BATCH) },
     );
   }, 600_000);
 
