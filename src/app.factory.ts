@@ -7,6 +7,7 @@ import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { AppModule } from './app.module';
 import { PlainJsonDeserializer, PlainJsonSerializer } from './events/nats-serdes';
 import { QUEUE_GROUP } from './events/subjects';
+import { natsAuthOptions } from './events/nats-options';
 import { AppValidationPipe } from './common/app-validation.pipe';
 import { AppConfig } from './config/app-config';
 import { setupSwagger } from './observability/swagger';
@@ -16,6 +17,9 @@ import { CORRELATION_HEADER } from './common/correlation-id';
 import { correlationIdOf } from './observability/logging';
 import { registerGracefulShutdown } from './common/graceful-shutdown';
 import { registerRateLimit } from './common/rate-limit';
+import { frameworkErrorOptions, registerClosingAnswer } from './common/framework-errors';
+import { registerApiKeyHook } from './auth/api-key.hook';
+import { registerHostileInputGuards } from './common/hostile-input.http';
 
 /**
  * Builds the application exactly as production runs it (used by main.ts and by the
@@ -27,12 +31,12 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const early = loadConfig();
   const adapter = new FastifyAdapter({
     bodyLimit: early.bodyLimitBytes,
-    // Requests that arrive while closing are answered (with Connection: close), never with a bare 503.
-    return503OnClosing: false,
     // The request id is the correlation id (x-correlation-id when well-formed, else a UUID).
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
     requestIdHeader: false,
+    ...frameworkErrorOptions(),
   });
+  registerClosingAnswer(adapter.getInstance());
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_HEADER, request.id);
     done();
@@ -47,6 +51,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new AppValidationPipe());
+  registerApiKeyHook(app); // before Swagger: its routes are marked public as they are registered
+  registerHostileInputGuards(app, config.bodyLimitBytes);
   registerContentParsers(app);
   registerRateLimit(app);
   registerGracefulShutdown(app);
@@ -67,6 +73,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
           // At shutdown: unsubscribe, give handlers in flight this long to answer, then close.
           gracefulShutdown: true,
           gracePeriod: 500,
+          ...natsAuthOptions(config.natsCredentials),
         },
       },
       { inheritAppConfig: true },

@@ -5,6 +5,7 @@ import { currentCorrelationId } from '../common/correlation-id';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { rankOf, Severity } from '../common/severity';
 import { Alert, AlertStatus, BreachType } from '../persistence/models';
+import { canSeePortfolio, portfolioScope } from '../common/portfolio-scope';
 import { AlertRepository, AuditLogRepository, TransactionRunner, Tx } from '../persistence/repositories';
 import { AlertResponseDto } from './dto/alert-response.dto';
 
@@ -79,7 +80,7 @@ export class AlertsService {
   async acknowledge(id: string, note: string | undefined): Promise<AlertResponseDto> {
     const acknowledged = await this.tx.run(async (t) => {
       const a = await this.alerts.findById(id, t, true);
-      if (!a) throw new NotFoundError(`alert ${id} not found`);
+      if (!a || !canSeePortfolio(a.portfolioId)) throw new NotFoundError(`alert ${id} not found`);
       if (a.status === 'resolved') throw new ConflictError(`alert ${id} is resolved and cannot be acknowledged`);
       // The first acknowledgement stands (an escalation makes the alert active again, to be acknowledged anew).
       if (a.status === 'acknowledged') {
@@ -96,7 +97,7 @@ export class AlertsService {
   async resolve(id: string, note?: string): Promise<AlertResponseDto> {
     const resolved = await this.tx.run(async (t) => {
       const a = await this.alerts.findById(id, t, true);
-      if (!a) throw new NotFoundError(`alert ${id} not found`);
+      if (!a || !canSeePortfolio(a.portfolioId)) throw new NotFoundError(`alert ${id} not found`);
       if (a.status === 'resolved') throw new ConflictError(`alert ${id} is already resolved`);
       const updated: Alert = { ...a, status: 'resolved', resolvedAt: new Date(), resolvedBy: currentActor() };
       await this.alerts.update(updated, t);
@@ -106,8 +107,12 @@ export class AlertsService {
     return toResponse(resolved);
   }
 
+  /** Alerts of the portfolios the caller's key may see. */
   async list(filter: { portfolioId?: string; status?: AlertStatus }): Promise<AlertResponseDto[]> {
-    return (await this.alerts.list(filter)).map(toResponse);
+    const scope = portfolioScope();
+    if (scope !== null && filter.portfolioId !== undefined && !scope.has(filter.portfolioId)) return [];
+    const rows = await this.alerts.list(scope === null ? filter : { ...filter, portfolioIds: [...scope] });
+    return rows.map(toResponse);
   }
 }
 

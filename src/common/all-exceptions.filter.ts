@@ -45,8 +45,8 @@ function correlationFromHost(host: ArgumentsHost): string | undefined {
   if (host.getType() === 'rpc') {
     // Errors thrown before the handler's context (e.g. by validation) still answer with the caller's id.
     const ctx = host.switchToRpc().getContext<{ getHeaders?: () => { get(k: string): string } | undefined }>();
-    const value = ctx?.getHeaders?.()?.get(CORRELATION_HEADER);
-    return value ? resolveCorrelationId(value) : undefined;
+    // The caller's id when well-formed, else a new one: an error body always carries one (api.md).
+    return resolveCorrelationId(ctx?.getHeaders?.()?.get(CORRELATION_HEADER) || undefined);
   }
   if (host.getType() !== 'http') return undefined;
   const req = host.switchToHttp().getRequest<{ id?: unknown }>();

@@ -6,6 +6,7 @@ import { runWithCorrelationId, resolveCorrelationId, CORRELATION_HEADER } from '
 import { bounded } from '../common/bounded';
 import { DomainError, NotFoundError } from '../common/errors';
 import { parseMoney } from '../common/money';
+import { parseUntrustedJson } from '../common/hostile-input';
 import { NatsConnectionService } from '../events/nats-connection.service';
 import { AppConfig } from '../config/app-config';
 import { HANDLER, RISK_STREAM } from '../events/subjects';
@@ -163,9 +164,10 @@ export class NavConsumerService implements OnApplicationBootstrap, OnApplication
 function parseNav(data: Uint8Array): { portfolioId: string; value: unknown; at: unknown } {
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+    // The hostile-input layer: bounded depth, no NUL or lone surrogate in any string.
+    body = parseUntrustedJson(data, 'the message');
   } catch (err) {
-    throw new PermanentFailure('bad_json', `not JSON: ${(err as Error).message}`);
+    throw new PermanentFailure('bad_json', (err as Error).message);
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new PermanentFailure('invalid_message', 'the message must be a JSON object { portfolio_id, value, at }');
   const { portfolio_id: portfolioId, value, at } = body as Record<string, unknown>;

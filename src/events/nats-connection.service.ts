@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { connect, JetStreamClient, JetStreamManager, NatsConnection, nanos, RetentionPolicy, StorageType } from 'nats';
 import { bounded } from '../common/bounded';
 import { AppConfig } from '../config/app-config';
+import { natsAuthOptions } from './nats-options';
 import { DUPLICATE_WINDOW_MS, RISK_STREAM, RISK_STREAM_SUBJECTS } from './subjects';
 
 /**
@@ -46,6 +47,7 @@ export class NatsConnectionService implements OnApplicationShutdown {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1000,
       timeout: 2000,
+      ...natsAuthOptions(this.config.natsCredentials),
     })
       .then((nc) => {
         this.connection = nc;

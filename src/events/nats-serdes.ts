@@ -3,6 +3,8 @@ import type { ConsumerDeserializer, ConsumerSerializer, IncomingRequest, Outgoin
 import { NatsRecordSerializer } from '@nestjs/microservices/serializers/nats-record.serializer';
 import { headers as natsHeaders, JSONCodec, MsgHdrs } from 'nats';
 import { CORRELATION_HEADER, currentCorrelationId } from '../common/correlation-id';
+import { ValidationError } from '../common/errors';
+import { parseUntrustedJson } from '../common/hostile-input';
 import { MalformedPayload } from '../common/malformed-payload';
 
 
@@ -20,9 +22,10 @@ export class PlainJsonDeserializer implements ConsumerDeserializer {
   deserialize(value: Uint8Array, options?: { channel?: string; replyTo?: string }): IncomingRequest {
     let decoded: unknown;
     try {
-      decoded = value.length === 0 ? {} : codec.decode(value);
+      // The same hostile-input rules as REST bodies (depth, NUL, lone surrogates, prototype keys).
+      decoded = value.length === 0 ? {} : parseUntrustedJson(value, 'payload');
     } catch (err) {
-      decoded = new MalformedPayload((err as Error).message);
+      decoded = new MalformedPayload(err instanceof ValidationError ? err.messages : [String((err as Error).message)]);
     }
     if (isNestEnvelope(decoded)) return decoded as IncomingRequest;
     const packet = { pattern: options?.channel ?? '', data: decoded } as IncomingRequest;

@@ -86,25 +86,28 @@ export class LimitsService {
   ) {}
 
   async put(portfolioId: string, dto: PutLimitsDto): Promise<LimitsResponseDto> {
-    await this.requirePortfolio(portfolioId);
-    const previous = await this.inForce(portfolioId);
-    const now = new Date();
-    // Fields left out keep their value in force, so a version is always complete.
-    const version: RiskLimit = {
-      id: randomUUID(),
-      portfolioId,
-      maxVarPercent: dto.max_var_percent ?? previous.maxVarPercent,
-      maxDrawdownPercent: dto.max_drawdown_percent ?? previous.maxDrawdownPercent,
-      maxPositionSizePercent: dto.max_position_size_percent ?? previous.maxPositionSizePercent,
-      confidenceLevel: dto.confidence ?? previous.confidenceLevel,
-      horizonDays: dto.horizon_days ?? previous.horizonDays,
-      effectiveDate: dto.effective_date ? new Date(dto.effective_date) : now,
-      createdAt: now,
-      createdBy: currentActor(),
-    };
-    await this.tx.run(async (t) => {
-      await this.limits.addVersion(version, t);
-      await this.audit.append({ actor: currentActor(), action: 'limits.add_version', entity: 'portfolio', entityId: portfolioId, details: { ...dto, id: version.id }, correlationId: currentCorrelationId() }, t);
+    const version = await this.tx.run(async (t) => {
+      // Versions of one portfolio are added one at a time (portfolio row lock), each on top of the
+      // version in force when it is written: two concurrent PUTs keep both their fields.
+      if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
+      const now = new Date();
+      const previous = await this.inForce(portfolioId, now, t);
+      // Fields left out keep their value in force, so a version is always complete.
+      const v: RiskLimit = {
+        id: randomUUID(),
+        portfolioId,
+        maxVarPercent: dto.max_var_percent ?? previous.maxVarPercent,
+        maxDrawdownPercent: dto.max_drawdown_percent ?? previous.maxDrawdownPercent,
+        maxPositionSizePercent: dto.max_position_size_percent ?? previous.maxPositionSizePercent,
+        confidenceLevel: dto.confidence ?? previous.confidenceLevel,
+        horizonDays: dto.horizon_days ?? previous.horizonDays,
+        effectiveDate: dto.effective_date ? new Date(dto.effective_date) : now,
+        createdAt: now,
+        createdBy: currentActor(),
+      };
+      await this.limits.addVersion(v, t);
+      await this.audit.append({ actor: currentActor(), action: 'limits.add_version', entity: 'portfolio', entityId: portfolioId, details: { ...dto, id: v.id }, correlationId: currentCorrelationId() }, t);
+      return v;
     });
     return toResponse(portfolioId, { ...version, isDefault: false });
   }

@@ -8,12 +8,15 @@ import { HealthService } from './health.service';
 import { metricProviders } from './metrics';
 import { MetricsController } from './metrics.controller';
 import { TracingLifecycle } from './tracing-lifecycle';
+import { withPortfolioLabelPolicy } from './portfolio-labels';
+
+const metrics = withPortfolioLabelPolicy(metricProviders);
 
 @Global()
 @Module({
   imports: [PrometheusModule.register({ controller: MetricsController, defaultMetrics: { enabled: true } })],
   controllers: [HealthController],
-  providers: [HealthService, CalculationMetrics, CalculationRejections, TracingLifecycle, DependencyMetrics, ...metricProviders],
-  exports: [HealthService, CalculationMetrics, CalculationRejections, ...metricProviders],
+  providers: [HealthService, CalculationMetrics, CalculationRejections, TracingLifecycle, DependencyMetrics, ...metrics],
+  exports: [HealthService, CalculationMetrics, CalculationRejections, ...metrics],
 })
 export class ObservabilityModule {}

@@ -42,5 +42,6 @@ export abstract class AlertRepository {
   /** forUpdate (with a tx) locks the row until the transaction ends. */
   abstract findById(id: string, tx?: Tx, forUpdate?: boolean): Promise<Alert | null>;
   /** last_triggered_at DESC, at most `limit` (500). */
-  abstract list(filter: { portfolioId?: string; status?: AlertStatus; limit?: number }, tx?: Tx): Promise<Alert[]>;
+  /** `portfolioIds` limits the list to those portfolios (a scoped API key); `portfolioId` to one. */
+  abstract list(filter: { portfolioId?: string; portfolioIds?: string[]; status?: AlertStatus; limit?: number }, tx?: Tx): Promise<Alert[]>;
 }

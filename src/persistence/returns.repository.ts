@@ -42,6 +42,13 @@ export abstract class ReturnsRepository {
     return { inserted, updated };
   }
 
+  /**
+   * Serialises writers of these assets' series until `tx` ends (a transaction-scoped advisory lock
+   * per asset, taken in sorted order so that two writers of several assets cannot deadlock). Rows
+   * are also written sorted by (asset_id, date), so concurrent batches lock rows in one order.
+   */
+  abstract lockAssets(assetIds: string[], tx: Tx): Promise<void>;
+
   /** Each asset's series ascending by date, with its version, read in one snapshot (assets without rows are absent). */
   abstract getSeries(assetIds: string[], tx?: Tx): Promise<Map<string, ReturnSeries>>;
   /** The current series version of each asset ('0' for an asset never ingested). */

@@ -20,7 +20,13 @@ export interface ParsedBatch {
   label: (position: number) => string;
 }
 
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+/** A JSON number, with at most 40 digits before the exponent and 3 in it, so that PostgreSQL's numeric holds it exactly. */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d{1,3})?$/;
+const MAX_DIGITS = 40;
+/** A simple return above this (+100,000,000 %) is not a return but a unit mistake. */
+export const MAX_RETURN = 1e6;
+/** The largest close accepted with ?input=prices (a price beyond it is a unit or parsing mistake). */
+export const MAX_PRICE = 1e15;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const MAX_ROWS = 1_000_000;
 const MAX_REPORTED = 50;
@@ -53,11 +59,16 @@ function daysInMonth(year: number, month: number): number {
  * as a fraction), a close > 0. With `allowExtreme` false a return beyond ±0.5 is refused too.
  */
 export function checkValue(text: string, name: string, input: IngestInput, allowExtreme: boolean): string | null {
-  if (!JSON_NUMBER.test(text)) return `${name} must be a number (got ${JSON.stringify(text)})`;
+  const shown = text.length > 40 ? JSON.stringify(`${text.slice(0, 40)}…`) : text;
+  const m = JSON_NUMBER.exec(text);
+  if (!m) return `${name} must be a number (got ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)})`;
+  // Digits capped (a 10⁵-digit number is refused, not parsed), then magnitude.
+  if (m[1].length + (m[2]?.length ?? 1) - 1 > MAX_DIGITS) return `${name} must have at most ${MAX_DIGITS} digits (got ${text.length} characters)`;
   const v = Number(text);
-  if (!Number.isFinite(v)) return `${name} must be finite (got ${text})`;
-  if (input === 'prices') return v > 0 ? null : `${name} must be a close greater than 0 (got ${text})`;
-  if (!(v > -1)) return `${name} must be greater than -1, a simple return as a fraction (got ${text})`;
+  if (!Number.isFinite(v)) return `${name} must be finite (got ${shown})`;
+  if (input === 'prices') return v > 0 && v <= MAX_PRICE ? null : `${name} must be a close greater than 0 and at most ${MAX_PRICE} (got ${shown})`;
+  if (!(v > -1)) return `${name} must be greater than -1, a simple return as a fraction (got ${shown})`;
+  if (v > MAX_RETURN) return `${name} must be at most ${MAX_RETURN} (a fraction: 0.012 means 1.2 %) (got ${shown})`;
   return allowExtreme ? null : implausible(`${name} ${text}`, v);
 }
 

@@ -87,6 +87,40 @@ describe('embedded PGlite database', () => {
     expect(await positions.findByPortfolio('emb')).toEqual([{ assetId: 'SMI', marketValue: '12345678901234.56' }]);
   });
 
+  it('serialises concurrent book replacements and series upserts with the same locks as PostgreSQL', async () => {
+    const tx = moduleRef.get(TransactionRunner);
+    const portfolios = moduleRef.get(PortfolioRepository);
+    const positions = moduleRef.get(PositionRepository);
+    const returns = moduleRef.get(ReturnsRepository);
+    await portfolios.create({ id: 'emb-locks', name: 'Locks', baseCurrency: 'USD' });
+    const books = [
+      [{ assetId: 'B', marketValue: '2' }, { assetId: 'A', marketValue: '1' }],
+      [{ assetId: 'C', marketValue: '3' }],
+    ];
+    await Promise.all(
+      books.map((book) =>
+        tx.run(async (t) => {
+          expect(await portfolios.lock('emb-locks', t)).toBe(true);
+          await positions.replaceBook('emb-locks', book, t);
+        }),
+      ),
+    );
+    const stored = await positions.findByPortfolio('emb-locks');
+    expect([JSON.stringify([books[0][1], books[0][0]]), JSON.stringify(books[1])]).toContain(JSON.stringify(stored));
+    const batches = ['0.001', '0.002'].map((v) => ['1991-01-03', '1991-01-02'].map((date) => ({ assetId: 'EMB-L', date, returnPct: v })));
+    await Promise.all(
+      batches.map((rows) =>
+        tx.run(async (t) => {
+          await returns.lockAssets(['EMB-L'], t);
+          return returns.upsert(rows, t);
+        }),
+      ),
+    );
+    const series = (await returns.getSeries(['EMB-L'])).get('EMB-L')!;
+    expect(series.dates).toEqual(['1991-01-02', '1991-01-03']);
+    expect(series.values[0]).toBe(series.values[1]);
+  });
+
   it('fails at once, instead of waiting forever, when a call inside a transaction forgets its tx', async () => {
     const portfolios = moduleRef.get(PortfolioRepository);
     await expect(moduleRef.get(TransactionRunner).run(async () => portfolios.findById('emb'))).rejects.toThrow(/must pass its tx/);

@@ -399,10 +399,10 @@ describe('repositories on PostgreSQL', () => {
   });
 
   describe('API keys and audit log', () => {
-    it('stores a key once per hash, finds it until revoked', async () => {
+    it('stores a key once per hash, with its portfolio scope, and finds it until revoked', async () => {
       const repo = get(ApiKeyRepository);
       const hash = `h-${uid()}`;
-      const key = { id: randomUUID(), name: 'ci', role: 'analyst' as const, keyHash: hash, keyPrefix: 'rk_abc', createdAt: new Date(), createdBy: 'admin', revokedAt: null };
+      const key = { id: randomUUID(), name: 'ci', role: 'analyst' as const, keyHash: hash, keyPrefix: 'rk_abc', createdAt: new Date(), createdBy: 'admin', revokedAt: null, portfolios: ['P1', 'desk-7'] };
       const active = await repo.countActive();
       await repo.insert(key);
       await repo.insert({ ...key, id: randomUUID() }); // same hash: ignored

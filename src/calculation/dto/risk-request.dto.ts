@@ -204,16 +204,16 @@ export class PositionSizeRequestDto {
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE, { message: 'kelly_multiplier must be greater than 0' }) @Max(1)
   kelly_multiplier?: number;
 
-  @ApiPropertyOptional({ description: 'volatility_target: target annualised volatility as a fraction (0.10 = 10 %), > 0.', example: 0.1 })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE, { message: 'target_annual_vol must be greater than 0' })
+  @ApiPropertyOptional({ description: 'volatility_target: target annualised volatility as a fraction (0.10 = 10 %), 0 < v ≤ 10.', example: 0.1 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE, { message: 'target_annual_vol must be greater than 0' }) @Max(10)
   target_annual_vol?: number;
 
   @ApiPropertyOptional({ description: 'volatility_target: returns (≥ 2) from which the daily σ (n − 1) is estimated …', type: [Number] })
   @NumericArray({ optional: true, greaterThan: -1, hint: '(a simple return of −100 % or worse is not a return)' })
   returns?: Float64Array;
 
-  @ApiPropertyOptional({ description: '… or the daily volatility itself, > 0.', example: 0.012 })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE, { message: 'daily_volatility must be greater than 0' })
+  @ApiPropertyOptional({ description: '… or the daily volatility itself, 0 < σ ≤ 10.', example: 0.012 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE, { message: 'daily_volatility must be greater than 0' }) @Max(10)
   daily_volatility?: number;
 
   @ApiPropertyOptional({ description: 'volatility_target: periods per year for annualising. Default 252.', example: 252, default: 252 })

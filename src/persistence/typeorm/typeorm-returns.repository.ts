@@ -19,9 +19,19 @@ export class TypeOrmReturnsRepository extends ReturnsRepository {
 
   async upsertByAsset(rows: ReturnRow[], tx?: Tx): Promise<Map<string, UpsertCounts>> {
     if (rows.length === 0) return new Map();
-    const all = (m: EntityManager) => this.upsertChunks(m, rows);
+    // One row order for every writer: concurrent batches of the same dates lock rows in the same
+    // order, so they queue instead of deadlocking (a batch sent newest-first met one sent oldest-first).
+    const sorted = [...rows].sort(byAssetThenDate);
+    const all = (m: EntityManager) => this.upsertChunks(m, sorted);
     // A single chunk is one statement, atomic by itself; several share one transaction.
     return rows.length <= UPSERT_CHUNK ? all(managerOf(this.ds, tx)) : atomically(this.ds, tx, all);
+  }
+
+  async lockAssets(assetIds: string[], tx: Tx): Promise<void> {
+    const m = managerOf(this.ds, tx);
+    for (const id of [...new Set(assetIds)].sort()) {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('daily_returns:' || $1, 0))`, [id]);
+    }
   }
 
   private async upsertChunks(m: EntityManager, rows: ReturnRow[]): Promise<Map<string, UpsertCounts>> {
@@ -83,4 +93,8 @@ export class TypeOrmReturnsRepository extends ReturnsRepository {
     for (const r of rows) out.set(r.asset_id, r.version);
     return out;
   }
+}
+
+function byAssetThenDate(a: ReturnRow, b: ReturnRow): number {
+  return a.assetId < b.assetId ? -1 : a.assetId > b.assetId ? 1 : a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
 }
