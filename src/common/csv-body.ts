@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { PayloadTooLargeError, ValidationError } from './errors';
@@ -72,10 +72,15 @@ export class CsvBody {
         }
       }
       discardRest = false;
-      const done = once(parser, 'end').catch(() => undefined);
-      parser.end();
-      parser.resume();
-      await done;
+      // A parse error of the last slice is emitted on a later tick, after its take(): the parser is
+      // then destroyed and will never emit 'end'. finished() settles for a destroyed stream too.
+      await nextTurn();
+      if (!failure) {
+        const done = finished(parser).catch(() => undefined);
+        parser.end();
+        parser.resume();
+        await done;
+      }
       const last = take();
       if (last.length) yield last;
     } finally {
