@@ -99,6 +99,16 @@ describe('NATS broker authentication and role permissions (deploy/nats/nats-serv
     await expect(violation).resolves.toMatchObject({ type: 'error' });
   });
 
+  it('gives the service every permission it uses (the broker logs no violation by risk-service)', async () => {
+    const nc = await as('analyst');
+    await nc.request('risk.var.calculate', json.encode({ returns: RETURNS, confidence: 95 }), { timeout: 5000 });
+    await nc.request('risk.var.calculate', json.encode({ returns: [1] }), { timeout: 5000 }); // an error reply too
+    await app.get(NatsConnectionService).jetstream();
+    await nc.flush();
+    expect(server.log).not.toMatch(/Violation - User "risk-service"/);
+    expect(server.log).toMatch(/Server is ready/);
+  });
+
   it('refuses a wrong password', async () => {
     await expect(connect({ servers: natsUrl, user: 'analyst', pass: 'wrong' })).rejects.toMatchObject({ code: 'AUTHORIZATION_VIOLATION' });
   });
