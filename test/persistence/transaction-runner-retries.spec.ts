@@ -1,5 +1,5 @@
 import { TestingModule } from '@nestjs/testing';
-import { EntityManager } from 'typeorm';
+import { TypeOrmTx } from '../../src/persistence/typeorm/typeorm-tx';
 import { ConflictError } from '../../src/common/errors';
 import { PortfolioRepository, TransactionRunner } from '../../src/persistence/repositories';
 import { startPersistence, uid } from './support';
@@ -39,7 +39,7 @@ describe('TransactionRunner retries on PostgreSQL', () => {
           await bothHold();
         }
         await portfolios.lock(second, t);
-        await (t as EntityManager).query('UPDATE portfolios SET name = $1 WHERE id = $2', [key, first]);
+        await (t as unknown as TypeOrmTx).manager.query('UPDATE portfolios SET name = $1 WHERE id = $2', [key, first]);
       });
     await expect(Promise.all([lockInOrder(a, b, 'ab'), lockInOrder(b, a, 'ba')])).resolves.toBeDefined();
     // PostgreSQL aborted one of them (40P01); the runner ran it a second time.
@@ -50,7 +50,7 @@ describe('TransactionRunner retries on PostgreSQL', () => {
     let attempts = 0;
     const always = tx.run(async (t) => {
       attempts++;
-      await (t as EntityManager).query(`DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = '40001'; END $$`);
+      await (t as unknown as TypeOrmTx).manager.query(`DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = '40001'; END $$`);
     });
     await expect(always).rejects.toBeInstanceOf(ConflictError);
     expect(attempts).toBe(5);
@@ -61,7 +61,7 @@ describe('TransactionRunner retries on PostgreSQL', () => {
     await expect(
       tx.run(async (t) => {
         attempts++;
-        await (t as EntityManager).query(`DO $$ BEGIN RAISE EXCEPTION 'not retryable' USING ERRCODE = '22003'; END $$`);
+        await (t as unknown as TypeOrmTx).manager.query(`DO $$ BEGIN RAISE EXCEPTION 'not retryable' USING ERRCODE = '22003'; END $$`);
       }),
     ).rejects.toThrow(/not retryable/);
     expect(attempts).toBe(1);
