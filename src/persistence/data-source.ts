@@ -6,6 +6,7 @@ import { DataSourceOptions } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
+import { ensureEmbeddedDataDir, pgliteStartParams } from './pglite/embedded-data-dir';
 import { SerialPGlitePool } from './pglite/serial-pglite-pool';
 
 const DATE_OID = 1082;
@@ -43,10 +44,12 @@ export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOption
     return { ...common, url: config.databaseUrl, extra: { max: 10, connectionTimeoutMillis: 5000 } };
   }
   const dir = resolve(config.dataDir, 'pglite');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true });
+  ensureEmbeddedDataDir(dir);
   const asText = (v: string) => v; // as pg does: int8, numeric and date stay strings
   const driver = new PGliteDriver({
     dataDir: dir,
+    startParams: pgliteStartParams(),
     parsers: { [PgliteTypes.INT8]: asText, [PgliteTypes.NUMERIC]: asText, [DATE_OID]: asText },
   }).driver as unknown as { Pool: unknown };
   driver.Pool = SerialPGlitePool;
