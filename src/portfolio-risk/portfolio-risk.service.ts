@@ -12,7 +12,7 @@ import { OutboxService } from '../events/outbox.service';
 import { RiskEvent, SUBJECT } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
 import { LimitCheck, VarResult } from '../persistence/models';
-import { PortfolioRepository, TransactionRunner, VarResultRepository } from '../persistence/repositories';
+import { PortfolioRepository, TransactionRunner, Tx, VarResultRepository } from '../persistence/repositories';
 import { LimitsService } from '../limits/limits.service';
 import { PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
 import { LimitCheckDto, StoredRiskResponseDto } from './dto/stored-risk-response.dto';
@@ -38,6 +38,13 @@ export class PortfolioRiskService {
   ) {}
 
   async calculate(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR'): Promise<StoredRiskResponseDto> {
+    const computed = await this.compute(portfolioId, dto, kind);
+    await this.tx.run((t) => this.record(computed, t));
+    return toResponse(computed.result, computed.monteCarlo);
+  }
+
+  /** The calculation, outside any transaction; `runId` marks a result of a risk run (stored once per portfolio and run). */
+  async compute(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR', runId: string | null = null): Promise<ComputedRisk> {
     const method = dto.method ?? 'historical';
     rejectMonteCarloOnlyFields(method, dto);
     const confidence = dto.confidence ?? 95;
@@ -71,46 +78,55 @@ export class PortfolioRiskService {
       limitCheck: null,
       correlationId: currentCorrelationId() ?? null,
       calculatedAt: now,
+      runId,
     };
+    return { result, measuredPercent, monteCarlo: c.result.monteCarlo };
+  }
 
-    await this.tx.run(async (t) => {
-      if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
-      // The limit in force is read inside the transaction that records the result.
-      const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t);
-      const { limits, evaluation } = assessment;
-      const limitCheck: LimitCheck = {
-        max_var_percent: limits.maxVarPercent,
-        var_percent: measuredPercent,
-        utilization: evaluation?.utilization ?? null,
-        status: evaluation?.status ?? 'ok',
-        severity: evaluation?.severity ?? null,
-        confidence_level: limits.confidenceLevel,
-        is_default: limits.isDefault,
-      };
-      result.limitCheck = limitCheck;
-      await this.results.insert(result, t);
-      const events: RiskEvent[] = [
-        newEvent(SUBJECT.varCalculated, portfolioId, {
-          result_id: result.id,
-          kind,
-          method,
-          confidence_level: confidence,
-          horizon_days: result.horizonDays,
-          value_return: valueReturn,
-          value: result.value,
-          portfolio_value: result.portfolioValue,
-          observations: result.observations,
-          limit: limitCheck,
-        }, now),
-      ];
-      await this.outbox.enqueue(events, t);
-      // Breaches are raised on VaR results; a CVaR result carries the comparison for information only.
-      if (kind === 'VAR') {
-        await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
-        t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence) }, valueReturn));
-      }
-    });
-    return toResponse(result, c.result.monteCarlo);
+  /**
+   * Stores a computed result in the caller's transaction `t`, with its limit check, the breach and
+   * alert it raises and the events announcing them (the limit in force is read inside `t`).
+   */
+  async record(computed: ComputedRisk, t: Tx): Promise<void> {
+    const { result, measuredPercent } = computed;
+    const { portfolioId, kind, method, valueReturn, calculatedAt: now } = result;
+    const confidence = result.confidenceLevel;
+    if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
+    // The limit in force is read inside the transaction that records the result.
+    const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t);
+    const { limits, evaluation } = assessment;
+    const limitCheck: LimitCheck = {
+      max_var_percent: limits.maxVarPercent,
+      var_percent: measuredPercent,
+      utilization: evaluation?.utilization ?? null,
+      status: evaluation?.status ?? 'ok',
+      severity: evaluation?.severity ?? null,
+      confidence_level: limits.confidenceLevel,
+      is_default: limits.isDefault,
+    };
+    result.limitCheck = limitCheck;
+    await this.results.insert(result, t);
+    const events: RiskEvent[] = [
+      newEvent(SUBJECT.varCalculated, portfolioId, {
+        result_id: result.id,
+        kind,
+        method,
+        confidence_level: confidence,
+        horizon_days: result.horizonDays,
+        value_return: valueReturn,
+        value: result.value,
+        portfolio_value: result.portfolioValue,
+        observations: result.observations,
+        limit: limitCheck,
+        ...(result.runId ? { run_id: result.runId } : {}),
+      }, now),
+    ];
+    await this.outbox.enqueue(events, t);
+    // Breaches are raised on VaR results; a CVaR result carries the comparison for information only.
+    if (kind === 'VAR') {
+      await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
+      t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence) }, valueReturn));
+    }
   }
 
   async history(portfolioId: string, since: Date | undefined, limit: number): Promise<StoredRiskResponseDto[]> {
@@ -119,7 +135,17 @@ export class PortfolioRiskService {
   }
 }
 
-function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: number; distribution: string; standardError: number }): StoredRiskResponseDto {
+type MonteCarloInfo = { simulations: number; seed: number; distribution: string; standardError: number };
+
+/** A result computed by PortfolioRiskService.compute, to be stored by record. */
+export interface ComputedRisk {
+  result: VarResult;
+  /** |value_return| in percent of value: what the limit is compared with. */
+  measuredPercent: number;
+  monteCarlo?: MonteCarloInfo;
+}
+
+function toResponse(r: VarResult, monteCarlo?: MonteCarloInfo): StoredRiskResponseDto {
   const isVar = r.kind === 'VAR';
   return {
     id: r.id,
@@ -138,6 +164,7 @@ function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: numb
     limit: r.limitCheck ? limitToResponse(r.limitCheck) : null,
     ...(monteCarlo ? { monte_carlo: { simulations: monteCarlo.simulations, seed: monteCarlo.seed, distribution: monteCarlo.distribution, standard_error: monteCarlo.standardError } } : {}),
     correlation_id: r.correlationId,
+    run_id: r.runId,
     calculated_at: r.calculatedAt.toISOString(),
   };
 }

@@ -9,6 +9,8 @@ import { OutboxEventEntity } from './outbox-event.entity';
 import { PortfolioEntity } from './portfolio.entity';
 import { PositionEntity } from './position.entity';
 import { RiskLimitEntity } from './risk-limit.entity';
+import { RiskRunEntity } from './risk-run.entity';
+import { RiskRunTaskEntity } from './risk-run-task.entity';
 import { VarResultEntity } from './var-result.entity';
 
 export {
@@ -23,6 +25,8 @@ export {
   PortfolioEntity,
   PositionEntity,
   RiskLimitEntity,
+  RiskRunEntity,
+  RiskRunTaskEntity,
   VarResultEntity,
 };
 
@@ -40,4 +44,6 @@ export const ENTITIES = [
   OutboxEventEntity,
   ApiKeyEntity,
   AuditLogEntity,
+  RiskRunEntity,
+  RiskRunTaskEntity,
 ];
