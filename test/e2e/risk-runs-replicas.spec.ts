@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { connect, NatsConnection } from 'nats';
 import { RISK_RUNS_STREAM } from '../../src/events/subjects';
 import { api, businessDays } from '../support/api';
-import { ensureBuilt, LogLine, ServiceProcess } from '../support/service-process';
+import { ensureBuilt, LogLine, ServiceProcess } from '../../bench/service-process';
 import { syntheticAssets } from '../support/synthetic-returns';
 
 const PORTFOLIOS = 200;
@@ -23,7 +23,7 @@ type Taken = { portfolio: string; delivery: number; time: number };
  * acknowledging them come back to the other one within the consumer's ack wait.
  */
 describe('a risk run over 200 portfolios on two replicas, one killed mid-run', () => {
-  const env = { LOG_LEVEL: 'debug', RISK_RUN_ACK_WAIT_MS: String(ACK_WAIT_MS), RISK_RUN_CONCURRENCY: '2' };
+  const options = { captureLogs: true, env: { LOG_LEVEL: 'debug', RISK_RUN_ACK_WAIT_MS: String(ACK_WAIT_MS), RISK_RUN_CONCURRENCY: '2' } };
   let survivor: ServiceProcess;
   let doomed: ServiceProcess;
   let db: Client;
@@ -31,7 +31,7 @@ describe('a risk run over 200 portfolios on two replicas, one killed mid-run', (
 
   beforeAll(async () => {
     ensureBuilt();
-    [survivor, doomed] = await Promise.all([ServiceProcess.start('survivor', env), ServiceProcess.start('doomed', env)]);
+    [survivor, doomed] = await Promise.all([ServiceProcess.start('survivor', options), ServiceProcess.start('doomed', options)]);
     // Both take tasks before the run starts.
     const consuming = (l: LogLine) => /^taking risk\.runs\.task as durable/.test(l.msg);
     await Promise.all([survivor.waitForLine(consuming), doomed.waitForLine(consuming)]);
