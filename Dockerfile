@@ -14,4 +14,5 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/data-demo ./data-demo
 USER node
 EXPOSE 3000
-CMD ["node", "dist/src/main.js"]
+# The heap cap keeps V8 from growing the heap lazily towards a limit sized on the machine's RAM (README: memory).
+CMD ["node", "--max-old-space-size=512", "dist/src/main.js"]

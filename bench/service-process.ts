@@ -18,6 +18,14 @@ export function ensureBuilt(): void {
   execFileSync(process.execPath, ['scripts/ensure-build.js'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' }, timeout: 180_000 });
 }
 
+/** `npm start`'s command without npm (its node flags included): what the service runs as. */
+export function startCommand(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`npm start is not a node command: ${pkg.scripts.start}`);
+  return words.slice(1);
+}
+
 /** A free loopback port (the OS picks it; released before the service binds it). */
 export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -32,7 +40,7 @@ export async function freePort(): Promise<number> {
 export type LogLine = { time: number; level: number; msg: string; [k: string]: unknown };
 
 export interface ServiceProcessOptions {
-  /** What to run, from the repository root: `node dist/src/main.js` unless told. */
+  /** What to run, from the repository root: npm start's node command (`node … dist/src/main.js`) unless told. */
   command?: string;
   args?: string[];
   /** Added to the environment of this process (NODE_OPTIONS is cleared). */
@@ -44,7 +52,7 @@ export interface ServiceProcessOptions {
 }
 
 /**
- * The built service (`node dist/src/main.js`, or any command) as a child process on a free
+ * The built service (npm start's `node … dist/src/main.js`, or any command) as a child process on a free
  * loopback port, as production runs it: started, waited for, measured (RSS), stopped.
  */
 export class ServiceProcess {
@@ -61,7 +69,7 @@ export class ServiceProcess {
     this.url = `http://127.0.0.1:${port}`;
     const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '', HOST: '127.0.0.1', PORT: String(port), ...opts.env };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    this.proc = spawn(opts.command ?? process.execPath, opts.args ?? ['dist/src/main.js'], {
+    this.proc = spawn(opts.command ?? process.execPath, opts.args ?? startCommand(), {
       cwd: ROOT,
       env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', opts.captureLogs ? 'pipe' : 'ignore', 'pipe'],

@@ -23,7 +23,11 @@ const STAMP = join('dist', '.build-stamp');
 const BUILD_INFO = join('dist', '.tsbuildinfo.build');
 const ENTRY = join('dist', 'src', 'main.js');
 
-/** Newest modification time (ms) among the inputs under `root`; spec files are not built, so not counted. */
+/**
+ * Newest modification time (ms) among the inputs under `root`: the TypeScript files tsc compiles
+ * (spec files are not built) and the folders holding them (a file added or removed). Other files
+ * there (bench/results.json) are not inputs.
+ */
 function newestInput(root) {
   let newest = 0;
   const visit = (path) => {
@@ -32,7 +36,7 @@ function newestInput(root) {
     if (!st.isDirectory()) return;
     for (const entry of readdirSync(path, { withFileTypes: true })) {
       if (entry.isDirectory()) visit(join(path, entry.name));
-      else if (!entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(join(path, entry.name)).mtimeMs);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(join(path, entry.name)).mtimeMs);
     }
   };
   for (const d of INPUT_DIRS) if (existsSync(join(root, d))) visit(join(root, d));

@@ -57,6 +57,15 @@ describe('ensure-build (prestart)', () => {
     expect(answer()).toBe('43');
   });
 
+  it('does not recompile for a file that tsc does not compile (bench/results.json written by a bench)', () => {
+    const before = mtime(entry());
+    writeFileSync(join(root, 'src/results.json'), '{}\n');
+    age(join(root, 'src'), 60); // the folder's time: as when the file existed before
+    const r = run();
+    expect(r.stderr).toBe('');
+    expect(mtime(entry())).toBe(before);
+  });
+
   it('emits again outputs deleted while tsc\'s incremental state was kept', () => {
     rmSync(join(root, 'dist/src'), { recursive: true });
     const r = run();
