@@ -55,12 +55,14 @@ export function call(agent: Agent, t: Target): Promise<{ status: number; body: s
 /**
  * The original design's load loop: one client on one keep-alive connection, `calls` calls with a
  * `pauseMs` pause after each; answers every call's wire time (µs, request sent to answer read).
+ * `warmedUp` runs after the 20 warm-up calls, before the measured ones.
  */
-export async function pausedLoop(t: Target, calls: number, pauseMs: number): Promise<number[]> {
+export async function pausedLoop(t: Target, calls: number, pauseMs: number, warmedUp?: () => Promise<unknown>): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const wire: number[] = [];
   try {
     for (let i = 0; i < 20; i++) await call(agent, t); // warm-up: connection, JIT
+    await warmedUp?.();
     for (let i = 0; i < calls; i++) {
       const t0 = process.hrtime.bigint();
       const res = await call(agent, t);

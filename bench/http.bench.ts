@@ -65,8 +65,8 @@ export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: 
     const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
     const httpHist = (text: string) => histogramOf(text, 'http_request_duration_seconds', { method: 'POST', route: '/v1/var', status_code: '200' });
     const mathHist = (text: string) => histogramOf(text, 'risk_calculation_duration_seconds', { method: 'historical' });
-    const before = await metrics();
-    const sWire = (await pausedLoop(target(service, 'POST', '/v1/var', var1000), loopCalls, 10)).sort((a, b) => a - b);
+    let before = '';
+    const sWire = (await pausedLoop(target(service, 'POST', '/v1/var', var1000), loopCalls, 10, async () => (before = await metrics()))).sort((a, b) => a - b);
     const after = await metrics();
     const bWire = (await pausedLoop(target(bare, 'POST', '/v1/var', var1000), loopCalls, 10)).sort((a, b) => a - b);
     const http = shareAbove(httpHist(before), httpHist(after), 0.001);
