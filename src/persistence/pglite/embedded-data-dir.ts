@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import v8 from 'node:v8';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types as PgliteTypes } from '@electric-sql/pglite';
+import { PGliteDriver } from 'typeorm-pglite';
+import { DATE_OID } from '../data-source';
+import { SerialPGlitePool } from './serial-pglite-pool';
 
 /**
  * shared_buffers of the embedded database. PGlite's default (160 MB, in the WASM heap) was most of
@@ -46,4 +49,20 @@ export function ensureEmbeddedDataDir(dir: string): void {
   execFileSync(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
   if (existsSync(dir)) rmdirSync(dir); // empty, checked above
   renameSync(staging, dir);
+}
+
+/**
+ * The TypeORM driver of the embedded database in `dir` (initialised first when new): int8, numeric
+ * and date come back as text, as with pg; the session is lent to one query runner at a time.
+ */
+export function embeddedDriver(dir: string): unknown {
+  ensureEmbeddedDataDir(dir);
+  const asText = (v: string) => v;
+  const driver = new PGliteDriver({
+    dataDir: dir,
+    startParams: pgliteStartParams(),
+    parsers: { [PgliteTypes.INT8]: asText, [PgliteTypes.NUMERIC]: asText, [DATE_OID]: asText },
+  }).driver as unknown as { Pool: unknown };
+  driver.Pool = SerialPGlitePool;
+  return driver;
 }
