@@ -29,7 +29,8 @@ const PULL_EXPIRES_MS = 5000;
 export class RiskRunConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RiskRunConsumer');
   private stopped = false;
-  private loop?: Promise<void>;
+  /** Tasks being worked on: shutdown lets them finish (bounded); idle pulls are not waited for. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -38,12 +39,13 @@ export class RiskRunConsumer implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.nats.enabled) this.loop = this.run();
+    if (this.nats.enabled) void this.run();
   }
 
+  /** Stops taking tasks and lets the ones in hand finish (a task cut short is redelivered anyway). */
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    await bounded(this.loop, PULL_EXPIRES_MS + 1000);
+    await bounded(Promise.all(this.inFlight), 5000);
   }
 
   private async run(): Promise<void> {
@@ -82,7 +84,14 @@ export class RiskRunConsumer implements OnApplicationBootstrap, OnApplicationShu
   private async work(consumer: Consumer): Promise<void> {
     while (!this.stopped) {
       const m = await consumer.next({ expires: PULL_EXPIRES_MS });
-      if (m) await this.handle(m);
+      if (!m) continue;
+      if (this.stopped) {
+        m.nak(); // taken while stopping: straight back to the other replicas
+        return;
+      }
+      const task = this.handle(m);
+      this.inFlight.add(task);
+      await task.finally(() => this.inFlight.delete(task));
     }
   }
 
