@@ -1,5 +1,17 @@
 import Big from 'big.js';
-import { backtest, computeRisk, cornishFisherVar, historicalCvar, historicalVar, monteCarloVar, parametricVar, portfolioRisk, VarMethod, Xoshiro128 } from '../src/math';
+import {
+  backtest,
+  computeRisk,
+  cornishFisherVar,
+  historicalCvar,
+  historicalVar,
+  monteCarloVar,
+  parametricVar,
+  portfolioRisk,
+  rollingHistoricalVar,
+  VarMethod,
+  Xoshiro128,
+} from '../src/math';
 import { BenchRow, measure } from './harness';
 
 /** Seeded fat-tailed daily returns: normal mixed with occasional jumps (deterministic). */
@@ -33,8 +45,9 @@ const C = 99;
  * Cornish–Fisher VaR, historical CVaR, the computeRisk facade, Monte Carlo) at 1,000, 10,000 and
  * 1,000,000 returns; Monte Carlo at 10,000 and 100,000 paths (1 and 10 days, normal and bootstrap);
  * stored-portfolio VaR with Euler contributions (20 assets × 252 dates); the rolling historical
- * backtest (window 250, O(n log n)); and the naive big.js
- * full-sort baseline at 1,000 and 10,000 returns with the speed-up of historicalVar over it.
+ * backtest (window 250, O(n log n)); rolling historical VaR over 100,000 returns at windows 250
+ * and 2,520 against re-selecting each window (speed-up and ns per step in `speedups`); and the
+ * naive big.js full-sort baseline at 1,000 and 10,000 returns with the speed-up of historicalVar over it.
  */
 export function runMathBench(): { rows: BenchRow[]; speedups: Record<string, number> } {
   const rows: BenchRow[] = [];
@@ -58,6 +71,22 @@ export function runMathBench(): { rows: BenchRow[]; speedups: Record<string, num
       speedups[`historical_var_${n}`] = Math.round((naive.p50_us / hist.p50_us) * 10) / 10;
       speedups[`historical_var_${n}_p99`] = Math.round((naive.p99_us / hist.p99_us) * 10) / 10;
     }
+  }
+  const long = syntheticReturns(100_000);
+  for (const w of [250, 2520]) {
+    const steps = long.length - w + 1;
+    const opts = { budgetMs: 2000, maxIterations: 200, warmup: 3 };
+    const rolling = add(measure('math', `rolling historical VaR 99 %, window ${w}`, long.length, () => rollingHistoricalVar(long, w, C)[0], opts));
+    const reselect = add(
+      measure('baseline', `historicalVar re-selected per window, window ${w}`, long.length, () => {
+        let s = 0;
+        for (let j = 0; j < steps; j++) s += historicalVar(long.subarray(j, j + w), C);
+        return s;
+      }, { budgetMs: 3000, maxIterations: 20, warmup: 1 }),
+    );
+    speedups[`rolling_var_w${w}_ns_per_step`] = Math.round((rolling.p50_us * 1000) / steps);
+    speedups[`reselection_w${w}_ns_per_step`] = Math.round((reselect.p50_us * 1000) / steps);
+    speedups[`rolling_var_w${w}_vs_reselection`] = Math.round((reselect.p50_us / rolling.p50_us) * 10) / 10;
   }
   const history = syntheticReturns(1_000);
   for (const paths of [10_000, 100_000]) {

@@ -1,6 +1,7 @@
 /**
  * npm run seed:demo — loads the demo data through the running service's API:
- * assets SMI and CAC (daily simple returns of R's EuStockMarkets closes), a portfolio
+ * assets SMI and CAC (the closes of R's EuStockMarkets, data-demo/eustockmarkets-smi-cac.csv, sent
+ * as they are to PUT /v1/returns?input=prices, which stores their daily simple returns), a portfolio
  * `demo-eu` holding 600,000 SMI and 400,000 CAC, and its limits. Idempotent.
  *
  *   RISK_URL (default http://localhost:3000), API_KEY (default ADMIN_API_KEY): a risk_manager or admin key.
@@ -24,17 +25,13 @@ async function call(method: string, path: string, body: unknown, contentType = '
 
 async function main() {
   if (!key) throw new Error('set API_KEY (the admin key printed by the first `npm start`, or ADMIN_API_KEY)');
+  // A wide CSV of closes (date,SMI,CAC), sent as it is: the service turns the closes into returns.
   const file = resolve(__dirname, '../../data-demo/eustockmarkets-smi-cac.csv');
-  const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-  for (const [col, asset] of [[1, 'SMI'], [2, 'CAC']] as const) {
-    const lines = ['date,return_pct'];
-    for (let i = 1; i < rows.length; i++) lines.push(`${rows[i][0]},${Number(rows[i][col]) / Number(rows[i - 1][col]) - 1}`);
-    const r = await call('PUT', `/v1/assets/${asset}/returns`, lines.join('\n'), 'text/csv');
-    console.log(`${asset}: ${r.inserted} inserted, ${r.updated} updated`);
-  }
+  const counts: Record<string, { inserted: number; updated: number }> = await call('PUT', '/v1/returns?input=prices', readFileSync(file, 'utf8'), 'text/csv');
+  for (const [asset, r] of Object.entries(counts)) console.log(`${asset}: ${r.inserted} inserted, ${r.updated} updated`);
   await call('POST', '/v1/portfolios', { id: 'demo-eu', name: 'Demo: SMI and CAC 40', base_currency: 'EUR' });
   await call('PUT', '/v1/portfolios/demo-eu/positions', [{ asset_id: 'SMI', market_value: '600000.00' }, { asset_id: 'CAC', market_value: '400000.00' }]);
-  await call('PUT', '/v1/portfolios/demo-eu/limits', { max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence_level: 99 });
+  await call('PUT', '/v1/portfolios/demo-eu/limits', { max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence: 99 });
   console.log(`portfolio demo-eu ready. Try:\n  curl -s -X POST ${base}/v1/portfolios/demo-eu/var -H 'x-api-key: …' -H 'content-type: application/json' -d '{"method":"historical","confidence":99,"lookback_days":1000}'`);
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { INestApplication } from '@nestjs/common';
+import { ConsoleLogger, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -7,6 +7,7 @@ import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { AppModule } from './app.module';
 import { PlainJsonDeserializer, PlainJsonSerializer } from './events/nats-serdes';
 import { QUEUE_GROUP } from './events/subjects';
+import { natsAuthOptions } from './events/nats-options';
 import { AppValidationPipe } from './common/app-validation.pipe';
 import { AppConfig } from './config/app-config';
 import { setupSwagger } from './observability/swagger';
@@ -14,6 +15,11 @@ import { registerHttpMetrics } from './observability/http-metrics';
 import { registerContentParsers } from './common/content-parsers';
 import { CORRELATION_HEADER } from './common/correlation-id';
 import { correlationIdOf } from './observability/logging';
+import { registerGracefulShutdown } from './common/graceful-shutdown';
+import { registerRateLimit } from './common/rate-limit';
+import { frameworkErrorOptions, registerClosingAnswer } from './common/framework-errors';
+import { registerApiKeyHook } from './auth/api-key.hook';
+import { registerHostileInputGuards } from './common/hostile-input.http';
 
 /**
  * Builds the application exactly as production runs it (used by main.ts and by the
@@ -25,20 +31,31 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const early = loadConfig();
   const adapter = new FastifyAdapter({
     bodyLimit: early.bodyLimitBytes,
-    return503OnClosing: true,
     // The request id is the correlation id (x-correlation-id when well-formed, else a UUID).
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
     requestIdHeader: false,
+    ...frameworkErrorOptions(),
   });
+  registerClosingAnswer(adapter.getInstance());
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_HEADER, request.id);
     done();
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    bufferLogs: true,
+    // Until pino takes over (and when start-up fails) Nest's own lines are JSON too, never
+    // coloured text; a failure is thrown to main.ts, not answered with process.abort().
+    logger: new ConsoleLogger({ json: true, colors: false }),
+    abortOnError: false,
+  });
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new AppValidationPipe());
+  registerApiKeyHook(app); // before Swagger: its routes are marked public as they are registered
+  registerHostileInputGuards(app, config.bodyLimitBytes);
   registerContentParsers(app);
+  registerRateLimit(app);
+  registerGracefulShutdown(app);
   registerHttpMetrics(app);
   setupSwagger(app, config);
   if (config.natsUrl && config.natsHandlersEnabled) {
@@ -53,12 +70,16 @@ export async function createApp(): Promise<NestFastifyApplication> {
           reconnectTimeWait: 1000,
           serializer: new PlainJsonSerializer(),
           deserializer: new PlainJsonDeserializer(),
+          // At shutdown: unsubscribe, give handlers in flight this long to answer, then close.
+          gracefulShutdown: true,
+          gracePeriod: 500,
+          ...natsAuthOptions(config.natsCredentials),
         },
       },
       { inheritAppConfig: true },
     );
   }
-  app.enableShutdownHooks();
+  // Signals are handled by main.ts (exitOnSignals): Nest's own hooks would re-raise SIGTERM (exit 143).
   return app;
 }
 

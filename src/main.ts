@@ -1,12 +1,17 @@
+// First: OpenTelemetry must patch http, fastify, pg and ioredis before they load (off unless configured).
+import './observability/tracing';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { AppConfig, ConfigValidationError } from './config/app-config';
+import { exitOnSignals } from './common/graceful-shutdown';
 
 async function bootstrap() {
   const app = await createApp();
   const config = app.get(AppConfig);
   await app.startAllMicroservices();
   await app.listen(config.port, config.host);
+  const logger = new Logger('Shutdown');
+  exitOnSignals(app, (msg) => logger.log(msg));
   new Logger('Bootstrap').log(`risk service listening on http://${config.host}:${config.port} (Swagger UI at /docs)`);
 }
 

@@ -28,7 +28,7 @@ export class AlertsController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles('risk_manager')
-  @ApiOperation({ summary: 'Acknowledge an alert (who and when are recorded)', description: 'An acknowledged alert stays open: a repeat counts on it, an escalation makes it active again. 409 for a resolved alert.' })
+  @ApiOperation({ summary: 'Acknowledge an alert (who and when are recorded)', description: 'An acknowledged alert stays open: a repeat counts on it, an escalation makes it active again (and it can be acknowledged again). 409 CONFLICT for an alert already acknowledged (the first acknowledgement stands) or resolved.' })
   @ApiParam(ALERT_ID)
   @ApiBody({ type: AlertNoteDto, examples: { note: { summary: 'With a note', value: { note: 'Desk head informed' } } } })
   @ApiOkResponse({ type: AlertResponseDto })

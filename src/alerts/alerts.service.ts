@@ -5,6 +5,7 @@ import { currentCorrelationId } from '../common/correlation-id';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { rankOf, Severity } from '../common/severity';
 import { Alert, AlertStatus, BreachType } from '../persistence/models';
+import { canSeePortfolio, portfolioScope } from '../common/portfolio-scope';
 import { AlertRepository, AuditLogRepository, TransactionRunner, Tx } from '../persistence/repositories';
 import { AlertResponseDto } from './dto/alert-response.dto';
 
@@ -28,7 +29,7 @@ export class AlertsService {
   ) {}
 
   /** Inside the caller's transaction: opens, repeats or escalates the open alert. */
-  async raise(p: { portfolioId: string; type: BreachType; severity: Severity; message: string; threshold: number; currentValue: number; at: Date }, tx: Tx): Promise<RaiseOutcome> {
+  async raise(p: { portfolioId: string; type: BreachType; severity: Severity; message: string; thresholdPercent: number; currentPercent: number; at: Date }, tx: Tx): Promise<RaiseOutcome> {
     const open = await this.alerts.findOpen(p.portfolioId, p.type, tx);
     if (!open) {
       const alert: Alert = {
@@ -37,8 +38,8 @@ export class AlertsService {
         type: p.type,
         severity: p.severity,
         message: p.message,
-        threshold: p.threshold,
-        currentValue: p.currentValue,
+        thresholdPercent: p.thresholdPercent,
+        currentPercent: p.currentPercent,
         triggeredAt: p.at,
         lastTriggeredAt: p.at,
         status: 'active',
@@ -57,8 +58,8 @@ export class AlertsService {
       ...open,
       severity: escalated ? p.severity : open.severity,
       message: escalated ? p.message : open.message,
-      threshold: p.threshold,
-      currentValue: p.currentValue,
+      thresholdPercent: p.thresholdPercent,
+      currentPercent: p.currentPercent,
       lastTriggeredAt: p.at,
       occurrences: open.occurrences + 1,
       status: escalated ? 'active' : open.status,
@@ -79,8 +80,12 @@ export class AlertsService {
   async acknowledge(id: string, note: string | undefined): Promise<AlertResponseDto> {
     const acknowledged = await this.tx.run(async (t) => {
       const a = await this.alerts.findById(id, t, true);
-      if (!a) throw new NotFoundError(`alert ${id} not found`);
+      if (!a || !canSeePortfolio(a.portfolioId)) throw new NotFoundError(`alert ${id} not found`);
       if (a.status === 'resolved') throw new ConflictError(`alert ${id} is resolved and cannot be acknowledged`);
+      // The first acknowledgement stands (an escalation makes the alert active again, to be acknowledged anew).
+      if (a.status === 'acknowledged') {
+        throw new ConflictError(`alert ${id} was already acknowledged by ${a.acknowledgedBy} at ${a.acknowledgedAt?.toISOString()}`);
+      }
       const updated: Alert = { ...a, status: 'acknowledged', acknowledgedBy: currentActor(), acknowledgedAt: new Date(), acknowledgeNote: note ?? null };
       await this.alerts.update(updated, t);
       await this.audit.append({ actor: currentActor(), action: 'alert.acknowledge', entity: 'alert', entityId: id, details: { note }, correlationId: currentCorrelationId() }, t);
@@ -92,7 +97,7 @@ export class AlertsService {
   async resolve(id: string, note?: string): Promise<AlertResponseDto> {
     const resolved = await this.tx.run(async (t) => {
       const a = await this.alerts.findById(id, t, true);
-      if (!a) throw new NotFoundError(`alert ${id} not found`);
+      if (!a || !canSeePortfolio(a.portfolioId)) throw new NotFoundError(`alert ${id} not found`);
       if (a.status === 'resolved') throw new ConflictError(`alert ${id} is already resolved`);
       const updated: Alert = { ...a, status: 'resolved', resolvedAt: new Date(), resolvedBy: currentActor() };
       await this.alerts.update(updated, t);
@@ -102,8 +107,12 @@ export class AlertsService {
     return toResponse(resolved);
   }
 
+  /** Alerts of the portfolios the caller's key may see. */
   async list(filter: { portfolioId?: string; status?: AlertStatus }): Promise<AlertResponseDto[]> {
-    return (await this.alerts.list(filter)).map(toResponse);
+    const scope = portfolioScope();
+    if (scope !== null && filter.portfolioId !== undefined && !scope.has(filter.portfolioId)) return [];
+    const rows = await this.alerts.list(scope === null ? filter : { ...filter, portfolioIds: [...scope] });
+    return rows.map(toResponse);
   }
 }
 
@@ -114,8 +123,8 @@ function toResponse(a: Alert): AlertResponseDto {
     type: a.type,
     severity: a.severity,
     message: a.message,
-    threshold: a.threshold,
-    current_value: a.currentValue,
+    threshold_percent: a.thresholdPercent,
+    current_percent: a.currentPercent,
     triggered_at: a.triggeredAt.toISOString(),
     last_triggered_at: a.lastTriggeredAt.toISOString(),
     status: a.status,

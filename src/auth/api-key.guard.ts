@@ -1,16 +1,28 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
 import { setActor } from '../common/actor';
-import { ForbiddenError, UnauthorizedError } from '../common/errors';
+import { ForbiddenError } from '../common/errors';
+import { assertPortfolioVisible, setPortfolioScope } from '../common/portfolio-scope';
 import { AppConfig } from '../config/app-config';
 import { Role } from '../persistence/models';
+import { authenticatedKey } from './api-key.hook';
 import { ApiKeysService } from './api-keys.service';
+import { isOpen, PUBLIC_ROUTE } from './public.decorator';
 import { ROLE_KEY, ROLE_RANK } from './roles.decorator';
 
+/** Routes whose `:id` is a portfolio id (the pattern Fastify matched, e.g. /v1/portfolios/:id/var). */
+const PORTFOLIO_ROUTE = /^\/v1\/portfolios\/:id(\/|$)/;
+
 /**
- * x-api-key on every /v1 route (and /metrics when METRICS_REQUIRE_API_KEY). The role needed is the
- * route's @Roles, else viewer for GET and analyst for other methods. /health and /docs are open.
- * NATS handlers are not guarded: the broker's own authentication is the boundary there.
+ * Every HTTP route needs x-api-key unless its handler or controller is @Public() (health, metrics
+ * unless METRICS_REQUIRE_API_KEY; Swagger's routes, registered outside Nest, are marked in
+ * api-key.hook.ts and never reach this guard). The key was
+ * checked before the body was read (api-key.hook.ts); here it is checked again when the hook did
+ * not run, then the role: the route's @Roles, else viewer for GET and analyst for other methods.
+ * A key limited to portfolios gets its scope in the request context, and a route under
+ * /v1/portfolios/:id answers 404 for a portfolio outside it. NATS handlers are not guarded: the
+ * broker's own authentication and permissions are the boundary there.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -22,22 +34,19 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<{ url: string; method: string; headers: Record<string, string | string[] | undefined> }>();
-    const path = req.url.split('?')[0];
-    const guarded = path.startsWith('/v1/') || (path === '/metrics' && this.config.metricsRequireApiKey);
-    if (!guarded) return true;
-    const header = req.headers['x-api-key'];
-    const key = Array.isArray(header) ? header[0] : header;
-    if (!key) throw new UnauthorizedError('x-api-key header is required');
-    const found = await this.keys.authenticate(key);
-    if (!found) throw new UnauthorizedError('x-api-key is not a valid key');
+    const policy = this.reflector.getAllAndOverride<unknown>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    if (isOpen(policy, this.config)) return true;
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const found = authenticatedKey(req.raw) ?? (await this.keys.authenticateHeader(req.headers['x-api-key']));
     setActor(found.name);
+    setPortfolioScope(found.portfolios);
     const needed =
       this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, [context.getHandler(), context.getClass()]) ??
       (req.method === 'GET' || req.method === 'HEAD' ? 'viewer' : 'analyst');
     if (ROLE_RANK[found.role] < ROLE_RANK[needed]) {
       throw new ForbiddenError(`this operation needs the ${needed} role; the key "${found.name}" is ${found.role}`);
     }
+    if (PORTFOLIO_ROUTE.test(req.routeOptions.url ?? '')) assertPortfolioVisible((req.params as { id: string }).id);
     return true;
   }
 }

@@ -17,11 +17,17 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create an API key (admin)', description: 'The key is in the answer once; only its hash is stored.' })
-  @ApiBody({ type: CreateApiKeyDto, examples: { analyst: { summary: 'An analyst', value: { name: 'analyst-jane', role: 'analyst' } } } })
+  @ApiBody({
+    type: CreateApiKeyDto,
+    examples: {
+      analyst: { summary: 'An analyst', value: { name: 'analyst-jane', role: 'analyst' } },
+      scoped: { summary: 'A desk’s risk manager, limited to its portfolios', value: { name: 'desk-7-rm', role: 'risk_manager', portfolios: ['desk-7', 'desk-7-hedge'] } },
+    },
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyResponseDto, description: 'Created; `key` is shown this once' })
   @ApiErrors(400, 401, 403)
   create(@Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
-    return this.keys.create(body.name, body.role);
+    return this.keys.create(body.name, body.role, body.portfolios ?? null);
   }
 
   @Get()

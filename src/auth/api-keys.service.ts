@@ -3,7 +3,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
-import { NotFoundError } from '../common/errors';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { ApiKey, Role } from '../persistence/models';
 import { ApiKeyRepository, AuditLogRepository, TransactionRunner } from '../persistence/repositories';
@@ -30,12 +30,12 @@ export class ApiKeysService implements OnApplicationBootstrap {
   /** Seeds ADMIN_API_KEY; with no key at all, creates an admin key and prints it once. */
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.adminApiKey) {
-      await this.keys.insert({ id: randomUUID(), name: 'admin (ADMIN_API_KEY)', role: 'admin', keyHash: hashKey(this.config.adminApiKey), keyPrefix: this.config.adminApiKey.slice(0, 6), createdAt: new Date(), createdBy: 'config', revokedAt: null });
+      await this.keys.insert({ id: randomUUID(), name: 'admin (ADMIN_API_KEY)', role: 'admin', keyHash: hashKey(this.config.adminApiKey), keyPrefix: this.config.adminApiKey.slice(0, 6), createdAt: new Date(), createdBy: 'config', revokedAt: null, portfolios: null });
       return;
     }
     if ((await this.keys.countActive()) > 0) return;
     const key = newKey();
-    await this.keys.insert({ id: randomUUID(), name: 'initial admin', role: 'admin', keyHash: hashKey(key), keyPrefix: key.slice(0, 6), createdAt: new Date(), createdBy: 'first start', revokedAt: null });
+    await this.keys.insert({ id: randomUUID(), name: 'initial admin', role: 'admin', keyHash: hashKey(key), keyPrefix: key.slice(0, 6), createdAt: new Date(), createdBy: 'first start', revokedAt: null, portfolios: null });
     // Printed once, on the first start only: the service keeps only its hash.
     process.stdout.write(`\n  No API key was configured: created an admin key (shown once, keep it safe):\n\n    x-api-key: ${key}\n\n`);
     this.logger.warn('created the initial admin API key (printed once on stdout)');
@@ -50,12 +50,24 @@ export class ApiKeysService implements OnApplicationBootstrap {
     return found;
   }
 
-  async create(name: string, role: Role): Promise<CreatedApiKeyResponseDto> {
+  /** The key an `x-api-key` header names; UnauthorizedError when it is missing, unknown or revoked. */
+  async authenticateHeader(header: string | string[] | undefined): Promise<ApiKey> {
+    const key = Array.isArray(header) ? header[0] : header;
+    if (!key) throw new UnauthorizedError('x-api-key header is required');
+    const found = await this.authenticate(key);
+    if (!found) throw new UnauthorizedError('x-api-key is not a valid key');
+    return found;
+  }
+
+  /** `portfolios` limits the key to those portfolios (absent = every portfolio). */
+  async create(name: string, role: Role, portfolios: string[] | null = null): Promise<CreatedApiKeyResponseDto> {
+    // An admin manages every key: limiting it to portfolios would be a promise the role cannot keep.
+    if (role === 'admin' && portfolios) throw new ValidationError('portfolios cannot be given for role admin (an admin key manages every key)');
     const key = newKey();
-    const record: ApiKey = { id: randomUUID(), name, role, keyPrefix: key.slice(0, 6), createdAt: new Date(), createdBy: currentActor(), revokedAt: null };
+    const record: ApiKey = { id: randomUUID(), name, role, keyPrefix: key.slice(0, 6), createdAt: new Date(), createdBy: currentActor(), revokedAt: null, portfolios };
     await this.tx.run(async (t) => {
       await this.keys.insert({ ...record, keyHash: hashKey(key) }, t);
-      await this.audit.append({ actor: currentActor(), action: 'api_key.create', entity: 'api_key', entityId: record.id, details: { name, role }, correlationId: currentCorrelationId() }, t);
+      await this.audit.append({ actor: currentActor(), action: 'api_key.create', entity: 'api_key', entityId: record.id, details: { name, role, portfolios }, correlationId: currentCorrelationId() }, t);
     });
     return { ...toResponse(record), key };
   }
@@ -76,7 +88,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
 }
 
 function toResponse(k: ApiKey): ApiKeyResponseDto {
-  return { id: k.id, name: k.name, role: k.role, key_prefix: k.keyPrefix, created_at: k.createdAt.toISOString(), revoked_at: k.revokedAt?.toISOString() ?? null };
+  return { id: k.id, name: k.name, role: k.role, key_prefix: k.keyPrefix, created_at: k.createdAt.toISOString(), revoked_at: k.revokedAt?.toISOString() ?? null, portfolios: k.portfolios };
 }
 
 function newKey(): string {

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { LimitsModule } from '../limits/limits.module';
+import { AnalyticsController } from './analytics.controller';
+import { AnalyticsService } from './analytics.service';
 import { CalculationController } from './calculation.controller';
 import { CalculationNatsController } from './calculation.nats.controller';
+import { CalculationPool } from './calculation-pool.service';
 import { CalculationService } from './calculation.service';
 import { PortfolioCalculator } from './portfolio-calculator.service';
 import { PositionSizingService } from './position-sizing.service';
@@ -9,8 +12,8 @@ import { PositionSizingService } from './position-sizing.service';
 /** Stateless calculations and the portfolio calculator; the position cap of a stored portfolio comes from limits. */
 @Module({
   imports: [LimitsModule],
-  controllers: [CalculationController, CalculationNatsController],
-  providers: [CalculationService, PositionSizingService, PortfolioCalculator],
+  controllers: [CalculationController, AnalyticsController, CalculationNatsController],
+  providers: [CalculationService, AnalyticsService, PositionSizingService, PortfolioCalculator, CalculationPool],
   exports: [CalculationService, PositionSizingService, PortfolioCalculator],
 })
 export class CalculationModule {}

@@ -3,10 +3,18 @@ import Big from 'big.js';
 import { ValidationError } from '../common/errors';
 import { formatMoney, parseMoney, scaleMoney } from '../common/money';
 import { AppConfig } from '../config/app-config';
-import { backtest, computeRisk, drawdownFromReturns, drawdownStats, RiskResult } from '../math';
+import { RiskResult } from '../math';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
-import { BacktestRequestDto, DrawdownRequestDto, PositionSizeRequestDto, rejectMonteCarloOnlyFields, RiskRequestDto } from './dto/risk-request.dto';
+import {
+  BacktestRequestDto,
+  DrawdownRequestDto,
+  PositionSizeRequestDto,
+  rejectMonteCarloOnlyFields,
+  rejectVolatilityOnlyFields,
+  RiskRequestDto,
+} from './dto/risk-request.dto';
 import { BacktestResponseDto, DrawdownResponseDto, PositionSizeResponseDto, RiskResponseDto } from './dto/risk-response.dto';
+import { CalculationPool } from './calculation-pool.service';
 import { PositionSizingService } from './position-sizing.service';
 
 /** Stateless calculations: the analyst's what-if on a pasted series. */
@@ -16,15 +24,17 @@ export class CalculationService {
     private readonly config: AppConfig,
     private readonly metrics: CalculationMetrics,
     private readonly sizing: PositionSizingService,
+    private readonly pool: CalculationPool,
   ) {}
 
-  risk(dto: RiskRequestDto, wantCvar: boolean): RiskResponseDto {
+  async risk(dto: RiskRequestDto, wantCvar: boolean): Promise<RiskResponseDto> {
     const method = dto.method ?? 'historical';
     rejectMonteCarloOnlyFields(method, dto);
+    rejectVolatilityOnlyFields(method, dto);
     const portfolioValue = parseMoney(dto.portfolio_value ?? '1', 'portfolio_value', { positive: true });
     const riskLimit = dto.risk_limit === undefined ? undefined : parseMoney(dto.risk_limit, 'risk_limit', { positive: true });
-    const result = this.metrics.measure(method, dto.asset_class, () =>
-      computeRisk({
+    const result = await this.metrics.measureAsync(method, dto.asset_class, () =>
+      this.pool.risk({
         returns: dto.returns,
         confidence: dto.confidence ?? 95,
         method,
@@ -32,19 +42,26 @@ export class CalculationService {
         simulations: dto.simulations,
         seed: dto.seed,
         distribution: dto.distribution,
+        lambda: dto.lambda,
         wantCvar,
       }),
     );
     return this.toResponse(dto, result, portfolioValue, riskLimit, wantCvar);
   }
 
-  drawdown(dto: DrawdownRequestDto): DrawdownResponseDto {
+  async drawdown(dto: DrawdownRequestDto): Promise<DrawdownResponseDto> {
     if ((dto.values === undefined) === (dto.returns === undefined)) {
       throw new ValidationError('give exactly one of values (an equity curve) or returns');
     }
-    const s = this.metrics.measure('drawdown', undefined, () =>
-      dto.values ? drawdownStats(dto.values) : drawdownFromReturns(dto.returns!),
+    const points = dto.values ? dto.values.length : dto.returns!.length + 1;
+    if (dto.dates && dto.dates.length !== points) {
+      const why = dto.values ? 'one per value' : 'returns.length + 1: the curve starts at V_0 = 1 before the first return';
+      throw new ValidationError(`dates must have one date per curve point (${points}, ${why}), got ${dto.dates.length}`);
+    }
+    const { s, episodes, depths } = await this.metrics.measureAsync('drawdown', undefined, () =>
+      this.pool.drawdown({ ...(dto.values ? { values: dto.values } : { returns: dto.returns! }), top: dto.top, underwater: dto.underwater }),
     );
+    const dated = (i: number | null) => (i === null ? null : dto.dates![i]);
     return {
       max_drawdown: s.maxDrawdown,
       peak_index: s.peakIndex,
@@ -55,6 +72,21 @@ export class CalculationService {
       longest_drawdown_periods: s.longestDrawdownPeriods,
       count: s.count,
       ...(s.ulcerIndex === undefined ? {} : { ulcer_index: s.ulcerIndex }),
+      ...(dto.dates ? { peak_date: dated(s.peakIndex)!, trough_date: dated(s.troughIndex)!, recovery_date: dated(s.recoveryIndex) } : {}),
+      ...(episodes
+        ? {
+            drawdowns: episodes.map((e) => ({
+              peak_index: e.peakIndex,
+              trough_index: e.troughIndex,
+              recovery_index: e.recoveryIndex,
+              depth: e.depth,
+              length: e.length,
+              recovery_periods: e.recoveryPeriods,
+              ...(dto.dates ? { peak_date: dated(e.peakIndex)!, trough_date: dated(e.troughIndex)!, recovery_date: dated(e.recoveryIndex) } : {}),
+            })),
+          }
+        : {}),
+      ...(depths ? { underwater: Array.from(depths) } : {}),
     };
   }
 
@@ -62,10 +94,13 @@ export class CalculationService {
     return this.sizing.size(dto);
   }
 
-  backtest(dto: BacktestRequestDto): BacktestResponseDto {
+  async backtest(dto: BacktestRequestDto): Promise<BacktestResponseDto> {
     const usesForecasts = dto.var_forecasts !== undefined;
     if (usesForecasts && (dto.window !== undefined || dto.method !== undefined)) {
       throw new ValidationError('window and method apply to rolling forecasts only: leave them out when var_forecasts is given');
+    }
+    if (dto.dates && dto.dates.length !== dto.returns.length) {
+      throw new ValidationError(`dates must have one date per return (${dto.returns.length}), got ${dto.dates.length}`);
     }
     if (usesForecasts && dto.var_forecasts!.length !== dto.returns.length) {
       throw new ValidationError(
@@ -73,8 +108,8 @@ export class CalculationService {
       );
     }
     const confidence = dto.confidence ?? 99;
-    const r = this.metrics.measure(`backtest_${usesForecasts ? 'forecasts' : (dto.method ?? 'historical')}`, undefined, () =>
-      backtest({
+    const r = await this.metrics.measureAsync(`backtest_${usesForecasts ? 'forecasts' : (dto.method ?? 'historical')}`, undefined, () =>
+      this.pool.backtest({
         returns: dto.returns,
         varForecasts: dto.var_forecasts,
         confidence,
@@ -93,6 +128,8 @@ export class CalculationService {
       exceptions_last_250: r.exceptionsLast250,
       transitions: { ...r.transitions },
       confidence_level: confidence,
+      exception_indices: Array.from(r.exceptionIndices),
+      ...(dto.dates ? { exception_dates: Array.from(r.exceptionIndices, (i) => dto.dates![i]) } : {}),
     };
   }
 
@@ -125,6 +162,7 @@ export class CalculationService {
       out.cvar_return = r.cvarReturn;
       out.cvar = formatMoney(scaleMoney(r.cvarReturn, value));
     }
+    if (r.volatility) out.volatility = { lambda: r.volatility.lambda, sigma_forecast: r.volatility.sigmaForecast };
     if (r.monteCarlo) {
       out.monte_carlo = {
         simulations: r.monteCarlo.simulations,

@@ -2,15 +2,17 @@ import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { InvalidStateError, NotFoundError, UnprocessableError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
-import { portfolioRisk, PortfolioRiskResult, VarMethod } from '../math';
+import { EulerFigures, EulerVarMethod, PortfolioRiskResult } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
-import { Contribution, Portfolio, Position } from '../persistence/models';
+import { CvarContribution, Portfolio, Position, VarContribution } from '../persistence/models';
 import { PortfolioRepository, PositionRepository } from '../persistence/repositories';
 import { ReturnSeriesCache } from '../persistence/return-series.cache';
+import { CalculationPool } from './calculation-pool.service';
 
 export interface PortfolioRiskRequest {
-  method: VarMethod;
+  /** A method with Euler contributions (a stored result lists them; filtered_historical has none). */
+  method: EulerVarMethod;
   confidence: number;
   horizonDays: number;
   lookbackDays: number;
@@ -25,9 +27,9 @@ export interface PortfolioRiskComputation {
   portfolioValue: Big;
   weights: number[];
   dates: string[];
-  result: PortfolioRiskResult;
-  varContributions: Contribution[];
-  cvarContributions: Contribution[];
+  result: PortfolioRiskResult & EulerFigures;
+  varContributions: VarContribution[];
+  cvarContributions: CvarContribution[];
 }
 
 /**
@@ -41,6 +43,7 @@ export class PortfolioCalculator {
     private readonly positions: PositionRepository,
     private readonly series: ReturnSeriesCache,
     private readonly metrics: CalculationMetrics,
+    private readonly pool: CalculationPool,
   ) {}
 
   async compute(portfolioId: string, req: PortfolioRiskRequest): Promise<PortfolioRiskComputation> {
@@ -56,10 +59,10 @@ export class PortfolioCalculator {
     const missing = ids.filter((id) => !loaded.has(id));
     if (missing.length) throw new UnprocessableError(`no returns stored for ${missing.join(', ')}: PUT /v1/assets/{asset_id}/returns first`);
     const { dates, columns } = align(ids.map((id) => loaded.get(id)!), req.lookbackDays);
-    let result: PortfolioRiskResult;
+    let result: PortfolioRiskResult & EulerFigures;
     try {
-      result = this.metrics.measure(req.method, 'portfolio', () =>
-        portfolioRisk({
+      result = await this.metrics.measureAsync(req.method, 'portfolio', () =>
+        this.pool.portfolio({
           weights,
           assetReturns: columns,
           confidence: req.confidence,
@@ -76,9 +79,10 @@ export class PortfolioCalculator {
       }
       throw err;
     }
-    const contributions = (c: Float64Array): Contribution[] =>
-      ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: c[i], component_var: formatMoney(scaleMoney(c[i], total)) }));
-    return { portfolio, positions, portfolioValue: total, weights, dates, result, varContributions: contributions(result.varComponents), cvarContributions: contributions(result.cvarComponents) };
+    const money = (x: number) => formatMoney(scaleMoney(x, total));
+    const varContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: result.varComponents[i], component_var: money(result.varComponents[i]) }));
+    const cvarContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_cvar_return: result.cvarComponents[i], component_cvar: money(result.cvarComponents[i]) }));
+    return { portfolio, positions, portfolioValue: total, weights, dates, result, varContributions, cvarContributions };
   }
 }
 

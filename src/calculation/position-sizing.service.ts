@@ -4,6 +4,7 @@ import { ValidationError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { applyCaps, estimateKellyInputs, kellyFraction, moments, volatilityTargetWeight } from '../math';
 import { LimitsService } from '../limits/limits.service';
+import { assertPortfolioVisible } from '../common/portfolio-scope';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { PositionSizeRequestDto } from './dto/risk-request.dto';
 import { PositionSizeResponseDto } from './dto/risk-response.dto';
@@ -26,6 +27,7 @@ export class PositionSizingService {
     const sized = this.metrics.measure(dto.method, undefined, () => this.uncapped(dto, equity));
 
     let maxPositionPercent = dto.max_position_size_percent;
+    if (dto.portfolio_id !== undefined) assertPortfolioVisible(dto.portfolio_id);
     if (maxPositionPercent === undefined && dto.portfolio_id !== undefined) {
       // The cap of a stored portfolio: its max_position_size_percent in force (404 for an unknown portfolio).
       maxPositionPercent = await this.limits.maxPositionSizePercent(dto.portfolio_id);
@@ -123,6 +125,9 @@ export class PositionSizingService {
     }
     const periods = dto.periods_per_year ?? 252;
     const weight = volatilityTargetWeight(dto.target_annual_vol, sigma!, periods);
+    if (!Number.isFinite(weight)) {
+      throw new ValidationError('target_annual_vol: the volatility is too small for a finite position at this target');
+    }
     return {
       uncapped: new Big(weight),
       details: { daily_volatility: sigma!, annual_volatility: sigma! * Math.sqrt(periods), periods_per_year: periods },

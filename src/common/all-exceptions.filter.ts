@@ -1,7 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger, Optional } from '@nestjs/common';
 import { throwError } from 'rxjs';
+import { CalculationRejections } from '../observability/calculation-rejections';
 import { CORRELATION_HEADER, currentCorrelationId, resolveCorrelationId } from './correlation-id';
+import { DEPENDENCY_RETRY_AFTER_SECONDS } from './dependency-errors';
 import { toErrorBody } from './error-body';
+import { RateLimitedError } from './errors';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -17,9 +20,12 @@ interface ReplyLike {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() private readonly rejections?: CalculationRejections) {}
+
   catch(exception: unknown, host: ArgumentsHost) {
     const correlationId = currentCorrelationId() ?? correlationFromHost(host);
     const body = toErrorBody(exception, correlationId);
+    this.rejections?.count(exception, host, body.error_type);
     if (body.status_code >= 500) {
       this.logger.error({ err: exception, correlation_id: correlationId }, 'request failed');
     }
@@ -29,6 +35,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const reply = host.switchToHttp().getResponse<ReplyLike>();
     if (correlationId) reply.header(CORRELATION_HEADER, correlationId);
+    const retryAfter = retryAfterSeconds(exception, body.error_type);
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     reply.status(body.status_code).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }
@@ -37,11 +45,17 @@ function correlationFromHost(host: ArgumentsHost): string | undefined {
   if (host.getType() === 'rpc') {
     // Errors thrown before the handler's context (e.g. by validation) still answer with the caller's id.
     const ctx = host.switchToRpc().getContext<{ getHeaders?: () => { get(k: string): string } | undefined }>();
-    const value = ctx?.getHeaders?.()?.get(CORRELATION_HEADER);
-    return value ? resolveCorrelationId(value) : undefined;
+    // The caller's id when well-formed, else a new one: an error body always carries one (api.md).
+    return resolveCorrelationId(ctx?.getHeaders?.()?.get(CORRELATION_HEADER) || undefined);
   }
   if (host.getType() !== 'http') return undefined;
   const req = host.switchToHttp().getRequest<{ id?: unknown }>();
   const id = req?.id;
   return typeof id === 'string' ? id : undefined;
+}
+
+/** Retry-After for 429 RATE_LIMITED (the key's window) and 503 DEPENDENCY_UNAVAILABLE (api.md). */
+function retryAfterSeconds(exception: unknown, type: string): number | undefined {
+  if (exception instanceof RateLimitedError) return exception.retryAfterSeconds;
+  return type === 'DEPENDENCY_UNAVAILABLE' ? DEPENDENCY_RETRY_AFTER_SECONDS : undefined;
 }

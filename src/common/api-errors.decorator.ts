@@ -25,8 +25,8 @@ const ERRORS: Record<number, { description: string; type: ErrorType; message: st
   413: { description: 'PAYLOAD_TOO_LARGE: more than 1,000,000 values, or a body over the size limit', type: 'PAYLOAD_TOO_LARGE', message: ['returns has 1000001 values: at most 1000000 are accepted in one request'] },
   415: { description: 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json (or text/csv where documented)', type: 'UNSUPPORTED_MEDIA_TYPE', message: ['unsupported content type: send application/json (or text/csv where documented)'] },
   422: { description: 'INSUFFICIENT_DATA: too few observations for the method and confidence (INVALID_INPUT: stored data that make it meaningless)', type: 'INSUFFICIENT_DATA', message: ['Cannot compute historical VaR from 40 returns at 99 %: need at least 100'] },
-  429: { description: 'RATE_LIMITED: too many requests for this key; retry after Retry-After seconds', type: 'RATE_LIMITED', message: ['rate limit of 60000 requests per minute exceeded'] },
-  503: { description: 'DEPENDENCY_UNAVAILABLE: the database (or another dependency) cannot be reached; retry later', type: 'DEPENDENCY_UNAVAILABLE', message: ['database is unavailable'] },
+  429: { description: 'RATE_LIMITED: the API key spent RATE_LIMIT_PER_MINUTE; retry after `Retry-After` seconds', type: 'RATE_LIMITED', message: ['rate limit of 60000 requests per minute exceeded'] },
+  503: { description: 'DEPENDENCY_UNAVAILABLE (the database is unreachable; retry after `Retry-After` seconds) or CALCULATION_TIMEOUT (cancelled after CALCULATION_TIMEOUT_MS)', type: 'DEPENDENCY_UNAVAILABLE', message: ['database is unavailable'] },
 };
 
 /** The docs/api.md error body for `status`, as the service answers it (the example of an error response). */

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import { RpcParamtype } from '@nestjs/microservices/enums/rpc-paramtype.enum';
+import { nullFieldsAsAbsent } from './hostile-input';
 import { MalformedPayload } from './malformed-payload';
 import { ValidationError } from './errors';
 import { numericArraysOf, readNumericArray } from './numeric-array';
@@ -17,9 +18,11 @@ export class AppValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (value instanceof MalformedPayload) throw new ValidationError(`payload is not valid JSON: ${value.reason}`);
+    if (value instanceof MalformedPayload) throw new ValidationError(value.messages);
     // REST bodies and NATS payloads (@Payload(): RpcParamtype.PAYLOAD) share the DTOs.
     const isBody = metadata.type === 'body' || (metadata.type as unknown) === RpcParamtype.PAYLOAD;
+    // null for a field of a DTO is the field left out (api.md Hardening).
+    if ((isBody || metadata.type === 'query') && isDto(metadata.metatype)) value = nullFieldsAsAbsent(value);
     const arrays = isBody ? numericArraysOf(metadata.metatype) : undefined;
     if (!arrays) return super.transform(value, metadata);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -48,4 +51,10 @@ export class AppValidationPipe extends ValidationPipe {
     if (problems.length > 0) throw new ValidationError(problems);
     return Object.assign(dto, parsed);
   }
+}
+
+const PLAIN_TYPES: unknown[] = [Object, String, Number, Boolean, Array];
+
+function isDto(metatype: unknown): boolean {
+  return typeof metatype === 'function' && !PLAIN_TYPES.includes(metatype);
 }

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { RiskMathError } from '../math/errors';
+import { isDependencyUnavailable } from './dependency-errors';
 import { DomainError, ErrorType } from './errors';
 
 /** The docs/api.md error body, identical on REST and in NATS `{ "error": … }` replies. */
@@ -17,11 +18,14 @@ const REASON: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
@@ -40,8 +44,10 @@ const TYPE_BY_STATUS: Record<number, ErrorType> = {
   405: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'INVALID_INPUT',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'INSUFFICIENT_DATA',
+  431: 'INVALID_INPUT',
   429: 'RATE_LIMITED',
   503: 'DEPENDENCY_UNAVAILABLE',
   504: 'CALCULATION_TIMEOUT',
@@ -64,6 +70,10 @@ function frameworkMessage(err: FrameworkError, status: number): string {
       return 'request body is empty: a JSON body is required';
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return 'content-length does not match the body';
+    case 'FST_ERR_BAD_URL':
+      return 'the URL is not valid: a percent-encoding does not decode to UTF-8 text';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'a path parameter is longer than 100 characters';
     default:
       if (err instanceof SyntaxError || /JSON/i.test(err.message ?? '')) return `body is not valid JSON: ${err.message}`;
       return status < 500 && err.message ? err.message : 'internal error';
@@ -94,6 +104,10 @@ export function toErrorBody(exception: unknown, correlationId: string | undefine
         messages = [messages[0].replace(/^Cannot (\w+) (.*)$/, 'no route $1 $2')];
       }
     }
+  } else if (isDependencyUnavailable(exception)) {
+    status = 503;
+    type = 'DEPENDENCY_UNAVAILABLE';
+    messages = ['the database is unavailable: retry shortly'];
   } else if (exception && typeof exception === 'object') {
     const err = exception as FrameworkError;
     const code = typeof err.statusCode === 'number' ? err.statusCode : 500;

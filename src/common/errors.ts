@@ -51,6 +51,11 @@ export class InvalidStateError extends DomainError {
   readonly errorType = 'INVALID_INPUT' as const;
   readonly status = 422;
 }
+/** 415: a media type the route does not take (e.g. JSON where only text/csv is read). */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly errorType = 'UNSUPPORTED_MEDIA_TYPE' as const;
+  readonly status = 415;
+}
 export class PayloadTooLargeError extends DomainError {
   readonly errorType = 'PAYLOAD_TOO_LARGE' as const;
   readonly status = 413;
@@ -66,4 +71,17 @@ export class ForbiddenError extends DomainError {
 export class DependencyUnavailableError extends DomainError {
   readonly errorType = 'DEPENDENCY_UNAVAILABLE' as const;
   readonly status = 503;
+}
+/** 503: a calculation ran past CALCULATION_TIMEOUT_MS and was cancelled. */
+export class CalculationTimeoutError extends DomainError {
+  readonly errorType = 'CALCULATION_TIMEOUT' as const;
+  readonly status = 503;
+}
+/** 429: the API key spent its RATE_LIMIT_PER_MINUTE; `retryAfterSeconds` goes to the Retry-After header. */
+export class RateLimitedError extends DomainError {
+  readonly errorType = 'RATE_LIMITED' as const;
+  readonly status = 429;
+  constructor(messages: string | string[], readonly retryAfterSeconds: number) {
+    super(messages);
+  }
 }

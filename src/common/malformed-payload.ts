@@ -1,4 +1,4 @@
-/** Marks a message payload that is not valid JSON; the validation pipe answers it as INVALID_INPUT. */
+/** Marks a message payload that was refused while parsing (not JSON, too deep, bad text); the validation pipe answers it as INVALID_INPUT. */
 export class MalformedPayload {
-  constructor(readonly reason: string) {}
+  constructor(readonly messages: string[]) {}
 }

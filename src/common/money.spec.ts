@@ -36,3 +36,41 @@ describe('money', () => {
     expect(scaleMoney(0.3, new Big('0.1')).toFixed()).toBe('0.03');
   });
 });
+
+describe('money grammar (hostile input)', () => {
+  it.each([
+    ['+1', '+1'],
+    ['1e-20000', '1e-20000'],
+    ['a 200,000-digit number', '1'.repeat(200_000)],
+    ['1e99999', '1e99999'],
+    ['--1', '--1'],
+    ['1 000', '1 000'],
+    ['Arabic-Indic digits', '١٢'],
+    ['Infinity', 'Infinity'],
+    ['1e', '1e'],
+    ['.', '.'],
+    ['an empty string', ''],
+  ])('refuses %s with a 400 naming the field', (_label, text) => {
+    expect(() => parseMoney(text, 'market_value')).toThrow(ValidationError);
+    expect(() => parseMoney(text, 'market_value')).toThrow(/^market_value /);
+  });
+
+  it('refuses amounts of 10^18 and more, and more than 20 decimal places', () => {
+    expect(() => parseMoney('1e18', 'value')).toThrow(/less than 10\^18/);
+    expect(() => parseMoney(-1e300, 'value')).toThrow(/less than 10\^18/);
+    expect(() => parseMoney('0.000000000000000000001', 'value')).toThrow(/at most 20 decimal places/);
+    expect(() => parseMoney(5e-324, 'value')).toThrow(/decimal places/);
+  });
+
+  it('accepts the forms big.js reads, up to the limits', () => {
+    expect(parseMoney('999999999999999999.99', 'x').toFixed(2)).toBe('999999999999999999.99');
+    expect(parseMoney('-12.', 'x').toFixed()).toBe('-12');
+    expect(parseMoney('.5', 'x').toFixed()).toBe('0.5');
+    expect(parseMoney('1.5E+3', 'x').toFixed()).toBe('1500');
+    expect(parseMoney(0.1 + 0.2, 'x').toFixed()).toBe('0.30000000000000004');
+  });
+
+  it('quotes a long value shortened in the message', () => {
+    expect(() => parseMoney('9'.repeat(100), 'equity')).toThrow(/at most 40 digits .*100 characters/);
+  });
+});

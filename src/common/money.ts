@@ -2,9 +2,33 @@ import Big from 'big.js';
 import { registerDecorator, ValidationArguments } from 'class-validator';
 import { ValidationError } from './errors';
 
-/** Money is decimal text, computed with big.js and answered rounded to cents, half-even. */
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * Money is decimal text, computed with big.js and answered rounded to cents, half-even.
+ *
+ * The grammar is strict, so that nothing big.js would throw on, nor anything a PostgreSQL numeric
+ * cannot hold, gets past it: an optional `-`, digits with an optional fraction (`12`, `12.5`,
+ * `.5`, `12.`), an optional exponent; no `+` sign, no spaces inside, at most 40 digits before the
+ * exponent and 4 in it. The amount itself must be below 10^18 in absolute value with at most 20
+ * decimal places.
+ */
+const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?$/;
+const MAX_MANTISSA_DIGITS = 40;
+const MAX_DECIMAL_PLACES = 20;
+const LIMIT = new Big('1e18');
 const ROUND_HALF_EVEN = 2;
+
+/** Why `text` is not a money amount, or null when it is one. */
+export function decimalProblem(text: string): string | null {
+  const m = DECIMAL.exec(text);
+  if (!m) return 'must be a decimal amount, e.g. "1000000.00" (digits, an optional "-" and decimal point; no "+")';
+  if (m[1].replace('.', '').length > MAX_MANTISSA_DIGITS) return `must have at most ${MAX_MANTISSA_DIGITS} digits`;
+  const amount = new Big(text);
+  if (amount.abs().gte(LIMIT)) return 'must be less than 10^18 in absolute value';
+  // big.js keeps the digits c and the exponent e of c[0]: the places after the point are c.length - 1 - e.
+  const places = (amount as unknown as { c: number[]; e: number }).c.length - 1 - (amount as unknown as { e: number }).e;
+  if (places > MAX_DECIMAL_PLACES) return `must have at most ${MAX_DECIMAL_PLACES} decimal places`;
+  return null;
+}
 
 /**
  * Parses a money amount given as a decimal string or a JSON number. A number is read
@@ -21,11 +45,18 @@ export function parseMoney(value: unknown, field: string, opts: { positive?: boo
   } else {
     throw new ValidationError(`${field} must be a decimal amount (string or number), e.g. "1000000.00"`);
   }
-  if (!DECIMAL.test(text)) throw new ValidationError(`${field} must be a decimal amount, e.g. "1000000.00" (got ${JSON.stringify(value)})`);
+  const problem = decimalProblem(text);
+  if (problem) throw new ValidationError(`${field} ${problem} (got ${describe(value)})`);
   const amount = new Big(text);
   if (opts.positive && amount.lte(0)) throw new ValidationError(`${field} must be greater than 0`);
   if (opts.nonNegative && amount.lt(0)) throw new ValidationError(`${field} must not be negative`);
   return amount;
+}
+
+/** The value as an error message may quote it: short, JSON-escaped. */
+function describe(value: unknown): string {
+  const text = typeof value === 'string' && value.length > 40 ? `${value.slice(0, 40)}… (${value.length} characters)` : value;
+  return JSON.stringify(text);
 }
 
 /** Money as the wire wants it: a string with exactly 2 decimals, ROUND_HALF_EVEN. */
@@ -49,8 +80,14 @@ export function IsDecimalAmount(): PropertyDecorator {
       propertyName: String(propertyName),
       validator: {
         validate: (value: unknown) =>
-          (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && DECIMAL.test(value.trim())),
-        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a decimal amount (string or number), e.g. "1000000.00"`,
+          (typeof value === 'number' && Number.isFinite(value) && decimalProblem(String(value)) === null) ||
+          (typeof value === 'string' && decimalProblem(value.trim()) === null),
+        defaultMessage: (args?: ValidationArguments) => {
+          const v: unknown = args?.value;
+          const text = typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null;
+          const problem = text === null ? null : decimalProblem(text);
+          return `${args?.property} ${problem ?? 'must be a decimal amount (string or number), e.g. "1000000.00"'}`;
+        },
       },
     });
 }

@@ -1,16 +1,25 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { NatsContext } from '@nestjs/microservices';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { CLS_ID, ClsService } from 'nestjs-cls';
-import { Observable } from 'rxjs';
+import type { Histogram } from 'prom-client';
+import { map, Observable } from 'rxjs';
+import { CorrelatedReply } from '../events/nats-serdes';
+import { METRIC } from '../observability/metrics';
+import { observeNatsRequest } from '../observability/nats-request';
 import { CORRELATION_HEADER, resolveCorrelationId } from './correlation-id';
 
 /**
  * NATS handlers run in a CLS context carrying the correlation ID of the message's
- * `x-correlation-id` header (or a new UUID), so logs and resulting events carry it too.
+ * `x-correlation-id` header (or a new UUID), so logs, resulting events and the reply's
+ * `x-correlation-id` header carry it too; each run is traced and logged (observeNatsRequest).
  */
 @Injectable()
 export class RpcCorrelationInterceptor implements NestInterceptor {
-  constructor(private readonly cls: ClsService) {}
+  constructor(
+    private readonly cls: ClsService,
+    @InjectMetric(METRIC.natsDuration) private readonly natsDuration: Histogram<'subject' | 'status_code'>,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
@@ -20,7 +29,8 @@ export class RpcCorrelationInterceptor implements NestInterceptor {
     return new Observable((subscriber) =>
       this.cls.run(() => {
         this.cls.set(CLS_ID, id);
-        return next.handle().subscribe(subscriber);
+        const handled = () => next.handle().pipe(map((result) => new CorrelatedReply(result, id)));
+        return observeNatsRequest(ctx?.getSubject?.() ?? context.getHandler().name, headers, id, handled, this.natsDuration).subscribe(subscriber);
       }),
     );
   }

@@ -18,6 +18,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export const BREACH_SEVERITIES = ['high', 'critical'] as const satisfies readonly Severity[];
 export type BreachSeverity = (typeof BREACH_SEVERITIES)[number];
 
+/** A breach is high or critical. */
+export function isBreach(level: Level): level is BreachSeverity {
+  return (BREACH_SEVERITIES as readonly Level[]).includes(level);
+}
+
 /** Position on the scale: ok 0, warning 1, high 2, critical 3. */
 export function rankOf(level: Level): number {
   return LEVELS.indexOf(level);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { accessSync, constants } from 'node:fs';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -101,6 +102,10 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   METRICS_REQUIRE_API_KEY = false;
 
+  /** When false, no metric carries a portfolio_id label (for metrics that leave the trust boundary). */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  METRICS_PORTFOLIO_LABELS = true;
+
   /** Durable JetStream consumer of risk.nav.updated shared by the replicas. */
   @IsOptional() @IsString()
   NATS_NAV_DURABLE = 'risk-service-nav';
@@ -124,6 +129,89 @@ class EnvironmentVariables {
   /** Turn the NATS request handlers off even when NATS_URL is set. */
   @IsOptional() @Transform(toBool) @IsBoolean()
   NATS_HANDLERS_ENABLED = true;
+
+  // ---- Hardening: time budget, dependencies down, rate limit, NAV consumer (api.md "Hardening") ----
+
+  /** A calculation on the worker pool not done within this long is cancelled: 503 CALCULATION_TIMEOUT. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  CALCULATION_TIMEOUT_MS = 30000;
+
+  /** Worker threads for heavy maths (default: one per core). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256)
+  CALCULATION_THREADS?: number;
+
+  /** Requests per minute per API key, shared by the replicas through Redis when REDIS_URL is set; 0 = off. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  RATE_LIMIT_PER_MINUTE = 60000;
+
+  /** PostgreSQL: opening a connection, or waiting for a free one in the pool, ms. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100)
+  DB_CONNECT_TIMEOUT_MS = 2000;
+
+  /** PostgreSQL: one statement (server statement_timeout, and the client's wait for the answer), ms. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100)
+  DB_STATEMENT_TIMEOUT_MS = 2500;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  DB_POOL_SIZE = 10;
+
+  /** Deliveries of one risk.nav.updated message before it is given up (transient failures only). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  NATS_NAV_MAX_DELIVER = 20;
+
+  /** Broker credentials (at most one kind): user and password, a token, or a .creds file (JWT + NKey seed). */
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  NATS_USER?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  NATS_PASS?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  NATS_TOKEN?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  NATS_CREDS?: string;
+
+  /** TLS to the broker: a CA file to trust, and a client certificate and key (mutual TLS). */
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  NATS_TLS_CA?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  NATS_TLS_CERT?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString()
+  NATS_TLS_KEY?: string;
+}
+
+/** How the service authenticates to the broker (every connection it opens). */
+export interface NatsCredentials {
+  user?: string;
+  pass?: string;
+  token?: string;
+  /** Path of a .creds file. */
+  credsFile?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+}
+
+const NATS_SECRET_VARIABLES = ['NATS_USER', 'NATS_PASS', 'NATS_TOKEN', 'NATS_CREDS', 'NATS_TLS_CA', 'NATS_TLS_CERT', 'NATS_TLS_KEY'] as const;
+
+/** Combinations that cannot work, and files that cannot be read, named by their variable. */
+function natsCredentialProblems(t: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (!!t.NATS_USER !== !!t.NATS_PASS) problems.push('NATS_USER and NATS_PASS go together');
+  const kinds = [t.NATS_USER || t.NATS_PASS ? 'NATS_USER/NATS_PASS' : null, t.NATS_TOKEN ? 'NATS_TOKEN' : null, t.NATS_CREDS ? 'NATS_CREDS' : null].filter(Boolean);
+  if (kinds.length > 1) problems.push(`give one kind of NATS credentials, not ${kinds.join(' and ')}`);
+  if (!!t.NATS_TLS_CERT !== !!t.NATS_TLS_KEY) problems.push('NATS_TLS_CERT and NATS_TLS_KEY go together');
+  for (const name of ['NATS_CREDS', 'NATS_TLS_CA', 'NATS_TLS_CERT', 'NATS_TLS_KEY'] as const) {
+    const file = t[name];
+    if (!file) continue;
+    try {
+      accessSync(file, constants.R_OK);
+    } catch {
+      problems.push(`${name} names a file that cannot be read (${file})`);
+    }
+  }
+  return problems;
 }
 
 export type LimitThresholds = { warning: number; breach: number; critical: number };
@@ -152,9 +240,16 @@ export class AppConfig {
   readonly outboxPollMs: number;
   readonly outboxMaxBackoffMs: number;
   readonly metricsRequireApiKey: boolean;
+  readonly metricsPortfolioLabels: boolean;
   readonly natsHandlersEnabled: boolean;
   readonly natsNavDurable: string;
   readonly natsNavInactiveSeconds?: number;
+  readonly calculationTimeoutMs: number;
+  readonly calculationThreads?: number;
+  readonly rateLimitPerMinute: number;
+  readonly database: { connectTimeoutMs: number; statementTimeoutMs: number; poolSize: number };
+  readonly natsNavMaxDeliver: number;
+  readonly natsCredentials: NatsCredentials;
   readonly riskRuns: { durable: string; ackWaitMs: number; concurrency: number };
 
   constructor(env: EnvironmentVariables) {
@@ -184,9 +279,22 @@ export class AppConfig {
     this.outboxPollMs = env.OUTBOX_POLL_MS;
     this.outboxMaxBackoffMs = env.OUTBOX_MAX_BACKOFF_MS;
     this.metricsRequireApiKey = env.METRICS_REQUIRE_API_KEY;
+    this.metricsPortfolioLabels = env.METRICS_PORTFOLIO_LABELS;
     this.natsHandlersEnabled = env.NATS_HANDLERS_ENABLED;
     this.natsNavDurable = env.NATS_NAV_DURABLE;
     this.natsNavInactiveSeconds = env.NATS_NAV_INACTIVE_SECONDS;
+    this.calculationTimeoutMs = env.CALCULATION_TIMEOUT_MS;
+    this.calculationThreads = env.CALCULATION_THREADS;
+    this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
+    this.database = { connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS, poolSize: env.DB_POOL_SIZE };
+    this.natsNavMaxDeliver = env.NATS_NAV_MAX_DELIVER;
+    const tls = env.NATS_TLS_CA || env.NATS_TLS_CERT ? { caFile: env.NATS_TLS_CA, certFile: env.NATS_TLS_CERT, keyFile: env.NATS_TLS_KEY } : undefined;
+    this.natsCredentials = {
+      ...(env.NATS_USER ? { user: env.NATS_USER, pass: env.NATS_PASS } : {}),
+      ...(env.NATS_TOKEN ? { token: env.NATS_TOKEN } : {}),
+      ...(env.NATS_CREDS ? { credsFile: env.NATS_CREDS } : {}),
+      ...(tls ? { tls } : {}),
+    };
     this.riskRuns = { durable: env.RISK_RUNS_DURABLE, ackWaitMs: env.RISK_RUN_ACK_WAIT_MS, concurrency: env.RISK_RUN_CONCURRENCY };
   }
 }
@@ -200,18 +308,20 @@ export class ConfigValidationError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'NATS_URL', 'ADMIN_API_KEY', 'NATS_NAV_INACTIVE_SECONDS']) {
+  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'NATS_URL', 'ADMIN_API_KEY', 'NATS_NAV_INACTIVE_SECONDS', 'CALCULATION_THREADS', ...NATS_SECRET_VARIABLES]) {
     if (env[key] !== undefined) picked[key] = env[key];
   }
   const parsed = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) {
-    const lines = errors.flatMap((e) =>
-      Object.values(e.constraints ?? {}).map((m) => `${m} (got ${JSON.stringify(picked[e.property])})`),
-    );
+    // Secrets are named, never echoed.
+    const shown = (p: string) => ((NATS_SECRET_VARIABLES as readonly string[]).includes(p) ? '' : ` (got ${JSON.stringify(picked[p])})`);
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${m}${shown(e.property)}`));
     throw new ConfigValidationError(`Invalid configuration: ${lines.join('; ')}`);
   }
   const t = parsed;
+  const nats = natsCredentialProblems(t);
+  if (nats.length > 0) throw new ConfigValidationError(`Invalid configuration: ${nats.join('; ')}`);
   if (!(t.LIMIT_WARNING_UTILIZATION < t.LIMIT_BREACH_UTILIZATION && t.LIMIT_BREACH_UTILIZATION < t.LIMIT_CRITICAL_UTILIZATION)) {
     throw new ConfigValidationError(
       'Invalid configuration: LIMIT_WARNING_UTILIZATION < LIMIT_BREACH_UTILIZATION < LIMIT_CRITICAL_UTILIZATION must hold',

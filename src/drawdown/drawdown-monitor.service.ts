@@ -75,7 +75,7 @@ export class DrawdownMonitorService {
               from_status: from,
               to_status: status,
               recovered: status === 'ok',
-              drawdown,
+              current_drawdown: drawdown,
               max_drawdown_percent: assessment.limitPercent,
               utilization: assessment.evaluation?.utilization ?? null,
               peak_value: formatMoney(peak),

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { connect, JetStreamClient, JetStreamManager, NatsConnection, nanos, RetentionPolicy, StorageType } from 'nats';
 import { bounded } from '../common/bounded';
 import { AppConfig } from '../config/app-config';
+import { natsAuthOptions } from './nats-options';
 import { DUPLICATE_WINDOW_MS, RISK_RUN_TASK_SUBJECT, RISK_RUNS_STREAM, RISK_STREAM, RISK_STREAM_SUBJECTS } from './subjects';
 
 /**
@@ -16,8 +17,20 @@ export class NatsConnectionService implements OnApplicationShutdown {
   private connection?: NatsConnection;
   private connecting?: Promise<NatsConnection>;
   private streamsReady = false;
+  private closing = false;
+  private shutdown?: Promise<void>;
+  private readonly beforeCloseTasks: Array<() => Promise<void>> = [];
 
   constructor(private readonly config: AppConfig) {}
+
+  /**
+   * Work to finish before the connection goes at shutdown (the NAV consumer stops pulling, the
+   * outbox relay publishes what is due): Nest runs the shutdown hooks of one module concurrently,
+   * so the order is kept here.
+   */
+  beforeClose(task: () => Promise<void>): void {
+    this.beforeCloseTasks.push(task);
+  }
 
   get enabled(): boolean {
     return !!this.config.natsUrl;
@@ -26,6 +39,7 @@ export class NatsConnectionService implements OnApplicationShutdown {
   /** Connected client, connecting first if needed. Rejects while the broker cannot be reached. */
   async get(): Promise<NatsConnection> {
     if (!this.config.natsUrl) throw new Error('NATS_URL is not configured');
+    if (this.closing) throw new Error('the NATS connection is closed (shutting down)');
     if (this.connection && !this.connection.isClosed()) return this.connection;
     this.connecting ??= connect({
       servers: this.config.natsUrl,
@@ -33,6 +47,7 @@ export class NatsConnectionService implements OnApplicationShutdown {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1000,
       timeout: 2000,
+      ...natsAuthOptions(this.config.natsCredentials),
     })
       .then((nc) => {
         this.connection = nc;
@@ -114,12 +129,25 @@ export class NatsConnectionService implements OnApplicationShutdown {
     await nc.flush();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Shutdown: the registered tasks first (bounded), then a drain (pending publishes and acks are
+   * flushed, subscriptions closed), bounded too: a close follows when the broker does not answer.
+   */
+  onApplicationShutdown(): Promise<void> {
+    this.shutdown ??= this.close();
+    return this.shutdown;
+  }
+
+  private async close(): Promise<void> {
+    await bounded(Promise.all(this.beforeCloseTasks.map((task) => task())), 5000);
+    this.closing = true;
+    await bounded(this.connecting, 500);
     const nc = this.connection;
     this.connection = undefined;
-    // Close, not drain: nothing in flight is lost (the outbox and JetStream redeliver), and a drain
-    // can wait on a pull consumer for as long as it likes.
-    if (nc && !nc.isClosed()) await bounded(nc.close(), 2000);
+    if (nc && !nc.isClosed()) {
+      await bounded(nc.drain(), 2000);
+      if (!nc.isClosed()) await bounded(nc.close(), 1000);
+    }
   }
 }
 

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumerDeserializer, ConsumerSerializer, IncomingRequest, OutgoingResponse } from '@nestjs/microservices';
 import { NatsRecordSerializer } from '@nestjs/microservices/serializers/nats-record.serializer';
-import { JSONCodec } from 'nats';
+import { headers as natsHeaders, JSONCodec, MsgHdrs } from 'nats';
+import { CORRELATION_HEADER, currentCorrelationId } from '../common/correlation-id';
+import { ValidationError } from '../common/errors';
+import { parseUntrustedJson } from '../common/hostile-input';
 import { MalformedPayload } from '../common/malformed-payload';
 
 
@@ -19,9 +22,10 @@ export class PlainJsonDeserializer implements ConsumerDeserializer {
   deserialize(value: Uint8Array, options?: { channel?: string; replyTo?: string }): IncomingRequest {
     let decoded: unknown;
     try {
-      decoded = value.length === 0 ? {} : codec.decode(value);
+      // The same hostile-input rules as REST bodies (depth, NUL, lone surrogates, prototype keys).
+      decoded = value.length === 0 ? {} : parseUntrustedJson(value, 'payload');
     } catch (err) {
-      decoded = new MalformedPayload((err as Error).message);
+      decoded = new MalformedPayload(err instanceof ValidationError ? err.messages : [String((err as Error).message)]);
     }
     if (isNestEnvelope(decoded)) return decoded as IncomingRequest;
     const packet = { pattern: options?.channel ?? '', data: decoded } as IncomingRequest;
@@ -31,19 +35,46 @@ export class PlainJsonDeserializer implements ConsumerDeserializer {
 }
 
 /**
+ * A handler's result with the correlation ID its reply header must carry (the interceptor wraps
+ * results in it: the serializer runs outside the handler's async context).
+ */
+export class CorrelatedReply {
+  constructor(
+    readonly value: unknown,
+    readonly correlationId: string,
+  ) {}
+}
+
+/**
  * Answers plain requests with the bare JSON result, or `{ "error": { …docs/api.md error body… } }`;
- * Nest clients keep the Nest envelope.
+ * Nest clients keep the Nest envelope. Every reply carries the request's `x-correlation-id` header.
  */
 export class PlainJsonSerializer implements ConsumerSerializer {
   private readonly nest = new NatsRecordSerializer();
 
   serialize(packet: OutgoingResponse & { id?: string }): { data: Uint8Array; headers?: unknown } {
+    const reply = packet.response instanceof CorrelatedReply ? packet.response : undefined;
+    const unwrapped = reply ? { ...packet, response: reply.value } : packet;
+    return withCorrelationHeader(this.encode(unwrapped), unwrapped, reply?.correlationId);
+  }
+
+  private encode(packet: OutgoingResponse & { id?: string }): { data: Uint8Array; headers?: unknown } {
     if (typeof packet?.id !== 'string' || !packet.id.startsWith(PLAIN_PREFIX)) return this.nest.serialize(packet);
     if (packet.err !== undefined) return { data: codec.encode(normaliseError(packet.err)) };
     if (packet.response !== undefined) return { data: codec.encode(packet.response) };
     // The end-of-stream marker Nest sends after a reply: a plain client has already taken its answer.
     return { data: new Uint8Array() };
   }
+}
+
+/** x-correlation-id: the one the result was wrapped with, else the error body's (else the CLS context's). */
+function withCorrelationHeader(out: { data: Uint8Array; headers?: unknown }, packet: OutgoingResponse, correlationId?: string): { data: Uint8Array; headers?: unknown } {
+  const fromError = (packet.err as { error?: { correlation_id?: unknown } } | undefined)?.error?.correlation_id;
+  const id = correlationId ?? (typeof fromError === 'string' ? fromError : undefined) ?? currentCorrelationId();
+  if (!id) return out;
+  const h = (out.headers as MsgHdrs | undefined) ?? natsHeaders();
+  h.set(CORRELATION_HEADER, id);
+  return { ...out, headers: h };
 }
 
 function isNestEnvelope(v: unknown): boolean {

@@ -6,6 +6,7 @@ import { bounded } from '../common/bounded';
 import { runWithCorrelationId } from '../common/correlation-id';
 import { AppConfig } from '../config/app-config';
 import { METRIC } from '../observability/metrics';
+import { publishSpan } from '../observability/trace-context';
 import { OutboxEvent } from '../persistence/models';
 import { OutboxRepository } from '../persistence/repositories';
 import { NatsConnectionService } from './nats-connection.service';
@@ -16,7 +17,8 @@ const LEASE_MS = 30_000;
 const codec = JSONCodec();
 
 /**
- * Publishes outbox events to JetStream with Nats-Msg-Id = event id and x-correlation-id, waits for
+ * Publishes outbox events to JetStream with Nats-Msg-Id = event id, x-correlation-id and the W3C
+ * traceparent of the request that wrote them (span "<subject> publish"), waits for
  * the publish ack, then marks them sent. While the broker is down it retries with exponential
  * backoff (capped at OUTBOX_MAX_BACKOFF_MS): events wait in the database, never lost. Without
  * NATS_URL it logs each event and marks it delivered. Several replicas share the work through
@@ -29,6 +31,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private flushed?: Promise<void>;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -38,16 +41,33 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @InjectMetric(METRIC.outboxPending) private readonly pending: Gauge,
   ) {
     outboxService.onCommitted(() => this.kick());
+    nats.beforeClose(() => this.flush());
   }
 
   onApplicationBootstrap(): void {
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await bounded(this.running, 6000);
+  onApplicationShutdown(): Promise<void> {
+    return this.flush();
+  }
+
+  /**
+   * Shutdown (once, after the HTTP server has answered its last request): stops the timer, waits
+   * for the cycle under way, then publishes what is due one last time (bounded). Events left over
+   * stay in the outbox for the next start or another replica.
+   */
+  flush(): Promise<void> {
+    this.flushed ??= (async () => {
+      this.stopped = true;
+      if (this.timer) clearTimeout(this.timer);
+      await bounded(this.running, 3000);
+      await bounded(
+        this.drain().catch((err: Error) => this.logger.warn(`final outbox flush failed: ${err.message}`)),
+        3000,
+      );
+    })();
+    return this.flushed;
   }
 
   /** Runs a cycle as soon as possible (after a commit). */
@@ -122,7 +142,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const js = await withTimeout(this.nats.jetstream(), 5000);
     const h = natsHeaders();
     for (const [k, v] of Object.entries(e.headers)) h.set(k, v);
-    await js.publish(e.subject, codec.encode(e.payload), { msgID: e.id, headers: h, timeout: 5000 });
+    // A PRODUCER span in the trace of the request that wrote the event; its traceparent goes on the message.
+    await publishSpan(e.subject, e.id, e.traceparent, h, () => js.publish(e.subject, codec.encode(e.payload), { msgID: e.id, headers: h, timeout: 5000 }));
   }
 }
 

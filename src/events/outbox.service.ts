@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxRepository, Tx } from '../persistence/repositories';
 import { CORRELATION_HEADER } from '../common/correlation-id';
+import { currentTraceparent } from '../observability/trace-context';
 import { RiskEvent } from './subjects';
 
 /**
@@ -24,6 +25,7 @@ export class OutboxService {
    */
   async enqueueMessages(messages: Array<{ id: string; subject: string; payload: object; correlationId: string | null }>, tx: Tx): Promise<void> {
     if (messages.length === 0) return;
+    const traceparent = currentTraceparent(); // the relay publishes each message inside this trace
     await this.outbox.add(
       messages.map((m) => ({
         id: m.id,
@@ -31,6 +33,7 @@ export class OutboxService {
         payload: m.payload,
         headers: (m.correlationId ? { [CORRELATION_HEADER]: m.correlationId } : {}) as Record<string, string>,
         correlationId: m.correlationId,
+        traceparent,
       })),
       tx,
     );

@@ -20,7 +20,7 @@ export class LimitsController {
   @Put('limits')
   @Roles('risk_manager')
   @ApiOperation({ summary: 'Add a limit version', description: 'History is never overwritten. Fields left out keep the value in force. effective_date defaults to now; a future date schedules the version.' })
-  @ApiBody({ type: PutLimitsDto, examples: { limits: { summary: 'Typical desk limits', value: { max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence_level: 95 } } } })
+  @ApiBody({ type: PutLimitsDto, examples: { limits: { summary: 'Typical desk limits', value: { max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence: 95, horizon_days: 1 } } } })
   @ApiOkResponse({ type: LimitsResponseDto })
   @ApiErrors(400, 401, 403, 404)
   put(@Param('id', ParseIdPipe) id: string, @Body() body: PutLimitsDto): Promise<LimitsResponseDto> {

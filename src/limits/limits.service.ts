@@ -6,7 +6,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { NotFoundError } from '../common/errors';
-import { Level } from '../common/severity';
+import { isBreach, Level } from '../common/severity';
 import { AppConfig } from '../config/app-config';
 import { newEvent } from '../events/events.factory';
 import { OutboxService } from '../events/outbox.service';
@@ -16,7 +16,7 @@ import { Alert, LimitBreach, RiskLimit } from '../persistence/models';
 import { AuditLogRepository, LimitBreachRepository, PortfolioRepository, RiskLimitRepository, TransactionRunner, Tx } from '../persistence/repositories';
 import { BreachResponseDto } from './dto/breach-response.dto';
 import { LimitsResponseDto, PutLimitsDto } from './dto/limits.dto';
-import { evaluateLimit, LimitEvaluation, levelOf } from './limit-evaluator';
+import { evaluateLimit, LimitEvaluation } from './limit-evaluator';
 
 /** The limits in force: a stored version, or the configured defaults (is_default). */
 export interface EffectiveLimits {
@@ -25,6 +25,8 @@ export interface EffectiveLimits {
   maxDrawdownPercent: number | null;
   maxPositionSizePercent: number | null;
   confidenceLevel: number;
+  /** The horizon maxVarPercent is meant over, days. */
+  horizonDays: number;
   effectiveDate: Date | null;
   isDefault: boolean;
   createdAt?: Date;
@@ -40,8 +42,13 @@ export interface LimitAssessment {
   type: LimitedFigure;
   /** Percent of value, positive. */
   measuredPercent: number;
-  /** max_var_percent or max_drawdown_percent in force; null: no limit. */
+  /**
+   * The limit the figure is compared with: max_drawdown_percent, or max_var_percent scaled to the
+   * VaR's horizon (× √(h / horizon_days of the limit)); null: no limit.
+   */
   limitPercent: number | null;
+  /** VAR: the VaR's horizon, days (1 for a drawdown). */
+  horizonDays: number;
   limits: EffectiveLimits;
   /** null when there is no limit. */
   evaluation: LimitEvaluation | null;
@@ -79,24 +86,28 @@ export class LimitsService {
   ) {}
 
   async put(portfolioId: string, dto: PutLimitsDto): Promise<LimitsResponseDto> {
-    await this.requirePortfolio(portfolioId);
-    const previous = await this.inForce(portfolioId);
-    const now = new Date();
-    // Fields left out keep their value in force, so a version is always complete.
-    const version: RiskLimit = {
-      id: randomUUID(),
-      portfolioId,
-      maxVarPercent: dto.max_var_percent ?? previous.maxVarPercent,
-      maxDrawdownPercent: dto.max_drawdown_percent ?? previous.maxDrawdownPercent,
-      maxPositionSizePercent: dto.max_position_size_percent ?? previous.maxPositionSizePercent,
-      confidenceLevel: dto.confidence_level ?? previous.confidenceLevel,
-      effectiveDate: dto.effective_date ? new Date(dto.effective_date) : now,
-      createdAt: now,
-      createdBy: currentActor(),
-    };
-    await this.tx.run(async (t) => {
-      await this.limits.addVersion(version, t);
-      await this.audit.append({ actor: currentActor(), action: 'limits.add_version', entity: 'portfolio', entityId: portfolioId, details: { ...dto, id: version.id }, correlationId: currentCorrelationId() }, t);
+    const version = await this.tx.run(async (t) => {
+      // Versions of one portfolio are added one at a time (portfolio row lock), each on top of the
+      // version in force when it is written: two concurrent PUTs keep both their fields.
+      if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
+      const now = new Date();
+      const previous = await this.inForce(portfolioId, now, t);
+      // Fields left out keep their value in force, so a version is always complete.
+      const v: RiskLimit = {
+        id: randomUUID(),
+        portfolioId,
+        maxVarPercent: dto.max_var_percent ?? previous.maxVarPercent,
+        maxDrawdownPercent: dto.max_drawdown_percent ?? previous.maxDrawdownPercent,
+        maxPositionSizePercent: dto.max_position_size_percent ?? previous.maxPositionSizePercent,
+        confidenceLevel: dto.confidence ?? previous.confidenceLevel,
+        horizonDays: dto.horizon_days ?? previous.horizonDays,
+        effectiveDate: dto.effective_date ? new Date(dto.effective_date) : now,
+        createdAt: now,
+        createdBy: currentActor(),
+      };
+      await this.limits.addVersion(v, t);
+      await this.audit.append({ actor: currentActor(), action: 'limits.add_version', entity: 'portfolio', entityId: portfolioId, details: { ...dto, id: v.id }, correlationId: currentCorrelationId() }, t);
+      return v;
     });
     return toResponse(portfolioId, { ...version, isDefault: false });
   }
@@ -118,8 +129,8 @@ export class LimitsService {
       portfolio_id: b.portfolioId,
       breach_type: b.breachType,
       severity: b.severity,
-      limit_value: b.limitValue,
-      measured_value: b.measuredValue,
+      limit_percent: b.limitPercent,
+      measured_percent: b.measuredPercent,
       utilization: b.utilization,
       detected_at: b.detectedAt.toISOString(),
       var_result_id: b.varResultId,
@@ -136,17 +147,22 @@ export class LimitsService {
       maxDrawdownPercent: d.maxDrawdownPercent,
       maxPositionSizePercent: d.maxPositionSizePercent,
       confidenceLevel: d.confidenceLevel,
+      horizonDays: 1,
       effectiveDate: null,
       isDefault: true,
     };
   }
 
-  /** Reads the limit in force at `at` inside `tx` and evaluates `measuredPercent` (percent of value) against it. */
-  async assess(portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, tx: Tx): Promise<LimitAssessment> {
+  /**
+   * Reads the limit in force at `at` inside `tx` and evaluates `measuredPercent` (percent of value)
+   * against it. A VaR over `horizonDays` is compared with max_var_percent × √(horizonDays / the
+   * limit's horizon_days) (square-root-of-time, docs/api.md "Horizons and limits").
+   */
+  async assess(portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, tx: Tx, horizonDays = 1): Promise<LimitAssessment> {
     const limits = await this.inForce(portfolioId, at, tx);
-    const limitPercent = type === 'VAR' ? limits.maxVarPercent : limits.maxDrawdownPercent;
+    const limitPercent = type === 'VAR' ? scaledVarLimit(limits, horizonDays) : limits.maxDrawdownPercent;
     const evaluation = limitPercent ? evaluateLimit(measuredPercent, limitPercent, this.config.limitThresholds) : null;
-    return { portfolioId, type, measuredPercent, limitPercent, limits, evaluation, level: evaluation ? levelOf(evaluation) : 'ok', at };
+    return { portfolioId, type, measuredPercent, limitPercent, horizonDays, limits, evaluation, level: evaluation?.status ?? 'ok', at };
   }
 
   /**
@@ -169,21 +185,21 @@ export class LimitsService {
         portfolioId: a.portfolioId,
         type: a.type,
         severity: a.level,
-        message: `${context.subject} is ${(e.utilization * 100).toFixed(0)} % of the ${a.limitPercent} % limit`,
-        threshold: a.limitPercent,
-        currentValue: a.measuredPercent,
+        message: `${context.subject} is ${(e.utilization * 100).toFixed(0)} % of the ${limitText(a)}`,
+        thresholdPercent: a.limitPercent,
+        currentPercent: a.measuredPercent,
         at: a.at,
       },
       tx,
     );
-    if (e.status !== 'breach') return { ...raised, breach: null };
+    if (!isBreach(e.status)) return { ...raised, breach: null };
     const breach: LimitBreach = {
       id: randomUUID(),
       portfolioId: a.portfolioId,
       breachType: a.type,
-      severity: e.severity!,
-      limitValue: a.limitPercent,
-      measuredValue: a.measuredPercent,
+      severity: e.status,
+      limitPercent: a.limitPercent,
+      measuredPercent: a.measuredPercent,
       utilization: e.utilization,
       detectedAt: a.at,
       varResultId: context.varResultId ?? null,
@@ -196,8 +212,8 @@ export class LimitsService {
             breach_id: breach.id,
             breach_type: breach.breachType,
             severity: breach.severity,
-            limit_value: breach.limitValue,
-            measured_value: breach.measuredValue,
+            limit_percent: breach.limitPercent,
+            measured_percent: breach.measuredPercent,
             utilization: breach.utilization,
             alert_id: raised.alert.id,
             occurrences: raised.alert.occurrences,
@@ -224,6 +240,20 @@ export class LimitsService {
   }
 }
 
+/** max_var_percent × √(h / horizon_days of the limit); exactly max_var_percent when the horizons match. null: no VaR limit. */
+export function scaledVarLimit(l: Pick<EffectiveLimits, 'maxVarPercent' | 'horizonDays'>, horizonDays: number): number | null {
+  if (l.maxVarPercent === null) return null;
+  return horizonDays === l.horizonDays ? l.maxVarPercent : l.maxVarPercent * Math.sqrt(horizonDays / l.horizonDays);
+}
+
+/** "5 % limit", or "15.81 % limit (5 % over 1 day, scaled to 10 days)". */
+function limitText(a: LimitAssessment): string {
+  const l = a.limits;
+  if (a.type !== 'VAR' || a.horizonDays === l.horizonDays) return `${a.limitPercent} % limit`;
+  const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+  return `${a.limitPercent!.toFixed(2)} % limit (${l.maxVarPercent} % over ${days(l.horizonDays)}, scaled to ${days(a.horizonDays)})`;
+}
+
 function toResponse(portfolioId: string, l: EffectiveLimits): LimitsResponseDto {
   return {
     id: l.id,
@@ -232,6 +262,7 @@ function toResponse(portfolioId: string, l: EffectiveLimits): LimitsResponseDto 
     max_drawdown_percent: l.maxDrawdownPercent,
     max_position_size_percent: l.maxPositionSizePercent,
     confidence_level: l.confidenceLevel,
+    horizon_days: l.horizonDays,
     effective_date: l.effectiveDate?.toISOString() ?? null,
     is_default: l.isDefault,
     ...(l.createdAt ? { created_at: l.createdAt.toISOString(), created_by: l.createdBy ?? null } : {}),

@@ -1,10 +1,36 @@
-import { expectRel, loadReference, simpleReturns } from '../../test/support/reference';
+import { expectRel, loadQuantReference, loadReference, SERIES, simpleReturns } from '../../test/support/reference';
 import { backtest } from './backtest';
 import { InsufficientDataError } from './errors';
+import { historicalVar } from './historical-var';
 
 const smi = Object.freeze(simpleReturns(loadReference().series.SMI.prices));
 
+const reference = loadReference();
+const quant = loadQuantReference();
+
 describe('backtest', () => {
+  it.each(SERIES)('names the exceptions of the rolling 99 %% backtest of %s as numpy does (indices into returns)', (name) => {
+    const r = Object.freeze(simpleReturns(reference.series[name].prices));
+    const e = quant.series[name].backtest;
+    const res = backtest({ returns: r, confidence: e.confidence, window: e.window, method: 'historical' });
+    expect(Array.from(res.exceptionIndices)).toEqual(e.exception_indices);
+    expect(res.exceptionIndices.length).toBe(res.exceptions);
+  });
+
+  it('gives the indices of the exceptions against own forecasts', () => {
+    const res = backtest({ returns: [0.01, -0.05, 0.02, -0.03, -0.02], varForecasts: [-0.02, -0.02, -0.02, -0.02, -0.02], confidence: 95 });
+    expect(Array.from(res.exceptionIndices)).toEqual([1, 3]);
+  });
+
+  it('points each rolling exception at a return below the VaR of the window before it', () => {
+    const res = backtest({ returns: smi, confidence: 95, window: 100 });
+    for (const t of res.exceptionIndices) {
+      expect(t).toBeGreaterThanOrEqual(100);
+      expect(smi[t]).toBeLessThan(historicalVar(smi.slice(t - 100, t), 95));
+    }
+    expect(res.exceptionIndices.length).toBe(res.exceptions);
+  });
+
   it('counts every observation as an exception when each return is below its forecast, with finite statistics', () => {
     const all = backtest({ returns: [-0.5, -0.5, -0.5], varForecasts: [0, 0, 0], confidence: 95 });
     expect(all.exceptions).toBe(3);

@@ -31,6 +31,8 @@ export interface BacktestResult {
   trafficLight: TrafficLight | null;
   /** Exceptions among the last min(250, T) observations. */
   exceptionsLast250: number;
+  /** The 0-based indices into `returns` of the exceptions, ascending (x of them). */
+  exceptionIndices: Int32Array;
   transitions: Transitions;
 }
 
@@ -38,7 +40,8 @@ export interface BacktestResult {
  * VaR backtest (docs/math.md "VaR backtesting"): exceptions r_t < VaR_t against rolling forecasts
  * (the `window` returns before t) or given `varForecasts`; Kupiec POF, Christoffersen
  * independence and conditional coverage likelihood ratios with χ² p-values, and the Basel
- * traffic light over the last 250 observations (at 99 % only, and only when there are 250).
+ * traffic light over the last 250 observations (at 99 % only, and only when there are 250); the
+ * exceptions' indices into `returns` (with rolling forecasts the first is ≥ window).
  */
 export function backtest(input: BacktestInput): BacktestResult {
   const { returns, varForecasts, confidence } = input;
@@ -67,6 +70,8 @@ export function backtest(input: BacktestInput): BacktestResult {
       x++;
     }
   }
+  const exceptionIndices = new Int32Array(x);
+  for (let t = 0, j = 0; j < x; t++) if (indicators[t]) exceptionIndices[j++] = offset + t;
   let last250 = 0;
   for (let t = Math.max(0, T - 250); t < T; t++) last250 += indicators[t];
   const alpha = tailProbability(confidence);
@@ -81,6 +86,7 @@ export function backtest(input: BacktestInput): BacktestResult {
     conditionalCoverage: conditionalCoverage(pof, ind),
     trafficLight: confidence === 99 && T >= 250 ? trafficLight(last250) : null,
     exceptionsLast250: last250,
+    exceptionIndices,
     transitions: ind.transitions,
   };
 }

@@ -80,13 +80,18 @@ class DrawdownAccumulator {
 }
 
 /**
- * Drawdown statistics of an equity curve V_0..V_n (docs/math.md "Drawdown"): max drawdown with its
- * peak, trough and recovery indices, current drawdown and its length, longest drawdown, ulcer
- * index. Depths are positive (0.229 = 22.9 % below the peak).
- *
- * @param values at least 1 value, each finite and > 0 (not mutated)
+ * Receives DD_t for t = 1..n (DD_0 = 0 is implied); `newMax` says that V_t set a new running
+ * maximum (V_t > max_{s<t} V_s; a return to exactly the maximum is not a new maximum).
  */
-export function drawdownStats(values: Series): DrawdownStats {
+export type DrawdownVisitor = (t: number, dd: number, newMax: boolean) => void;
+
+/**
+ * Walks an equity curve V_0..V_n (validated: at least 1 value, each finite and > 0), handing
+ * DD_t = 1 − V_t / max_{s≤t} V_s to `visit` for t = 1..n. Returns the number of curve points n + 1.
+ * The walk every drawdown figure shares, so that they agree to the bit (a DD_t > 0 exactly when V_t
+ * is below its running maximum).
+ */
+export function walkEquityCurve(values: Series, visit: DrawdownVisitor): number {
   const n = values.length;
   if (n < 1) throw new InsufficientDataError('Cannot compute drawdown from 0 values: need at least 1 value', 'values');
   for (let i = 0; i < n; i++) {
@@ -95,42 +100,61 @@ export function drawdownStats(values: Series): DrawdownStats {
       throw new InvalidInputError(`values[${i}] must be a finite number greater than 0`, `values[${i}]`);
     }
   }
-  const acc = new DrawdownAccumulator();
   let runMax = values[0];
   for (let t = 1; t < n; t++) {
     const v = values[t];
     if (v > runMax) {
       runMax = v;
-      acc.step(t, 0, true);
+      visit(t, 0, true);
     } else {
-      acc.step(t, v < runMax ? 1 - v / runMax : 0, false);
+      visit(t, v < runMax ? 1 - v / runMax : 0, false);
     }
   }
-  return acc.result(n);
+  return n;
 }
 
 /**
- * Drawdown statistics of the curve V_0 = 1, V_t = V_{t−1}(1 + r_t) built from simple returns
- * (docs/math.md "Drawdown"): count = n + 1 and index t is after the t-th return. The curve is tracked
+ * Walks the curve V_0 = 1, V_t = V_{t−1}(1 + r_t) of simple returns (validated: at least 1, each
+ * finite and > −1), handing DD_t to `visit` for t = 1..n; returns n + 1. The curve is tracked
  * relative to its running maximum (ρ_t = V_t / max_{s≤t} V_s, DD_t = 1 − ρ_t), which cannot
  * overflow however long the series; figures agree with the cumulative product to rounding.
- *
- * @param returns at least 1 simple return, each finite and > −1 (not mutated)
  */
-export function drawdownFromReturns(returns: Series): DrawdownStats {
+export function walkReturnsCurve(returns: Series, visit: DrawdownVisitor): number {
   assertReturns(returns);
   const n = returns.length;
   if (n < 1) throw new InsufficientDataError('Cannot compute drawdown from 0 returns: need at least 1 return', 'returns');
-  const acc = new DrawdownAccumulator();
   let rel = 1;
   for (let t = 1; t <= n; t++) {
     rel *= 1 + returns[t - 1];
     if (rel > 1) {
       rel = 1;
-      acc.step(t, 0, true);
+      visit(t, 0, true);
     } else {
-      acc.step(t, rel < 1 ? 1 - rel : 0, false);
+      visit(t, rel < 1 ? 1 - rel : 0, false);
     }
   }
-  return acc.result(n + 1);
+  return n + 1;
+}
+
+/**
+ * Drawdown statistics of an equity curve V_0..V_n (docs/math.md "Drawdown"): max drawdown with its
+ * peak, trough and recovery indices, current drawdown and its length, longest drawdown, ulcer
+ * index. Depths are positive (0.229 = 22.9 % below the peak).
+ *
+ * @param values at least 1 value, each finite and > 0 (not mutated)
+ */
+export function drawdownStats(values: Series): DrawdownStats {
+  const acc = new DrawdownAccumulator();
+  return acc.result(walkEquityCurve(values, (t, dd, newMax) => acc.step(t, dd, newMax)));
+}
+
+/**
+ * Drawdown statistics of the curve V_0 = 1, V_t = V_{t−1}(1 + r_t) built from simple returns
+ * (docs/math.md "Drawdown"): count = n + 1 and index t is after the t-th return (see walkReturnsCurve).
+ *
+ * @param returns at least 1 simple return, each finite and > −1 (not mutated)
+ */
+export function drawdownFromReturns(returns: Series): DrawdownStats {
+  const acc = new DrawdownAccumulator();
+  return acc.result(walkReturnsCurve(returns, (t, dd, newMax) => acc.step(t, dd, newMax)));
 }

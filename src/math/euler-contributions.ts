@@ -1,5 +1,6 @@
 import { cornishFisherSensitivities } from './cornish-fisher-sensitivities';
 import { cornishFisherVarFromMoments } from './cornish-fisher-var';
+import { ewmaRecursion } from './ewma-var';
 import { cornishFisherCvarFromMoments, gaussianCvar, meanBelow } from './expected-shortfall';
 import { sqrtTimeScale } from './horizon';
 import { CentralMoments, Moments } from './moments';
@@ -172,4 +173,41 @@ export function cornishFisherContributions(
     cvarComponents[i] = sqrtTimeScale(weights[i] * dCvar, h);
   }
   return { varReturn, cvarReturn, varComponents, cvarComponents };
+}
+
+/**
+ * EWMA (docs/math.md "Volatility-model VaR", stored portfolios): VaR = z_α σ_p, σ_p = σ_{n+1} of r_p,
+ * and cᵢ = wᵢ z_α (Σ_λ w)ᵢ / σ_p with Σ_λ the EWMA covariance (the same recursion and seed on rᵢ rⱼ;
+ * row i of Σ_λ w is that recursion on rᵢ,t r_p,t), so Σ cᵢ = z_α wᵀΣ_λw / σ_p = VaR; CVaR
+ * −σ_p φ(z_α)/α with cᵢ = −wᵢ (Σ_λ w)ᵢ / σ_p φ(z_α)/α; × √h. A book without volatility (σ_p = 0):
+ * every term 0. Also returns σ_p.
+ */
+export function ewmaContributions(
+  weights: Series,
+  assetReturns: readonly Series[],
+  rp: Float64Array,
+  alpha: number,
+  h: number,
+  lambda: number,
+): EulerFigures & { sigmaForecast: number } {
+  const k = weights.length;
+  const sigma = Math.sqrt(ewmaRecursion(rp, rp, lambda));
+  const z = normalQuantile(alpha);
+  const tail = normalPdf(z) / alpha;
+  const varComponents = new Float64Array(k);
+  const cvarComponents = new Float64Array(k);
+  if (sigma > 0) {
+    for (let i = 0; i < k; i++) {
+      const dSigma = ewmaRecursion(assetReturns[i], rp, lambda) / sigma; // (Σ_λ w)ᵢ / σ_p
+      varComponents[i] = sqrtTimeScale(weights[i] * z * dSigma, h);
+      cvarComponents[i] = sqrtTimeScale(-weights[i] * dSigma * tail, h);
+    }
+  }
+  return {
+    varReturn: gaussianVar(0, sigma, alpha, h),
+    cvarReturn: gaussianCvar(0, sigma, alpha, h),
+    varComponents,
+    cvarComponents,
+    sigmaForecast: sigma,
+  };
 }

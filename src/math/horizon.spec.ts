@@ -11,6 +11,8 @@ describe('horizon rules', () => {
     ['historical', 'sqrt_time'],
     ['cornish_fisher', 'sqrt_time'],
     ['monte_carlo', 'simulated'],
+    ['ewma', 'sqrt_time'],
+    ['filtered_historical', 'sqrt_time'],
   ] as const)('names the rule that takes %s to 10 periods: %s', (method, scaling) => {
     expect(horizonScaling(method, 10)).toBe(scaling);
   });

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
-import { loadReference, simpleReturns } from '../../test/support/reference';
+import { expectRel, loadQuantReference, loadReference, simpleReturns } from '../../test/support/reference';
 import { syntheticAssets } from '../../test/support/synthetic-returns';
 import { portfolioReturns, portfolioRisk } from './portfolio-risk';
 import { Xoshiro128 } from './prng';
-import { VarMethod } from './types';
+import { EulerVarMethod } from './types';
 import { computeRisk } from './var';
 
 const reference = loadReference();
+const quant = loadQuantReference();
 const smi = simpleReturns(reference.series.SMI.prices);
 const cac = simpleReturns(reference.series.CAC.prices);
 const sum = (x: Float64Array) => x.reduce((a, b) => a + b, 0);
@@ -15,7 +16,7 @@ describe('portfolioRisk', () => {
   const weights = [0.6, 0.4];
   const assets = [smi, cac];
 
-  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher'])('%s: equals the VaR and CVaR of the weighted series', (method) => {
+  it.each<EulerVarMethod>(['historical', 'parametric', 'cornish_fisher'])('%s: equals the VaR and CVaR of the weighted series', (method) => {
     for (const h of [1, 10]) {
       const p = portfolioRisk({ weights, assetReturns: assets, confidence: 99, method, horizonDays: h });
       const direct = computeRisk({ returns: portfolioReturns(weights, assets), confidence: 99, method, horizonDays: h, wantCvar: true });
@@ -26,7 +27,7 @@ describe('portfolioRisk', () => {
     }
   });
 
-  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher', 'monte_carlo'])('%s: components sum to the figure for random books, shorts included', (method) => {
+  it.each<EulerVarMethod>(['historical', 'parametric', 'cornish_fisher', 'monte_carlo'])('%s: components sum to the figure for random books, shorts included', (method) => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1e9 }), fc.constantFrom(95, 99), (k, seed, c) => {
         const R = syntheticAssets(k, 300, seed);
@@ -63,7 +64,7 @@ describe('portfolioRisk over a book with a short position', () => {
   const weights = Object.freeze([0.7, 0.5, -0.2]);
   const R = syntheticAssets(3, 400, 99).map((s) => Object.freeze(s));
 
-  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher', 'monte_carlo'])('%s: the horizon rule applies to each term (10 days)', (method) => {
+  it.each<EulerVarMethod>(['historical', 'parametric', 'cornish_fisher', 'monte_carlo'])('%s: the horizon rule applies to each term (10 days)', (method) => {
     const p = portfolioRisk({ weights, assetReturns: R, confidence: 99, method, horizonDays: 10, seed: 4, simulations: 5000 });
     expect(p.scaling).toBe(method === 'parametric' ? 'mean_variance' : method === 'monte_carlo' ? 'simulated' : 'sqrt_time');
     expect(Math.abs(sum(p.varComponents) - p.varReturn)).toBeLessThan(1e-12);
@@ -84,5 +85,72 @@ describe('portfolioRisk over a book with a short position', () => {
       'Cannot compute historical VaR from 50 aligned dates at 99 %: need at least 100',
     );
     expect(() => portfolioRisk({ weights: [1], assetReturns: [smi], confidence: 0.99, method: 'historical' })).toThrow('confidence is a percentage, e.g. 95');
+  });
+});
+
+describe('portfolioRisk with a volatility model', () => {
+  const assets = [smi, cac].map((s) => Object.freeze(s));
+  const BOOKS = Object.entries(quant.portfolio as Record<string, any>);
+
+  describe.each(BOOKS)('of the %s SMI/CAC book', (_book, ref) => {
+    const weights = Object.freeze(ref.weights as number[]);
+
+    it.each((ref.ewma as Array<Record<string, any>>).map((e) => [e.lam, e.confidence, e] as const))(
+      'ewma with λ = %p at %p %%: VaR, CVaR and Euler components with the EWMA covariance equal numpy',
+      (lambda, confidence, e) => {
+        const p = portfolioRisk({ weights, assetReturns: assets, confidence, method: 'ewma', lambda });
+        expectRel(p.varReturn, e.var);
+        expectRel(p.cvarReturn, e.cvar);
+        expectRel(p.volatility!.sigmaForecast, e.sigma_forecast);
+        for (let i = 0; i < 2; i++) {
+          expectRel(p.varComponents[i], e.var_components[i]);
+          expectRel(p.cvarComponents[i], e.cvar_components[i]);
+        }
+        expectRel(sum(p.varComponents), p.varReturn, 1e-13);
+        expectRel(sum(p.cvarComponents), p.cvarReturn, 1e-13);
+      },
+    );
+
+    it.each((ref.filtered_historical as Array<Record<string, any>>).map((e) => [e.lam, e.confidence, e] as const))(
+      'filtered_historical with λ = %p at %p %%: VaR and CVaR of r_p equal numpy, no contributions',
+      (lambda, confidence, e) => {
+        const p = portfolioRisk({ weights, assetReturns: assets, confidence, method: 'filtered_historical', lambda });
+        expectRel(p.varReturn, e.fhs_var);
+        expectRel(p.cvarReturn, e.fhs_cvar);
+        expectRel(p.volatility!.sigmaForecast, e.sigma_forecast);
+        expect(p.varComponents).toBeNull();
+        expect(p.cvarComponents).toBeNull();
+      },
+    );
+  });
+
+  it('ewma: the figure of the weighted series, components summing to it for random books, √h on each term', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1e9 }), fc.constantFrom(95, 99), fc.integer({ min: 1, max: 20 }), (k, seed, c, h) => {
+        const R = syntheticAssets(k, 200, seed);
+        const rng = new Xoshiro128(seed + 1);
+        const w = Array.from({ length: k }, () => rng.nextDouble() * 2 - 0.5);
+        const p = portfolioRisk({ weights: w, assetReturns: R, confidence: c, method: 'ewma', horizonDays: h });
+        const direct = computeRisk({ returns: portfolioReturns(w, R), confidence: c, method: 'ewma', horizonDays: h, wantCvar: true });
+        expect(p.varReturn).toBe(direct.varReturn);
+        expect(p.cvarReturn).toBe(direct.cvarReturn);
+        expect(Math.abs(sum(p.varComponents) - p.varReturn)).toBeLessThan(1e-12 * Math.max(1e-6, Math.abs(p.varReturn)));
+        expect(Math.abs(sum(p.cvarComponents) - p.cvarReturn)).toBeLessThan(1e-12 * Math.max(1e-6, Math.abs(p.cvarReturn)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('filtered_historical equals computeRisk on the weighted series', () => {
+    const w = [0.3, 0.7];
+    const p = portfolioRisk({ weights: w, assetReturns: [smi, cac], confidence: 97.5, method: 'filtered_historical', horizonDays: 5 });
+    const direct = computeRisk({ returns: portfolioReturns(w, [smi, cac]), confidence: 97.5, method: 'filtered_historical', horizonDays: 5, wantCvar: true });
+    expect([p.varReturn, p.cvarReturn, p.scaling]).toEqual([direct.varReturn, direct.cvarReturn, 'sqrt_time']);
+  });
+
+  it('ewma: a book without volatility has VaR 0 and zero components', () => {
+    const flat = new Float64Array(50);
+    const p = portfolioRisk({ weights: [0.5, 0.5], assetReturns: [flat, flat], confidence: 99, method: 'ewma' });
+    expect([p.varReturn, ...p.varComponents, ...p.cvarComponents]).toEqual([0, 0, 0, 0, 0]);
   });
 });

@@ -1,12 +1,13 @@
-import { cornishFisherContributions, EulerFigures, historicalContributions, parametricContributions } from './euler-contributions';
+import { cornishFisherContributions, EulerFigures, ewmaContributions, historicalContributions, parametricContributions } from './euler-contributions';
 import { InvalidInputError } from './errors';
+import { filteredHistoricalFigures } from './filtered-historical-var';
 import { horizonScaling } from './horizon';
 import { drawSeed, MonteCarloRun } from './monte-carlo-var';
 import { centralMoments, Moments, momentsFromCentral } from './moments';
 import { portfolioMonteCarlo } from './portfolio-monte-carlo';
-import { Scaling, Series, VarMethod } from './types';
+import { EulerVarMethod, Scaling, Series, VarMethod } from './types';
 import { assertReturns, requireObservations, RiskOptions, riskOptions, tailProbability } from './validation';
-import { minObservations, VAR_LABEL } from './var';
+import { minObservations, VAR_LABEL, VolatilityModel } from './var';
 
 export interface PortfolioRiskInput extends RiskOptions {
   /** wᵢ = market valueᵢ / Σ market value, one per asset (short positions negative); finite. */
@@ -18,7 +19,15 @@ export interface PortfolioRiskInput extends RiskOptions {
   assetReturns: readonly Series[];
 }
 
-export interface PortfolioRiskResult extends EulerFigures {
+export interface PortfolioRiskResult {
+  /** The portfolio's VaR in return terms over the horizon (a loss is negative). */
+  varReturn: number;
+  /** Its CVaR (≤ varReturn). */
+  cvarReturn: number;
+  /** Euler components wᵢ ∂VaR/∂wᵢ, summing to varReturn; null for filtered_historical (not homogeneous in w). */
+  varComponents: Float64Array | null;
+  /** Euler components of the CVaR; null for filtered_historical. */
+  cvarComponents: Float64Array | null;
   method: VarMethod;
   confidenceLevel: number;
   horizonDays: number;
@@ -30,6 +39,8 @@ export interface PortfolioRiskResult extends EulerFigures {
   /** Moments of r_p (one period). */
   statistics: Moments;
   monteCarlo?: MonteCarloRun;
+  /** ewma and filtered_historical: the decay and σ_{n+1} of r_p (one period). */
+  volatility?: VolatilityModel;
 }
 
 /**
@@ -39,16 +50,20 @@ export interface PortfolioRiskResult extends EulerFigures {
  * as to the VaR (× √h for historical and Cornish–Fisher; μᵢh and √h for parametric; Monte Carlo
  * simulates h-period returns).
  *
- * The allocation of each method: parametricContributions, historicalContributions and
- * cornishFisherContributions (euler-contributions.ts), portfolioMonteCarlo (portfolio-monte-carlo.ts).
+ * The allocation of each method: parametricContributions, historicalContributions,
+ * cornishFisherContributions and ewmaContributions (euler-contributions.ts), portfolioMonteCarlo
+ * (portfolio-monte-carlo.ts). filtered_historical is the figure of r_p without contributions: its
+ * VaR is not homogeneous in w through σ_t (docs/math.md "Volatility-model VaR").
  *
- * Data needed: 2 aligned dates (parametric, cornish_fisher, monte_carlo normal), ⌈1/α⌉
- * (historical, monte_carlo bootstrap). Monte Carlo options are ignored by the other methods.
- * Inputs are not mutated.
+ * Data needed: 2 aligned dates (parametric, cornish_fisher, monte_carlo normal, ewma), ⌈1/α⌉
+ * (historical, monte_carlo bootstrap, filtered_historical). Monte Carlo options and `lambda` are
+ * ignored by the methods they do not apply to. Inputs are not mutated.
  */
+export function portfolioRisk(input: PortfolioRiskInput & { method: EulerVarMethod }): PortfolioRiskResult & EulerFigures;
+export function portfolioRisk(input: PortfolioRiskInput): PortfolioRiskResult;
 export function portfolioRisk(input: PortfolioRiskInput): PortfolioRiskResult {
   const { weights, assetReturns, confidence, method } = input;
-  const { horizonDays, simulations, distribution } = riskOptions(input);
+  const { horizonDays, simulations, distribution, lambda } = riskOptions(input);
   const k = weights.length;
   if (k < 1) throw new InvalidInputError('weights must hold at least one asset', 'weights');
   for (let i = 0; i < k; i++) {
@@ -93,6 +108,21 @@ export function portfolioRisk(input: PortfolioRiskInput): PortfolioRiskResult {
     case 'monte_carlo': {
       const seed = input.seed ?? drawSeed();
       return { ...base, ...portfolioMonteCarlo(weights, assetReturns, alpha, simulations, distribution, horizonDays, seed) };
+    }
+    case 'ewma': {
+      const { sigmaForecast, ...figures } = ewmaContributions(weights, assetReturns, rp, alpha, horizonDays, lambda);
+      return { ...base, ...figures, volatility: { lambda, sigmaForecast } };
+    }
+    case 'filtered_historical': {
+      const f = filteredHistoricalFigures(rp, alpha, lambda, horizonDays);
+      return {
+        ...base,
+        varReturn: f.varReturn,
+        cvarReturn: f.cvarReturn,
+        varComponents: null,
+        cvarComponents: null,
+        volatility: { lambda, sigmaForecast: f.sigmaForecast },
+      };
     }
   }
 }

@@ -2,6 +2,7 @@ import { cornishFisherVarFromMoments } from './cornish-fisher-var';
 import { InsufficientDataError, InvalidInputError } from './errors';
 import { isDegenerateVariance } from './moments';
 import { gaussianVar } from './parametric-var';
+import { rollingQuantile } from './rolling-historical-var';
 import { Series } from './types';
 import { assertConfidence, assertMethod, assertReturns, minObservationsHistorical, tailProbability } from './validation';
 
@@ -14,135 +15,6 @@ import { assertConfidence, assertMethod, assertReturns, minObservationsHistorica
 /** Methods that can produce rolling VaR forecasts. */
 export const BACKTEST_METHODS = ['historical', 'parametric', 'cornish_fisher'] as const;
 export type BacktestMethod = (typeof BACKTEST_METHODS)[number];
-
-let sortedScratch = new Float64Array(1024);
-let rankScratch = new Int32Array(1024);
-let treeScratch = new Int32Array(1025);
-
-function growScratch(n: number): void {
-  if (sortedScratch.length < n) sortedScratch = new Float64Array(Math.max(n, sortedScratch.length * 2));
-  if (rankScratch.length < n) rankScratch = new Int32Array(Math.max(n, rankScratch.length * 2));
-  if (treeScratch.length < n + 1) treeScratch = new Int32Array(Math.max(n + 1, treeScratch.length * 2));
-}
-
-const SORTED_WINDOW_MAX = 4096;
-const windowScratch = new Float64Array(SORTED_WINDOW_MAX);
-
-/**
- * Rolling historical VaR for windows up to 4096: the window kept sorted in a reused buffer; each
- * step removes the oldest return and inserts the newest with two binary searches and one
- * copyWithin (a memmove of at most the window). The order statistics are those of the window, so
- * each forecast equals historicalVar on it exactly.
- */
-function rollingHistoricalSorted(returns: Series, window: number, alpha: number, out: Float64Array): void {
-  const n = returns.length;
-  const w = window;
-  const buf = windowScratch;
-  for (let i = 0; i < w; i++) buf[i] = returns[i];
-  buf.subarray(0, w).sort();
-  const h = (w - 1) * alpha;
-  const k = Math.floor(h);
-  const f = h - k;
-  for (let t = w; t < n; t++) {
-    const lo = buf[k];
-    out[t - w] = f === 0 ? lo : lo + f * (buf[k + 1] - lo);
-    if (t === n - 1) break;
-    const old = returns[t - w];
-    const nw = returns[t];
-    // position of the outgoing value (first element not below it: equal to it)
-    let a = 0;
-    let b = w;
-    while (a < b) {
-      const m = (a + b) >>> 1;
-      if (buf[m] < old) a = m + 1;
-      else b = m;
-    }
-    const io = a;
-    if (nw === old) {
-      buf[io] = nw;
-    } else if (nw > old) {
-      // first position right of io holding a value ≥ nw; the values between move one step left
-      a = io + 1;
-      b = w;
-      while (a < b) {
-        const m = (a + b) >>> 1;
-        if (buf[m] < nw) a = m + 1;
-        else b = m;
-      }
-      buf.copyWithin(io, io + 1, a);
-      buf[a - 1] = nw;
-    } else {
-      // first position left of io holding a value > nw; the values between move one step right
-      a = 0;
-      b = io;
-      while (a < b) {
-        const m = (a + b) >>> 1;
-        if (buf[m] <= nw) a = m + 1;
-        else b = m;
-      }
-      buf.copyWithin(a + 1, a, io);
-      buf[a] = nw;
-    }
-  }
-}
-
-/**
- * Rolling historical VaR for long windows: the type-7 α-quantile of each window, with a Fenwick tree over the
- * ranks of the whole series (one native sort, then O(log n) per window for insert, delete and the
- * two order statistics): O(n log n) whatever the window. The order statistics are the same values
- * a fresh selection would give, so each forecast equals historicalVar on its window exactly.
- */
-function rollingHistorical(returns: Series, window: number, alpha: number, out: Float64Array): void {
-  const n = returns.length;
-  growScratch(n);
-  const sorted = sortedScratch.subarray(0, n);
-  if (returns instanceof Float64Array) sorted.set(returns);
-  else for (let i = 0; i < n; i++) sorted[i] = returns[i];
-  sorted.sort();
-  const rank = rankScratch;
-  for (let i = 0; i < n; i++) {
-    // lower bound: first position whose value is not below returns[i] (equal values share a slot)
-    const v = returns[i];
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    rank[i] = lo;
-  }
-  const tree = treeScratch;
-  tree.fill(0, 0, n + 1);
-  const add = (p: number, d: number): void => {
-    for (let i = p + 1; i <= n; i += i & -i) tree[i] += d;
-  };
-  let topBit = 1;
-  while (topBit * 2 <= n) topBit *= 2;
-  // Value of the k-th (0-based) smallest element currently in the tree.
-  const kth = (k: number): number => {
-    let pos = 0;
-    let rem = k + 1;
-    for (let step = topBit; step > 0; step >>= 1) {
-      const next = pos + step;
-      if (next <= n && tree[next] < rem) {
-        pos = next;
-        rem -= tree[next];
-      }
-    }
-    return sorted[pos];
-  };
-  for (let i = 0; i < window; i++) add(rank[i], 1);
-  const h = (window - 1) * alpha;
-  const k = Math.floor(h);
-  const f = h - k;
-  for (let t = window; t < n; t++) {
-    const lo = kth(k);
-    out[t - window] = f === 0 ? lo : lo + f * (kth(k + 1) - lo);
-    add(rank[t - window], -1);
-    add(rank[t], 1);
-  }
-}
 
 /**
  * Rolling parametric / Cornish–Fisher VaR from power sums of (r − c) over the window, c the mean
@@ -223,9 +95,9 @@ function assertWindow(window: number, n: number, method: BacktestMethod, confide
  * Rolling one-period VaR forecasts (return terms, a loss is negative): VaR_t for t = window..n−1
  * from the `window` returns before t (t excluded), by `historical` (type-7 quantile),
  * `parametric` (μ + zσ) or `cornish_fisher` (μ + z_cf σ). Element i is the forecast for
- * returns[window + i]. Returns a new array of n − window forecasts. Historical: a sorted window
- * (O(n·w) memmove, fast for w ≤ 4096) or a Fenwick tree over ranks (O(n log n) for longer
- * windows); moment methods: O(n) rolling power sums. Never O(n·w log w) re-sorting.
+ * returns[window + i]. Returns a new array of n − window forecasts. Historical: the sliding
+ * order statistics of rollingHistoricalVar (O(log w) per step, each forecast bit for bit
+ * historicalVar of its window); moment methods: O(n) rolling power sums. Never a re-sort per window.
  */
 export function rollingVarForecasts(returns: Series, window: number, confidence: number, method: BacktestMethod = 'historical'): Float64Array {
   assertMethod(method, 'method', BACKTEST_METHODS);
@@ -235,8 +107,7 @@ export function rollingVarForecasts(returns: Series, window: number, confidence:
   const out = new Float64Array(returns.length - window);
   const alpha = tailProbability(confidence);
   if (method === 'historical') {
-    if (window <= SORTED_WINDOW_MAX) rollingHistoricalSorted(returns, window, alpha, out);
-    else rollingHistorical(returns, window, alpha, out);
+    rollingQuantile(returns, window, alpha, out);
   } else {
     rollingMoments(returns, window, alpha, method, out);
   }

@@ -70,7 +70,7 @@ describe('input guards', () => {
   });
 
   it('rejects an unknown method and distribution, naming the accepted ones', () => {
-    expect(() => assertMethod('magic')).toThrow('method must be one of historical, parametric, cornish_fisher, monte_carlo, got "magic"');
+    expect(() => assertMethod('magic')).toThrow('method must be one of historical, parametric, cornish_fisher, monte_carlo, ewma, filtered_historical, got "magic"');
     expect(() => assertDistribution('cauchy')).toThrow('distribution must be one of normal, bootstrap, got "cauchy"');
   });
 

@@ -1,5 +1,5 @@
 import { InsufficientDataError, InvalidInputError } from './errors';
-import { MC_DISTRIBUTIONS, McDistribution, Series, VAR_METHODS, VarMethod } from './types';
+import { MC_DISTRIBUTIONS, McDistribution, Series, VAR_METHODS, VarMethod, VOLATILITY_METHODS } from './types';
 
 /**
  * Input guards of the risk maths. Each throws InvalidInputError (400) naming the wire field
@@ -13,6 +13,8 @@ export const MAX_SIMULATIONS = 1_000_000;
 const MAX_HORIZON_DAYS = 250;
 /** Largest accepted seed: seeds are unsigned 32-bit integers. */
 export const MAX_SEED = 4_294_967_295;
+/** RiskMetrics' decay for daily returns, the default `lambda` (docs/math.md "Volatility-model VaR"). */
+export const DEFAULT_EWMA_LAMBDA = 0.94;
 
 /**
  * Every value finite and > −1 (a simple return of −100 % or worse is not a return).
@@ -94,6 +96,13 @@ export function assertSeed(seed: number, field = 'seed'): void {
   }
 }
 
+/** EWMA decay λ: a number strictly between 0 and 1 (0.94 is RiskMetrics' daily decay). */
+export function assertLambda(lambda: number, field = 'lambda'): void {
+  if (typeof lambda !== 'number' || !(lambda > 0 && lambda < 1)) {
+    throw new InvalidInputError(`${field} must be a number greater than 0 and less than 1 (e.g. 0.94), got ${String(lambda)}`, field);
+  }
+}
+
 export function assertMethod(method: unknown, field = 'method', allowed: readonly string[] = VAR_METHODS): asserts method is VarMethod {
   if (typeof method !== 'string' || !allowed.includes(method)) {
     throw new InvalidInputError(`${field} must be one of ${allowed.join(', ')}, got ${JSON.stringify(method)}`, field);
@@ -131,13 +140,16 @@ export interface RiskOptions {
   seed?: number;
   /** monte_carlo only: default `normal`. */
   distribution?: McDistribution;
+  /** ewma and filtered_historical only: EWMA decay, 0 < λ < 1, default 0.94. */
+  lambda?: number;
 }
 
 /**
- * The common prelude of computeRisk and portfolioRisk: method, confidence and horizon checked,
- * and the Monte Carlo options (validated for monte_carlo only, ignored otherwise) with defaults.
+ * The common prelude of computeRisk and portfolioRisk: method, confidence and horizon checked, the
+ * Monte Carlo options (validated for monte_carlo only, ignored otherwise) and the EWMA decay
+ * (validated for ewma and filtered_historical only) with their defaults.
  */
-export function riskOptions(input: RiskOptions): { horizonDays: number; simulations: number; distribution: McDistribution } {
+export function riskOptions(input: RiskOptions): { horizonDays: number; simulations: number; distribution: McDistribution; lambda: number } {
   const horizonDays = input.horizonDays ?? 1;
   assertMethod(input.method);
   assertConfidence(input.confidence);
@@ -149,5 +161,7 @@ export function riskOptions(input: RiskOptions): { horizonDays: number; simulati
     assertDistribution(distribution);
     if (input.seed !== undefined) assertSeed(input.seed);
   }
-  return { horizonDays, simulations, distribution };
+  const lambda = input.lambda ?? DEFAULT_EWMA_LAMBDA;
+  if ((VOLATILITY_METHODS as readonly string[]).includes(input.method)) assertLambda(lambda);
+  return { horizonDays, simulations, distribution, lambda };
 }

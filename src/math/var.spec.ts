@@ -2,9 +2,10 @@ import { InsufficientDataError, InvalidInputError } from './errors';
 import { monteCarloVar } from './monte-carlo-var';
 import { VarMethod } from './types';
 import { computeRisk, minObservations } from './var';
-import { expectRel, loadReference, simpleReturns } from '../../test/support/reference';
+import { expectRel, loadQuantReference, loadReference, simpleReturns } from '../../test/support/reference';
 
 const reference = loadReference();
+const quant = loadQuantReference();
 
 const cac = Object.freeze(simpleReturns(reference.series.CAC.prices));
 const E = reference.series.CAC.expected;
@@ -72,7 +73,7 @@ describe('computeRisk (the facade of /v1/var and /v1/cvar)', () => {
   });
 
   it.each<[Record<string, unknown>, RegExp | string]>([
-    [{ method: 'magic' }, 'method must be one of historical, parametric, cornish_fisher, monte_carlo, got "magic"'],
+    [{ method: 'magic' }, 'method must be one of historical, parametric, cornish_fisher, monte_carlo, ewma, filtered_historical, got "magic"'],
     [{ confidence: 0.95 }, 'confidence is a percentage, e.g. 95'],
     [{ confidence: 100 }, /confidence must be greater than 50 and less than 100/],
     [{ confidence: 50 }, /confidence must be greater than 50/],
@@ -85,6 +86,8 @@ describe('computeRisk (the facade of /v1/var and /v1/cvar)', () => {
     [{ method: 'monte_carlo', simulations: 2.5 }, 'simulations must be an integer from 1 to 1000000, got 2.5'],
     [{ method: 'monte_carlo', seed: -3 }, 'seed must be an integer from 0 to 4294967295, got -3'],
     [{ method: 'monte_carlo', distribution: 'cauchy' }, 'distribution must be one of normal, bootstrap, got "cauchy"'],
+    [{ method: 'ewma', lambda: 1 }, 'lambda must be a number greater than 0 and less than 1 (e.g. 0.94), got 1'],
+    [{ method: 'filtered_historical', lambda: 0 }, 'lambda must be a number greater than 0 and less than 1 (e.g. 0.94), got 0'],
     [{ returns: [...cac.slice(0, 30), NaN] }, 'returns[30] must be a finite number'],
     [{ returns: [...cac.slice(0, 30), Infinity] }, 'returns[30] must be a finite number'],
     [{ returns: [...cac.slice(0, 30), -1] }, 'returns[30] must be greater than -1 (a simple return of -100 % or worse)'],
@@ -94,9 +97,39 @@ describe('computeRisk (the facade of /v1/var and /v1/cvar)', () => {
     expect(() => computeRisk(input)).toThrow(message);
   });
 
+  it.each(['ewma', 'filtered_historical'] as const)('%s answers the decay and the one-period volatility forecast, and √h over a horizon', (method) => {
+    const one = computeRisk({ returns: cac, confidence: 99, method, lambda: 0.97, wantCvar: true });
+    const ten = computeRisk({ returns: cac, confidence: 99, method, lambda: 0.97, horizonDays: 10, wantCvar: true });
+    const ref = (quant.series.CAC.volatility as Array<Record<string, number>>).find((e) => e.lam === 0.97 && e.confidence === 99)!;
+    const prefix = method === 'ewma' ? 'ewma' : 'fhs';
+    expect(one.volatility!.lambda).toBe(0.97);
+    expectRel(one.volatility!.sigmaForecast, ref.sigma_forecast);
+    expectRel(one.varReturn, ref[`${prefix}_var`]);
+    expectRel(one.cvarReturn!, ref[`${prefix}_cvar`]);
+    expect(ten).toMatchObject({ scaling: 'sqrt_time', volatility: one.volatility });
+    expectRel(ten.varReturn, one.varReturn * Math.sqrt(10), 1e-15);
+    expectRel(ten.cvarReturn!, one.cvarReturn! * Math.sqrt(10), 1e-15);
+    expect(one.scaling).toBe('none');
+  });
+
+  it('needs 2 returns for ewma and ⌈1/α⌉ for filtered_historical', () => {
+    expect(minObservations('ewma', 99)).toBe(2);
+    expect(minObservations('filtered_historical', 99)).toBe(100);
+    expect(() => computeRisk({ returns: [0.01], confidence: 95, method: 'ewma' })).toThrow('Cannot compute EWMA VaR from 1 return at 95 %: need at least 2');
+    expect(() => computeRisk({ returns: cac.slice(0, 99), confidence: 99, method: 'filtered_historical' })).toThrow(
+      'Cannot compute filtered historical VaR from 99 returns at 99 %: need at least 100',
+    );
+  });
+
+  it('ignores lambda for the methods without a volatility model, and answers no volatility there', () => {
+    const r = computeRisk({ returns: cac, confidence: 95, method: 'historical', lambda: 7 });
+    expect(r.volatility).toBeUndefined();
+    expect(r.varReturn).toBe(computeRisk({ returns: cac, confidence: 95, method: 'historical' }).varReturn);
+  });
+
   it('does not mutate a frozen or typed input', () => {
     const typed = Float64Array.from(cac);
-    for (const method of ['historical', 'parametric', 'cornish_fisher', 'monte_carlo'] as const) {
+    for (const method of ['historical', 'parametric', 'cornish_fisher', 'monte_carlo', 'ewma', 'filtered_historical'] as const) {
       computeRisk({ returns: cac, confidence: 99, method, wantCvar: true, seed: 1 });
       computeRisk({ returns: typed, confidence: 99, method, wantCvar: true, seed: 1 });
     }

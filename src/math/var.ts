@@ -1,5 +1,7 @@
 import { cornishFisherVarFromMoments } from './cornish-fisher-var';
+import { ewmaRecursion } from './ewma-var';
 import { cornishFisherCvarFromMoments, gaussianCvar, meanBelow } from './expected-shortfall';
+import { filteredHistoricalFigures } from './filtered-historical-var';
 import { horizonScaling, sqrtTimeScale } from './horizon';
 import { drawSeed, minObservationsMonteCarlo, monteCarloKernel, MonteCarloRun } from './monte-carlo-var';
 import { centralMoments, Moments, momentsFromCentral } from './moments';
@@ -27,6 +29,15 @@ export interface RiskResult {
   /** Moments of the input returns (one period). */
   statistics: Moments;
   monteCarlo?: MonteCarloRun;
+  /** ewma and filtered_historical: the decay used and the one-period volatility forecast σ_{n+1}. */
+  volatility?: VolatilityModel;
+}
+
+/** The EWMA volatility behind an `ewma` or `filtered_historical` figure (docs/math.md "Volatility-model VaR"). */
+export interface VolatilityModel {
+  lambda: number;
+  /** σ_{n+1}, one period (not scaled to the horizon). */
+  sigmaForecast: number;
 }
 
 /** The figure each method computes, as named in an InsufficientDataError. */
@@ -35,15 +46,22 @@ export const VAR_LABEL: Record<VarMethod, string> = {
   parametric: 'parametric VaR',
   cornish_fisher: 'Cornish-Fisher VaR',
   monte_carlo: 'Monte Carlo VaR',
+  ewma: 'EWMA VaR',
+  filtered_historical: 'filtered historical VaR',
 };
 
-/** Fewest returns a method needs at confidence c (docs/api.md): 2, or ⌈1/α⌉ for historical and bootstrap. */
+/**
+ * Fewest returns a method needs at confidence c (docs/api.md, docs/math.md): 2, or ⌈1/α⌉ for
+ * historical, filtered historical and Monte Carlo bootstrap.
+ */
 export function minObservations(method: VarMethod, confidence: number, distribution: McDistribution = 'normal'): number {
   switch (method) {
     case 'historical':
+    case 'filtered_historical':
       return minObservationsHistorical(confidence);
     case 'parametric':
     case 'cornish_fisher':
+    case 'ewma':
       return 2;
     case 'monte_carlo':
       return minObservationsMonteCarlo(distribution, confidence);
@@ -56,15 +74,19 @@ export function minObservations(method: VarMethod, confidence: number, distribut
  * - historical: type-7 quantile / mean strictly below it, × √h (`sqrt_time`);
  * - parametric: μh + zσ√h / μh − σ√h φ(z)/α (`mean_variance`), σ over n − 1;
  * - cornish_fisher: μ + z_cf σ / μ + σ min(E_G, z_cf) (Boudt–Peterson–Croux), × √h (`sqrt_time`);
- * - monte_carlo: simulated h-period compounded returns (`simulated`), see monteCarloVar.
+ * - monte_carlo: simulated h-period compounded returns (`simulated`), see monteCarloVar;
+ * - ewma: z σ_{n+1} / −σ_{n+1} φ(z)/α with the zero-mean RiskMetrics volatility, × √h (`sqrt_time`);
+ * - filtered_historical: σ_{n+1} × the type-7 quantile / tail mean of the EWMA-standardised
+ *   residuals, × √h (`sqrt_time`); both answer `volatility` { lambda, sigmaForecast }.
  * Scaling is `none` when h = 1. Data needed: 2 returns (parametric, cornish_fisher, monte_carlo
- * normal), ⌈1/α⌉ (historical, monte_carlo bootstrap); fewer is InsufficientDataError (422).
- * The Monte Carlo options (simulations, seed, distribution) are validated and used by monte_carlo
- * only; other methods ignore them (the HTTP layer rejects them there).
+ * normal, ewma), ⌈1/α⌉ (historical, monte_carlo bootstrap, filtered_historical); fewer is
+ * InsufficientDataError (422). The Monte Carlo options (simulations, seed, distribution) are
+ * validated and used by monte_carlo only, `lambda` by ewma and filtered_historical only; other
+ * methods ignore them (the HTTP layer rejects them there).
  */
 export function computeRisk(input: RiskInput): RiskResult {
   const { returns, confidence, method } = input;
-  const { horizonDays, simulations, distribution } = riskOptions(input);
+  const { horizonDays, simulations, distribution, lambda } = riskOptions(input);
   assertReturns(returns);
   requireObservations(returns.length, minObservations(method, confidence, distribution), VAR_LABEL[method], confidence);
 
@@ -103,6 +125,18 @@ export function computeRisk(input: RiskInput): RiskResult {
         monteCarlo: { simulations, seed, distribution, standardError: mc.standardError },
       };
       if (input.wantCvar) result.cvarReturn = mc.cvarReturn;
+      return result;
+    }
+    case 'ewma': {
+      const sigmaForecast = Math.sqrt(ewmaRecursion(returns, returns, lambda));
+      const result: RiskResult = { ...base, varReturn: gaussianVar(0, sigmaForecast, alpha, horizonDays), volatility: { lambda, sigmaForecast } };
+      if (input.wantCvar) result.cvarReturn = gaussianCvar(0, sigmaForecast, alpha, horizonDays);
+      return result;
+    }
+    case 'filtered_historical': {
+      const f = filteredHistoricalFigures(returns, alpha, lambda, horizonDays);
+      const result: RiskResult = { ...base, varReturn: f.varReturn, volatility: { lambda, sigmaForecast: f.sigmaForecast } };
+      if (input.wantCvar) result.cvarReturn = f.cvarReturn;
       return result;
     }
   }

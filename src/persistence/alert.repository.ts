@@ -11,8 +11,10 @@ export interface Alert {
   type: BreachType;
   severity: Severity;
   message: string;
-  threshold: number;
-  currentValue: number;
+  /** The limit the figure was compared with, percent of value. */
+  thresholdPercent: number;
+  /** The measured figure at the latest trigger, percent of value. */
+  currentPercent: number;
   triggeredAt: Date;
   lastTriggeredAt: Date;
   status: AlertStatus;
@@ -40,5 +42,6 @@ export abstract class AlertRepository {
   /** forUpdate (with a tx) locks the row until the transaction ends. */
   abstract findById(id: string, tx?: Tx, forUpdate?: boolean): Promise<Alert | null>;
   /** last_triggered_at DESC, at most `limit` (500). */
-  abstract list(filter: { portfolioId?: string; status?: AlertStatus; limit?: number }, tx?: Tx): Promise<Alert[]>;
+  /** `portfolioIds` limits the list to those portfolios (a scoped API key); `portfolioId` to one. */
+  abstract list(filter: { portfolioId?: string; portfolioIds?: string[]; status?: AlertStatus; limit?: number }, tx?: Tx): Promise<Alert[]>;
 }

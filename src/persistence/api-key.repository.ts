@@ -10,6 +10,8 @@ export interface ApiKey {
   createdAt: Date;
   createdBy: string | null;
   revokedAt: Date | null;
+  /** The portfolios the key may see; null = every portfolio (api.md key scoping). */
+  portfolios: string[] | null;
 }
 
 export abstract class ApiKeyRepository {

@@ -4,16 +4,27 @@ import { types as pgTypes } from 'pg';
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
+import { pgPoolOptions } from './pg-timeouts';
 
 export const DATE_OID = 1082;
 // A calendar date stays 'YYYY-MM-DD' (pg would make it a Date at local midnight). numeric (1700)
 // and int8 (20) already come back from pg as text: exact, never a float.
 pgTypes.setTypeParser(DATE_OID, (v: string) => v);
 
+export interface DatabaseTimeouts {
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  poolSize: number;
+}
+
 export interface DatabaseConfig {
   databaseUrl?: string;
   dataDir: string;
+  /** PostgreSQL only (see pgPoolOptions); defaults as in AppConfig. */
+  database?: DatabaseTimeouts;
 }
+
+const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectTimeoutMs: 2000, statementTimeoutMs: 2500, poolSize: 10 };
 
 /**
  * PostgreSQL when DATABASE_URL is set, else an embedded PGlite database persisted under
@@ -39,7 +50,7 @@ export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOption
     logging: false,
   };
   if (config.databaseUrl) {
-    return { ...common, url: config.databaseUrl, extra: { max: 10, connectionTimeoutMillis: 5000 } };
+    return { ...common, url: config.databaseUrl, extra: pgPoolOptions(config.database ?? DEFAULT_TIMEOUTS) };
   }
   mkdirSync(config.dataDir, { recursive: true });
   // Loaded only here: a service on PostgreSQL never loads PGlite (≈ 0.25 s of its start).

@@ -8,8 +8,10 @@ export interface LimitBreach {
   portfolioId: string;
   breachType: BreachType;
   severity: BreachSeverity;
-  limitValue: number;
-  measuredValue: number;
+  /** The limit the figure was compared with, percent of value. */
+  limitPercent: number;
+  /** The measured figure, percent of value. */
+  measuredPercent: number;
   utilization: number;
   detectedAt: Date;
   varResultId: string | null;

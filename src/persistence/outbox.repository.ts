@@ -6,6 +6,8 @@ export interface NewOutboxEvent {
   payload: object;
   headers: Record<string, string>;
   correlationId: string | null;
+  /** W3C traceparent of the request that wrote it (null when not traced). */
+  traceparent?: string | null;
 }
 
 export interface OutboxEvent {
@@ -14,6 +16,7 @@ export interface OutboxEvent {
   payload: Record<string, unknown>;
   headers: Record<string, string>;
   correlationId: string | null;
+  traceparent: string | null;
   createdAt: Date;
   attempts: number;
 }

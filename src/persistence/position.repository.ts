@@ -7,7 +7,11 @@ export interface Position {
 }
 
 export abstract class PositionRepository {
-  /** Deletes the book and writes the given one (one multi-row insert), atomically: in `tx`, or in its own transaction. */
+  /**
+   * Deletes the book and writes the given one (one multi-row insert, rows in asset order),
+   * atomically: in `tx`, or in its own transaction. Concurrent replacements of one book must be
+   * serialised by the caller (PortfolioRepository.lock in the same transaction), or their rows mix.
+   */
   abstract replaceBook(portfolioId: string, positions: Position[], tx?: Tx): Promise<void>;
   /** Ordered by asset_id. */
   abstract findByPortfolio(portfolioId: string, tx?: Tx): Promise<Position[]>;

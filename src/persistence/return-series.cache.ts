@@ -6,16 +6,22 @@ import { AppConfig } from '../config/app-config';
 import { ReturnSeries, ReturnsRepository } from './returns.repository';
 
 type Counts = { hits: number; misses: number };
-/** v2: JSON { d, v } (v1 was a binary layout; a new prefix keeps replicas of either version apart). */
-const KEY = (assetId: string) => `risk:returns:v2:${assetId}`;
+/**
+ * v3: one key per asset and series version, JSON { d, v, s } (v1 was binary, v2 had no version: a
+ * new prefix keeps replicas of any of them apart). An entry is never stale: a new version is a new key.
+ */
+const KEY = (assetId: string, version: string) => `risk:returns:v3:${assetId}:${version}`;
 /** Invalidations published to the other replicas: JSON { from: instance id, ids: asset ids }. */
 export const INVALIDATION_CHANNEL = 'risk:returns:invalidate';
 
 /**
  * Asset return series, read through: an in-process LRU, then Redis when REDIS_URL is set,
  * then the database. TTL CACHE_TTL_SECONDS (15 min), at most CACHE_MAX_SERIES series in the LRU.
- * Ingesting an asset invalidates it: the local LRU, the Redis key, and (Redis pub/sub) the LRUs
- * of the other replicas; a replica that misses the message still drops the series within the TTL.
+ * Coherence does not depend on Redis: every read first asks the database for the assets' series
+ * versions (asset_series_versions, bumped by each ingestion in its own statement), and a cached
+ * series answers only for the version it was read at. A replica that missed an invalidation, or
+ * runs with Redis down, loads the new series instead of computing from the old one. Invalidation
+ * (local LRU, Redis key, pub/sub to the other replicas) only frees memory early.
  * A Redis failure is logged and treated as a miss: the database answers, the request never fails
  * for the cache (commands fail fast: no offline queue, one retry).
  */
@@ -64,10 +70,11 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
 
   async getSeries(assetIds: string[]): Promise<Map<string, ReturnSeries>> {
     const out = new Map<string, ReturnSeries>();
+    const versions = await this.returns.versions(assetIds);
     let missing: string[] = [];
     for (const id of assetIds) {
       const hit = this.lru.get(id);
-      if (hit) {
+      if (hit && hit.version === versions.get(id)) {
         this.counts.lru.hits++;
         out.set(id, hit);
       } else {
@@ -75,9 +82,11 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
         missing.push(id);
       }
     }
-    if (missing.length && this.redis) missing = await this.fromRedis(missing, out);
+    if (missing.length && this.redis) missing = await this.fromRedis(missing, versions, out);
     if (missing.length) {
       const loaded = await this.returns.getSeries(missing);
+      // A series loaded here may be newer than the version read above (an ingestion committed in
+      // between): it is used, and cached under its own version.
       for (const [id, series] of loaded) {
         out.set(id, series);
         this.lru.set(id, series);
@@ -87,12 +96,16 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
     return out;
   }
 
-  /** Drops the series from the local LRU and Redis, and tells the other replicas to drop theirs. */
+  /** Drops the series from the local LRU and Redis, and tells the other replicas to drop theirs (memory only: see above). */
   async invalidate(assetIds: string[]): Promise<void> {
+    const keys = assetIds.flatMap((id) => {
+      const held = this.lru.get(id);
+      return held ? [KEY(id, held.version)] : [];
+    });
     for (const id of assetIds) this.lru.delete(id);
     if (this.redis && assetIds.length) {
       try {
-        await this.redis.del(...assetIds.map(KEY));
+        if (keys.length) await this.redis.del(...keys);
         await this.redis.publish(INVALIDATION_CHANNEL, JSON.stringify({ from: this.instanceId, ids: assetIds }));
       } catch (err) {
         this.logger.warn(`redis invalidation failed: ${(err as Error).message}`);
@@ -133,10 +146,10 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
     }
   }
 
-  private async fromRedis(ids: string[], out: Map<string, ReturnSeries>): Promise<string[]> {
+  private async fromRedis(ids: string[], versions: Map<string, string>, out: Map<string, ReturnSeries>): Promise<string[]> {
     let raw: Array<string | null>;
     try {
-      raw = await this.redis!.mget(...ids.map(KEY));
+      raw = await this.redis!.mget(...ids.map((id) => KEY(id, versions.get(id)!)));
     } catch (err) {
       this.logger.warn(`redis read failed, using the database: ${(err as Error).message}`);
       this.counts.redis.misses += ids.length;
@@ -145,7 +158,7 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
     const still: string[] = [];
     ids.forEach((id, i) => {
       const series = raw[i] ? decode(raw[i]!) : null;
-      if (!series) {
+      if (!series || series.version !== versions.get(id)) {
         this.counts.redis.misses++;
         still.push(id);
         return;
@@ -160,7 +173,7 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
   private async toRedis(series: Map<string, ReturnSeries>): Promise<void> {
     try {
       const pipeline = this.redis!.pipeline();
-      for (const [id, s] of series) pipeline.set(KEY(id), encode(s), 'EX', this.config.cacheTtlSeconds);
+      for (const [id, s] of series) pipeline.set(KEY(id, s.version), encode(s), 'EX', this.config.cacheTtlSeconds);
       await pipeline.exec();
     } catch (err) {
       this.logger.warn(`redis write failed: ${(err as Error).message}`);
@@ -181,22 +194,22 @@ async function close(client: Redis): Promise<void> {
   }
 }
 
-/** JSON { d: dates, v: base64 of the Float64Array's bytes (little-endian on every supported host) }. */
+/** JSON { d: dates, v: base64 of the Float64Array's bytes (little-endian on every supported host), s: series version }. */
 export function encode(s: ReturnSeries): string {
   const bytes = Buffer.from(s.values.buffer, s.values.byteOffset, s.values.byteLength);
-  return JSON.stringify({ d: s.dates, v: bytes.toString('base64') });
+  return JSON.stringify({ d: s.dates, v: bytes.toString('base64'), s: s.version });
 }
 
 /** null when the entry is not a well-formed series (treated as a miss). */
 export function decode(text: string): ReturnSeries | null {
   try {
-    const o = JSON.parse(text) as { d?: unknown; v?: unknown };
-    if (!Array.isArray(o.d) || typeof o.v !== 'string') return null;
+    const o = JSON.parse(text) as { d?: unknown; v?: unknown; s?: unknown };
+    if (!Array.isArray(o.d) || typeof o.v !== 'string' || typeof o.s !== 'string') return null;
     const bytes = Buffer.from(o.v, 'base64');
     if (bytes.length !== o.d.length * 8) return null;
     const values = new Float64Array(o.d.length);
     new Uint8Array(values.buffer).set(bytes); // copy: Buffer's pool offset need not be 8-aligned
-    return { dates: o.d as string[], values };
+    return { dates: o.d as string[], values, version: o.s };
   } catch {
     return null;
   }

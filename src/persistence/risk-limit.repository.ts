@@ -7,6 +7,8 @@ export interface RiskLimit {
   maxDrawdownPercent: number | null;
   maxPositionSizePercent: number | null;
   confidenceLevel: number;
+  /** The horizon max_var_percent is meant over, days (1 unless set). */
+  horizonDays: number;
   effectiveDate: Date;
   createdAt: Date;
   createdBy: string | null;

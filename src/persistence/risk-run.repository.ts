@@ -37,6 +37,8 @@ export abstract class RiskRunRepository {
    * task was not pending (settled before: nothing is counted twice).
    */
   abstract settleTask(runId: string, portfolioId: string, outcome: TaskOutcome, at: Date, tx: Tx): Promise<RiskRun | null>;
+  /** Portfolio ids of every task of the run, in id order. */
+  abstract portfolioIds(runId: string, tx?: Tx): Promise<string[]>;
   /** Portfolio ids of the run's pending tasks, in id order. */
   abstract pendingTasks(runId: string, tx?: Tx): Promise<string[]>;
   /** Runs of that dispatch not finished yet, oldest first. */

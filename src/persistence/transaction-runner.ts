@@ -26,6 +26,10 @@ export interface Tx {
  * run when the commit is done, before `run` resolves.
  */
 export abstract class TransactionRunner {
+  /**
+   * A serialization failure or deadlock makes the runner run `work` again (bounded; 409 CONFLICT
+   * when every attempt fails): keep its effects inside the transaction.
+   */
   abstract run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** SELECT 1: the readiness probe. */
   abstract ping(): Promise<void>;

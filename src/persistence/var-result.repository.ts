@@ -1,19 +1,34 @@
-import type { BreachSeverity } from '../common/severity';
+import type { Level } from '../common/severity';
 import { Tx } from './transaction-runner';
 
-export interface Contribution {
+/** One asset's Euler allocation of a VaR result: the returns sum to var_return. */
+export interface VarContribution {
   asset_id: string;
   weight: number;
   component_var_return: number;
   component_var: string;
 }
 
+/** One asset's Euler allocation of a CVaR result: the returns sum to cvar_return. */
+export interface CvarContribution {
+  asset_id: string;
+  weight: number;
+  component_cvar_return: number;
+  component_cvar: string;
+}
+
+export type Contribution = VarContribution | CvarContribution;
+
 export interface LimitCheck {
   max_var_percent: number | null;
+  /** The horizon max_var_percent is meant over (the limit's horizon_days). */
+  horizon_days: number;
+  /** max_var_percent × √(result horizon / limit horizon): what var_percent is compared with. */
+  scaled_max_var_percent: number | null;
   var_percent: number;
   utilization: number | null;
-  status: 'ok' | 'warning' | 'breach';
-  severity?: BreachSeverity | null;
+  /** On the one scale: ok, warning, high, critical (a breach is high or critical). */
+  status: Level;
   confidence_level?: number;
   is_default?: boolean;
 }
@@ -26,9 +41,17 @@ export interface VarResult {
   confidenceLevel: number;
   horizonDays: number;
   scaling: string;
-  valueReturn: number;
+  /**
+   * The VaR of the calculation, both kinds (null only for CVaR results stored before the
+   * analyst-vocabulary migration, which kept the CVaR alone).
+   */
+  varReturn: number | null;
   /** numeric, decimal text */
-  value: string;
+  var: string | null;
+  /** CVaR results only. */
+  cvarReturn: number | null;
+  /** numeric, decimal text; CVaR results only. */
+  cvar: string | null;
   /** numeric, decimal text */
   portfolioValue: string;
   observations: number;
@@ -36,6 +59,7 @@ export interface VarResult {
   fromDate: string | null;
   /** YYYY-MM-DD */
   toDate: string | null;
+  /** VarContribution for VaR results, CvarContribution for CVaR results. */
   contributions: Contribution[];
   limitCheck: LimitCheck | null;
   correlationId: string | null;

@@ -31,8 +31,11 @@ export class PortfolioRiskController {
     description:
       'Weights are market-value shares; the portfolio return is Σ wᵢ rᵢ,t over the dates on which every held asset has a return, ' +
       'the newest `lookback_days` of them. `contributions` are Euler allocations (their var_return sum to var_return; money to within a ' +
-      'cent per asset). The result is stored (see var-history), compared with max_var_percent of the limit in force (`limit`), and a ' +
-      'breach raises one alert and one risk.limit.breach event, in the same transaction. 404 unknown portfolio; 422 empty book, ' +
+      'cent per asset). The result is stored (see var-history), compared with max_var_percent of the limit in force scaled to the ' +
+      'horizon (`limit.scaled_max_var_percent` = max_var_percent × √(horizon_days / the limit\'s horizon_days)); status ok, warning ' +
+      '(an alert, no breach), high or critical (a breach: a breach row, the alert raised or escalated, and one risk.limit.breach event ' +
+      'when it opens or escalates), all in the transaction that stores the result. ' +
+      '404 unknown portfolio; 422 empty book, ' +
       'missing returns or too few aligned dates; 422 INVALID_INPUT for a non-positive book.',
   })
   @ApiBody({ type: PortfolioRiskRequestDto, examples: RISK_EXAMPLES })
@@ -45,7 +48,13 @@ export class PortfolioRiskController {
   @Post('cvar')
   @HttpCode(200)
   @Roles('analyst')
-  @ApiOperation({ summary: 'Expected shortfall of a stored portfolio, with Euler contributions; stored', description: 'As /var for CVaR. `limit` compares |cvar| with max_var_percent for information; breaches are raised on VaR results only.' })
+  @ApiOperation({
+    summary: 'Expected shortfall of a stored portfolio, with Euler contributions; stored',
+    description:
+      'As /var, for CVaR: the result carries cvar_return / cvar and the VaR of the same calculation (var_return / var); contributions ' +
+      'are component_cvar_return / component_cvar (they sum to cvar_return). `limit` compares the VaR with the VaR limit, for ' +
+      'information: breaches and alerts are raised on /var results only.',
+  })
   @ApiBody({ type: PortfolioRiskRequestDto, examples: RISK_EXAMPLES })
   @ApiOkResponse({ type: StoredRiskResponseDto })
   @ApiErrors(400, 401, 403, 404, 422)

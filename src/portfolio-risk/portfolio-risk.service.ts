@@ -19,9 +19,10 @@ import { LimitCheckDto, StoredRiskResponseDto } from './dto/stored-risk-response
 
 /**
  * POST /v1/portfolios/:id/var and /cvar: compute, then in ONE transaction store the result,
- * the breach, the alert and the outbox events that announce them. A VaR result is checked
- * against max_var_percent of the limit version in force; a CVaR result carries the same
- * comparison for information but raises no breach (limits are VaR limits).
+ * the breach, the alert and the outbox events that announce them. Both kinds carry the VaR of
+ * the calculation (a CVaR result its CVaR too), and `limit` compares that VaR with max_var_percent
+ * of the limit version in force (limits are VaR limits); a CVaR result carries the comparison for
+ * information and raises no breach, so the same calculation is never counted twice.
  * The breach, the alert and risk.limit.breach come from LimitsService.recordEvaluation, the
  * flow drawdown uses too. NATS risk.portfolio.var calls the same use case.
  */
@@ -58,8 +59,9 @@ export class PortfolioRiskService {
       distribution: dto.distribution,
     });
     const now = new Date();
-    const valueReturn = kind === 'VAR' ? c.result.varReturn : c.result.cvarReturn;
-    const measuredPercent = Math.abs(valueReturn) * 100;
+    const isVar = kind === 'VAR';
+    const { varReturn, cvarReturn } = c.result;
+    const measuredPercent = Math.abs(varReturn) * 100;
     const result: VarResult = {
       id: randomUUID(),
       portfolioId,
@@ -68,13 +70,15 @@ export class PortfolioRiskService {
       confidenceLevel: confidence,
       horizonDays: dto.horizon_days ?? 1,
       scaling: c.result.scaling,
-      valueReturn,
-      value: formatMoney(scaleMoney(valueReturn, c.portfolioValue)),
+      varReturn,
+      var: formatMoney(scaleMoney(varReturn, c.portfolioValue)),
+      cvarReturn: isVar ? null : cvarReturn,
+      cvar: isVar ? null : formatMoney(scaleMoney(cvarReturn, c.portfolioValue)),
       portfolioValue: formatMoney(c.portfolioValue),
       observations: c.dates.length,
       fromDate: c.dates[0] ?? null,
       toDate: c.dates[c.dates.length - 1] ?? null,
-      contributions: kind === 'VAR' ? c.varContributions : c.cvarContributions,
+      contributions: isVar ? c.varContributions : c.cvarContributions,
       limitCheck: null,
       correlationId: currentCorrelationId() ?? null,
       calculatedAt: now,
@@ -89,18 +93,20 @@ export class PortfolioRiskService {
    */
   async record(computed: ComputedRisk, t: Tx): Promise<void> {
     const { result, measuredPercent } = computed;
-    const { portfolioId, kind, method, valueReturn, calculatedAt: now } = result;
+    const { portfolioId, kind, method, varReturn, calculatedAt: now } = result;
+    const isVar = kind === 'VAR';
     const confidence = result.confidenceLevel;
     if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
     // The limit in force is read inside the transaction that records the result.
-    const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t);
+    const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t, result.horizonDays);
     const { limits, evaluation } = assessment;
     const limitCheck: LimitCheck = {
       max_var_percent: limits.maxVarPercent,
+      horizon_days: limits.horizonDays,
+      scaled_max_var_percent: assessment.limitPercent,
       var_percent: measuredPercent,
       utilization: evaluation?.utilization ?? null,
       status: evaluation?.status ?? 'ok',
-      severity: evaluation?.severity ?? null,
       confidence_level: limits.confidenceLevel,
       is_default: limits.isDefault,
     };
@@ -109,12 +115,12 @@ export class PortfolioRiskService {
     const events: RiskEvent[] = [
       newEvent(SUBJECT.varCalculated, portfolioId, {
         result_id: result.id,
-        kind,
+        kind: isVar ? 'var' : 'cvar',
         method,
         confidence_level: confidence,
         horizon_days: result.horizonDays,
-        value_return: valueReturn,
-        value: result.value,
+        scaling: result.scaling,
+        ...figuresOf(result),
         portfolio_value: result.portfolioValue,
         observations: result.observations,
         limit: limitCheck,
@@ -123,9 +129,9 @@ export class PortfolioRiskService {
     ];
     await this.outbox.enqueue(events, t);
     // Breaches are raised on VaR results; a CVaR result carries the comparison for information only.
-    if (kind === 'VAR') {
+    if (isVar) {
       await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
-      t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence) }, valueReturn));
+      t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence), horizon_days: String(result.horizonDays) }, varReturn as number)); // a computed result always has its VaR (null only on CVaR rows stored before the figures were split)
     }
   }
 
@@ -145,22 +151,27 @@ export interface ComputedRisk {
   monteCarlo?: MonteCarloInfo;
 }
 
+/** var_return and var of both kinds; cvar_return and cvar of a CVaR result. */
+function figuresOf(r: VarResult): Pick<StoredRiskResponseDto, 'var_return' | 'var' | 'cvar_return' | 'cvar'> {
+  return { var_return: r.varReturn, var: r.var, ...(r.kind === 'CVAR' ? { cvar_return: r.cvarReturn!, cvar: r.cvar! } : {}) };
+}
+
 function toResponse(r: VarResult, monteCarlo?: MonteCarloInfo): StoredRiskResponseDto {
   const isVar = r.kind === 'VAR';
   return {
     id: r.id,
     portfolio_id: r.portfolioId,
-    kind: isVar ? 'var' : 'cvar',
+    kind: r.kind === 'VAR' ? 'var' : 'cvar',
     method: r.method,
     confidence_level: r.confidenceLevel,
     horizon_days: r.horizonDays,
     scaling: r.scaling,
-    ...(isVar ? { var_return: r.valueReturn, var: r.value } : { cvar_return: r.valueReturn, cvar: r.value }),
+    ...figuresOf(r),
     portfolio_value: r.portfolioValue,
     observations: r.observations,
     from: r.fromDate,
     to: r.toDate,
-    contributions: r.contributions.map((c) => ({ asset_id: c.asset_id, weight: c.weight, component_var_return: c.component_var_return, component_var: c.component_var })),
+    contributions: r.contributions.map((c) => ({ ...c })),
     limit: r.limitCheck ? limitToResponse(r.limitCheck) : null,
     ...(monteCarlo ? { monte_carlo: { simulations: monteCarlo.simulations, seed: monteCarlo.seed, distribution: monteCarlo.distribution, standard_error: monteCarlo.standardError } } : {}),
     correlation_id: r.correlationId,
@@ -172,10 +183,11 @@ function toResponse(r: VarResult, monteCarlo?: MonteCarloInfo): StoredRiskRespon
 function limitToResponse(l: LimitCheck): LimitCheckDto {
   return {
     max_var_percent: l.max_var_percent,
+    horizon_days: l.horizon_days,
+    scaled_max_var_percent: l.scaled_max_var_percent,
     var_percent: l.var_percent,
     utilization: l.utilization,
     status: l.status,
-    ...(l.severity === undefined ? {} : { severity: l.severity }),
     ...(l.confidence_level === undefined ? {} : { confidence_level: l.confidence_level }),
     ...(l.is_default === undefined ? {} : { is_default: l.is_default }),
   };

@@ -4,6 +4,7 @@ import { rejectMonteCarloOnlyFields } from '../calculation/dto/risk-request.dto'
 import { currentActor } from '../common/actor';
 import { bounded } from '../common/bounded';
 import { currentCorrelationId, resolveCorrelationId, runWithCorrelationId } from '../common/correlation-id';
+import { portfolioScope, visibleOnly } from '../common/portfolio-scope';
 import { DomainError, NotFoundError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { NatsConnectionService } from '../events/nats-connection.service';
@@ -109,9 +110,11 @@ export class RiskRunsService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async get(id: string): Promise<RiskRunDto> {
-    // Key scope (not yet): a run is visible to a key that may see every portfolio of it.
     const run = await this.runs.findById(id);
-    if (!run) throw new NotFoundError(`risk run ${id} not found`);
+    // A key limited to portfolios sees a run only when it may see every portfolio of it (existence is not revealed).
+    const scope = portfolioScope();
+    const hidden = scope !== null && run !== null && (await this.runs.portfolioIds(id)).some((p) => !scope.has(p));
+    if (!run || hidden) throw new NotFoundError(`risk run ${id} not found`);
     return toDto(run);
   }
 
@@ -163,8 +166,8 @@ export class RiskRunsService implements OnApplicationBootstrap, OnApplicationShu
 
   /** "*" is every portfolio; a list must name existing portfolios only (404 naming the others). */
   private async select(selection: '*' | string[]): Promise<string[]> {
-    // Key scope (not yet): "*" becomes the portfolios the key may see, and a listed one outside it is refused.
-    const all = (await this.portfolios.list()).map((p) => p.id);
+    // Key scope: "*" is every portfolio the key may see; a listed one outside it is not found (existence not revealed).
+    const all = visibleOnly(await this.portfolios.list(), (p) => p.id).map((p) => p.id);
     if (selection === '*') return all;
     const known = new Set(all);
     const unknown = selection.filter((id) => !known.has(id));

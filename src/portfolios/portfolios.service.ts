@@ -2,16 +2,19 @@ import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
-import { NotFoundError, ValidationError } from '../common/errors';
+import { CsvBody } from '../common/csv-body';
+import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../common/errors';
 import { ID_MESSAGE, ID_PATTERN } from '../common/ids';
-import { formatMoney } from '../common/money';
-import { Portfolio, Position } from '../persistence/models';
+import { formatMoney, parseMoney } from '../common/money';
+import { assertPortfolioVisible, assertUnscoped, visibleOnly } from '../common/portfolio-scope';
+import { Portfolio, Position, ReturnRow } from '../persistence/models';
 import { AuditLogRepository, PortfolioRepository, PositionRepository, ReturnsRepository, TransactionRunner } from '../persistence/repositories';
 import { ReturnSeriesCache } from '../persistence/return-series.cache';
-import { CreatePortfolioDto, IngestResultDto, PortfolioResponseDto } from './dto/portfolio.dto';
-import { parseCsvReturns, parseJsonReturns } from './returns-parser';
+import { closesToReturns } from './closes-to-returns';
+import { CreatePortfolioDto, IngestResultDto, PortfolioResponseDto, WideIngestResultDto } from './dto/portfolio.dto';
+import { IngestInput, parseCsvBatch, parseJsonBatch, ParsedValue, Problems } from './returns-parser';
+import { parseWideCsv } from './wide-csv-parser';
 
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const MAX_POSITIONS = 10_000;
 
 /** Portfolios, their books and asset return series. */
@@ -27,6 +30,7 @@ export class PortfoliosService {
   ) {}
 
   async create(dto: CreatePortfolioDto): Promise<PortfolioResponseDto> {
+    assertPortfolioVisible(dto.id); // a scoped key creates only portfolios of its scope
     const p = await this.tx.run(async (t) => {
       const created = await this.portfolios.create({ id: dto.id, name: dto.name, baseCurrency: dto.base_currency ?? 'USD' }, t);
       await this.audit.append({ actor: currentActor(), action: 'portfolio.create', entity: 'portfolio', entityId: dto.id, details: dto, correlationId: currentCorrelationId() }, t);
@@ -36,7 +40,7 @@ export class PortfoliosService {
   }
 
   async list(): Promise<PortfolioResponseDto[]> {
-    const all = await this.portfolios.list();
+    const all = visibleOnly(await this.portfolios.list(), (p) => p.id);
     return Promise.all(all.map(async (p) => toResponse(p, await this.positions.findByPortfolio(p.id))));
   }
 
@@ -54,8 +58,9 @@ export class PortfoliosService {
   /** Replaces the whole book atomically; the portfolio value is the sum of market values. */
   async replacePositions(id: string, body: unknown): Promise<PortfolioResponseDto> {
     const book = parsePositions(body);
-    await this.require(id);
     await this.tx.run(async (t) => {
+      // The portfolio row lock serialises replacements of one book: the last one wins whole.
+      if (!(await this.portfolios.lock(id, t))) throw new NotFoundError(`portfolio ${id} not found`);
       await this.positions.replaceBook(id, book, t);
       await this.portfolios.touch(id, t);
       await this.audit.append({ actor: currentActor(), action: 'positions.replace', entity: 'portfolio', entityId: id, details: { positions: book }, correlationId: currentCorrelationId() }, t);
@@ -63,19 +68,73 @@ export class PortfoliosService {
     return this.get(id);
   }
 
-  /** Idempotent upsert of an asset's returns from JSON rows or CSV text; a bad row rejects the batch. */
-  async ingestReturns(assetId: string, body: unknown, contentType: string | undefined): Promise<IngestResultDto> {
+  /**
+   * Idempotent upsert of an asset's returns from JSON rows or CSV text, returns or (input
+   * 'prices') closes turned into returns; a bad row, or a return beyond ±0.5 unless
+   * `allowExtreme`, rejects the batch.
+   */
+  async ingestReturns(assetId: string, body: unknown, opts: IngestOptions = {}): Promise<IngestResultDto> {
     if (!ID_PATTERN.test(assetId)) throw new ValidationError(`asset_id ${ID_MESSAGE}`);
-    const isCsv = /^(text|application)\/csv\b/i.test(contentType ?? '');
-    const rows = isCsv ? parseCsvReturns(body as string) : parseJsonReturns(body);
-    const result = await this.tx.run(async (t) => {
-      const r = await this.returns.upsert(rows.map((x) => ({ assetId, date: x.date, returnPct: x.returnPct })), t);
-      await this.audit.append({ actor: currentActor(), action: 'returns.upsert', entity: 'asset', entityId: assetId, details: { rows: rows.length, ...r, format: isCsv ? 'csv' : 'json' }, correlationId: currentCorrelationId() }, t);
-      return r;
-    });
-    await this.cache.invalidate([assetId]);
-    return { asset_id: assetId, ...result, received: rows.length };
+    assertUnscoped(`the return series of ${assetId}`);
+    const { input, allowExtreme } = ingestOptions(opts);
+    const isCsv = body instanceof CsvBody;
+    const batch = isCsv ? await parseCsvBatch(body, input, allowExtreme) : await parseJsonBatch(body, input, allowExtreme);
+    const problems = new Problems();
+    const values = input === 'prices' ? closesToReturns(batch.values, batch.label, problems, allowExtreme) : batch.values;
+    problems.throwIfAny();
+    const counts = await this.store(new Map([[assetId, values]]), { format: isCsv ? 'csv' : 'json', input });
+    return { asset_id: assetId, ...counts.get(assetId)!, received: batch.values.length };
   }
+
+  /**
+   * PUT /v1/returns: many assets from one wide CSV (`date,<asset_id>,…`), in one transaction,
+   * returns or (input 'prices') closes; the same all-or-nothing rule as one asset.
+   */
+  async ingestWide(body: unknown, opts: IngestOptions = {}): Promise<WideIngestResultDto> {
+    assertUnscoped('asset return series');
+    if (!(body instanceof CsvBody)) throw new UnsupportedMediaTypeError('PUT /v1/returns takes text/csv with a header date,<asset_id>,<asset_id>,… (JSON rows of one asset: PUT /v1/assets/{asset_id}/returns)');
+    const { input, allowExtreme } = ingestOptions(opts);
+    const batch = await parseWideCsv(body, input, allowExtreme);
+    let values = batch.values;
+    if (input === 'prices') {
+      const problems = new Problems();
+      values = new Map([...values].map(([asset, closes]) => [asset, closesToReturns(closes, (line) => `line ${line}`, problems, allowExtreme, asset)]));
+      problems.throwIfAny();
+    }
+    const counts = await this.store(values, { format: 'csv-wide', input });
+    return Object.fromEntries(batch.assets.map((a) => [a, counts.get(a)!]));
+  }
+
+  /**
+   * One transaction for every asset (the upsert bumps each changed series' version), an audit
+   * entry per asset, then the cached series of every asset of the batch invalidated.
+   */
+  private async store(values: Map<string, ParsedValue[]>, how: { format: string; input: IngestInput }) {
+    const rows: ReturnRow[] = [];
+    for (const [assetId, list] of values) for (const v of list) rows.push({ assetId, date: v.date, returnPct: v.text });
+    const assets = [...values.keys()];
+    const counts = await this.tx.run(async (t) => {
+      await this.returns.lockAssets(assets, t); // one writer of a series at a time: one batch wins whole
+      const c = await this.returns.upsertByAsset(rows, t);
+      for (const assetId of assets) {
+        const mine = c.get(assetId) ?? { inserted: 0, updated: 0 };
+        c.set(assetId, mine);
+        await this.audit.append({ actor: currentActor(), action: 'returns.upsert', entity: 'asset', entityId: assetId, details: { rows: values.get(assetId)!.length, ...mine, ...how }, correlationId: currentCorrelationId() }, t);
+      }
+      return c;
+    });
+    await this.cache.invalidate(assets);
+    return counts;
+  }
+}
+
+export interface IngestOptions {
+  input?: IngestInput;
+  allowExtreme?: boolean;
+}
+
+function ingestOptions(o: IngestOptions): Required<IngestOptions> {
+  return { input: o.input ?? 'returns', allowExtreme: o.allowExtreme ?? false };
 }
 
 function parsePositions(body: unknown): Position[] {
@@ -93,9 +152,13 @@ function parsePositions(body: unknown): Position[] {
     if (typeof id !== 'string' || !ID_PATTERN.test(id)) problems.push(`[${i}].asset_id ${ID_MESSAGE}`);
     else if (seen.has(id)) problems.push(`[${i}].asset_id ${id} appears twice in the book`);
     else seen.add(id);
-    const mv = typeof r.market_value === 'number' && Number.isFinite(r.market_value) ? String(r.market_value) : typeof r.market_value === 'string' ? r.market_value.trim() : null;
-    if (mv === null || !DECIMAL.test(mv)) problems.push(`[${i}].market_value must be a decimal amount, e.g. "600000.00"`);
-    if (problems.length === 0) book.push({ assetId: id as string, marketValue: new Big(mv!).toFixed() });
+    let mv: Big | null = null;
+    try {
+      mv = parseMoney(r.market_value, `[${i}].market_value`);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+    if (problems.length === 0) book.push({ assetId: id as string, marketValue: mv!.toFixed() });
   });
   if (problems.length) throw new ValidationError(problems);
   return book;

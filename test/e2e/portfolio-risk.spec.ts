@@ -126,7 +126,7 @@ describe('stored portfolios over HTTP and NATS', () => {
       }
     })();
     const res = await a.post(`/v1/portfolios/${pid}/var`, { confidence: 99, lookback_days: 500 }).set('x-correlation-id', `breach-${pid}`);
-    expect(res.body.limit).toMatchObject({ max_var_percent: 0.5, status: 'breach', severity: 'critical' });
+    expect(res.body.limit).toMatchObject({ max_var_percent: 0.5, status: 'critical' });
     await Promise.race([firstForUs, new Promise((_, rej) => setTimeout(() => rej(new Error('no breach event within 10 s')), 10_000))]);
     sub.unsubscribe();
     expect(received[0].event).toMatchObject({ type: 'risk.limit.breach', portfolio_id: pid, correlation_id: `breach-${pid}`, data: { breach_type: 'VAR', severity: 'critical', var_result_id: res.body.id } });

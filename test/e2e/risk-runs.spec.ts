@@ -49,6 +49,27 @@ describe('risk runs over HTTP and JetStream', () => {
     }
   };
 
+  it('limits a key scoped to portfolios to runs of those portfolios', async () => {
+    const [mine, other] = [await book(), await book()];
+    const scoped = api(url, (await a.post('/v1/api-keys', { name: `scoped-${mine}`, role: 'analyst', portfolios: [mine] })).body.key as string);
+    const body = { method: 'historical', confidence: 95, lookback_days: 100 };
+    // A portfolio outside the scope is not found, as if it did not exist; nothing starts.
+    const refused = await scoped.post('/v1/risk-runs', { ...body, portfolios: [mine, other] });
+    expect(refused.status).toBe(404);
+    expect(refused.body.message[0]).toBe(`portfolio ${other} not found`);
+    // "*" is every portfolio the key may see.
+    const own = await scoped.post('/v1/risk-runs', { ...body, portfolios: '*' });
+    expect(own.status).toBe(202);
+    expect(own.body.total).toBe(1);
+    expect((await scoped.get(`/v1/risk-runs/${own.body.id}`)).status).toBe(200);
+    // A run over portfolios beyond the scope is not shown to the scoped key.
+    const wide = await a.post('/v1/risk-runs', { ...body, portfolios: [mine, other] });
+    expect(wide.status).toBe(202);
+    expect((await scoped.get(`/v1/risk-runs/${wide.body.id}`)).body).toMatchObject({ status_code: 404, error_type: 'NOT_FOUND' });
+    await finished(own.body.id);
+    await finished(wide.body.id);
+  });
+
   it('answers 202 with the run id and total, then runs every portfolio through the RISK_RUNS work queue', async () => {
     const ids = [await book(), await book(), await book()];
     const res = await a.post('/v1/risk-runs', { portfolios: ids, method: 'historical', confidence: 95, horizon_days: 1, lookback_days: 100 }).set('x-correlation-id', 'run-e2e-1');

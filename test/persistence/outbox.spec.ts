@@ -6,7 +6,7 @@ import { startPersistence } from './support';
 describe('outbox on PostgreSQL', () => {
   let moduleRef: TestingModule;
   let repo: OutboxRepository;
-  const event = (id = randomUUID()) => ({ id, subject: 'risk.test', payload: { id, n: 1 }, headers: { 'x-correlation-id': 'c' }, correlationId: 'c' });
+  const event = (id = randomUUID()) => ({ id, subject: 'risk.test', payload: { id, n: 1 }, headers: { 'x-correlation-id': 'c' }, correlationId: 'c', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
   const mine = <T extends { id: string }>(rows: T[], ids: string[]) => rows.filter((e) => ids.includes(e.id));
 
   beforeAll(async () => {

@@ -36,7 +36,7 @@ describe('embedded PGlite database', () => {
     expect(await returns.upsert([{ assetId: 'SMI', date: '1991-01-03', returnPct: '-0.0045' }, { assetId: 'SMI', date: '1991-01-02', returnPct: '0.006197' }])).toEqual({ inserted: 2, updated: 0 });
     expect(await returns.upsert([{ assetId: 'SMI', date: '1991-01-02', returnPct: '0.006197' }])).toEqual({ inserted: 0, updated: 0 });
     expect(await moduleRef.get(ReturnSeriesCache).getSeries(['SMI'])).toEqual(
-      new Map([['SMI', { dates: ['1991-01-02', '1991-01-03'], values: Float64Array.from([0.006197, -0.0045]) }]]),
+      new Map([['SMI', { dates: ['1991-01-02', '1991-01-03'], values: Float64Array.from([0.006197, -0.0045]), version: '1' }]]),
     );
     const ds = moduleRef.get(DataSource);
     expect(await ds.query(`SELECT 9007199254740993::int8 AS big, 0.1::numeric AS dec, '2024-02-29'::date AS day`)).toEqual([
@@ -86,6 +86,40 @@ describe('embedded PGlite database', () => {
     expect(await portfolios.findById('rolled-back')).toBeNull();
     expect(await portfolios.findById('committed')).not.toBeNull();
     expect(await positions.findByPortfolio('emb')).toEqual([{ assetId: 'SMI', marketValue: '12345678901234.56' }]);
+  });
+
+  it('serialises concurrent book replacements and series upserts with the same locks as PostgreSQL', async () => {
+    const tx = moduleRef.get(TransactionRunner);
+    const portfolios = moduleRef.get(PortfolioRepository);
+    const positions = moduleRef.get(PositionRepository);
+    const returns = moduleRef.get(ReturnsRepository);
+    await portfolios.create({ id: 'emb-locks', name: 'Locks', baseCurrency: 'USD' });
+    const books = [
+      [{ assetId: 'B', marketValue: '2' }, { assetId: 'A', marketValue: '1' }],
+      [{ assetId: 'C', marketValue: '3' }],
+    ];
+    await Promise.all(
+      books.map((book) =>
+        tx.run(async (t) => {
+          expect(await portfolios.lock('emb-locks', t)).toBe(true);
+          await positions.replaceBook('emb-locks', book, t);
+        }),
+      ),
+    );
+    const stored = await positions.findByPortfolio('emb-locks');
+    expect([JSON.stringify([books[0][1], books[0][0]]), JSON.stringify(books[1])]).toContain(JSON.stringify(stored));
+    const batches = ['0.001', '0.002'].map((v) => ['1991-01-03', '1991-01-02'].map((date) => ({ assetId: 'EMB-L', date, returnPct: v })));
+    await Promise.all(
+      batches.map((rows) =>
+        tx.run(async (t) => {
+          await returns.lockAssets(['EMB-L'], t);
+          return returns.upsert(rows, t);
+        }),
+      ),
+    );
+    const series = (await returns.getSeries(['EMB-L'])).get('EMB-L')!;
+    expect(series.dates).toEqual(['1991-01-02', '1991-01-03']);
+    expect(series.values[0]).toBe(series.values[1]);
   });
 
   it('fails at once, instead of waiting forever, when a call inside a transaction forgets its tx', async () => {

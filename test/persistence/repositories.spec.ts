@@ -135,6 +135,20 @@ describe('repositories on PostgreSQL', () => {
       expect(Array.from(series.values)).toEqual([0.001, 0.0012, -0.0232]);
     });
 
+    it('counts each asset of one upsert on its own, zeros for an asset whose rows are unchanged, and bumps only changed series', async () => {
+      const repo = get(ReturnsRepository);
+      const [a, b, c] = [`W-${uid()}`, `W-${uid()}`, `W-${uid()}`];
+      await repo.upsert([{ assetId: c, date: '2024-01-02', returnPct: '0.01' }]);
+      const counts = await repo.upsertByAsset([
+        { assetId: a, date: '2024-01-02', returnPct: '0.01' },
+        { assetId: b, date: '2024-01-02', returnPct: '0.02' },
+        { assetId: a, date: '2024-01-03', returnPct: '0.03' },
+        { assetId: c, date: '2024-01-02', returnPct: '0.01' },
+      ]);
+      expect(counts).toEqual(new Map([[a, { inserted: 2, updated: 0 }], [b, { inserted: 1, updated: 0 }], [c, { inserted: 0, updated: 0 }]]));
+      expect(await repo.versions([a, b, c])).toEqual(new Map([[a, '1'], [b, '1'], [c, '1']]));
+    });
+
     it('answers every asset series ascending by date, whatever the insertion order; unknown assets are absent', async () => {
       const repo = get(ReturnsRepository);
       const [a, b] = [`S-${uid()}`, `S-${uid()}`];
@@ -148,7 +162,7 @@ describe('repositories on PostgreSQL', () => {
       expect([...series.keys()].sort()).toEqual([a, b].sort());
       expect(series.get(a)!.dates).toEqual(['2023-02-28', '2024-02-29', '2024-03-01']);
       expect(series.get(a)!.values).toEqual(Float64Array.from([0.01, 0.02, 0.03]));
-      expect(series.get(b)).toEqual({ dates: ['2023-12-29'], values: Float64Array.from([-0.5]) });
+      expect(series.get(b)).toEqual({ dates: ['2023-12-29'], values: Float64Array.from([-0.5]), version: '1' });
       expect((await repo.getSeries([])).size).toBe(0);
     });
 
@@ -200,14 +214,18 @@ describe('repositories on PostgreSQL', () => {
       confidenceLevel: 99,
       horizonDays: 1,
       scaling: 'none',
-      valueReturn: -0.01 * (i + 1),
-      value: `-${i + 1}00.00`,
+      varReturn: -0.01 * (i + 1),
+      var: `-${i + 1}00.00`,
+      cvarReturn: i % 2 ? -0.015 * (i + 1) : null,
+      cvar: i % 2 ? `-${i + 1}50.00` : null,
       portfolioValue: '10000.00',
       observations: 250,
       fromDate: '2024-01-02',
       toDate: '2024-12-31',
-      contributions: [{ asset_id: 'A', weight: 1, component_var_return: -0.01 * (i + 1), component_var: `-${i + 1}00.00` }],
-      limitCheck: i === 0 ? null : { max_var_percent: 5, var_percent: i, utilization: i / 5, status: 'ok' },
+      contributions: i % 2
+        ? [{ asset_id: 'A', weight: 1, component_cvar_return: -0.015 * (i + 1), component_cvar: `-${i + 1}50.00` }]
+        : [{ asset_id: 'A', weight: 1, component_var_return: -0.01 * (i + 1), component_var: `-${i + 1}00.00` }],
+      limitCheck: i === 0 ? null : { max_var_percent: 5, horizon_days: 1, scaled_max_var_percent: 5, var_percent: i, utilization: i / 5, status: 'ok' },
       correlationId: `c-${i}`,
       calculatedAt: at,
       runId: null,
@@ -259,8 +277,8 @@ describe('repositories on PostgreSQL', () => {
       const run = await newRun([id]);
       const repo = get(VarResultRepository);
       const result = (runId: string | null): VarResult => ({
-        id: randomUUID(), portfolioId: id, kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', valueReturn: -0.02,
-        value: '-20.00', portfolioValue: '1000.00', observations: 250, fromDate: null, toDate: null, contributions: [], limitCheck: null,
+        id: randomUUID(), portfolioId: id, kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', varReturn: -0.02,
+        var: '-20.00', cvarReturn: null, cvar: null, portfolioValue: '1000.00', observations: 250, fromDate: null, toDate: null, contributions: [], limitCheck: null,
         correlationId: null, calculatedAt: new Date(), runId,
       });
       await repo.insert(result(run.id));
@@ -282,6 +300,7 @@ describe('repositories on PostgreSQL', () => {
         maxDrawdownPercent: 20,
         maxPositionSizePercent: null,
         confidenceLevel: 95,
+        horizonDays: n,
         effectiveDate: new Date(effective),
         createdAt: new Date(created),
         createdBy: 'tester',
@@ -314,8 +333,8 @@ describe('repositories on PostgreSQL', () => {
         portfolioId: id,
         breachType: 'VAR' as const,
         severity: i ? ('critical' as const) : ('high' as const),
-        limitValue: 5,
-        measuredValue: 5.5 + i,
+        limitPercent: 5,
+        measuredPercent: 5.5 + i,
         utilization: (5.5 + i) / 5,
         detectedAt: new Date(Date.UTC(2026, 0, 1 + i)),
         varResultId: null,
@@ -323,7 +342,7 @@ describe('repositories on PostgreSQL', () => {
       await breaches.insert(b(0));
       await breaches.insert(b(1));
       expect((await breaches.list(id)).map((x) => x.severity)).toEqual(['critical', 'high']);
-      expect((await breaches.list(id, new Date(Date.UTC(2026, 0, 2)))).map((x) => x.measuredValue)).toEqual([6.5]);
+      expect((await breaches.list(id, new Date(Date.UTC(2026, 0, 2)))).map((x) => x.measuredPercent)).toEqual([6.5]);
       await expect(breaches.insert({ ...b(2), varResultId: randomUUID() })).rejects.toThrow(/foreign key/); // no such result
       await expect(breaches.insert({ ...b(3), severity: 'warning' as never })).rejects.toThrow(/check constraint/);
     });
@@ -333,7 +352,7 @@ describe('repositories on PostgreSQL', () => {
     const alert = (portfolioId: string, over: Partial<Alert> = {}): Alert => {
       const now = new Date();
       return {
-        id: randomUUID(), portfolioId, type: 'VAR', severity: 'high', message: 'VaR over limit', threshold: 5, currentValue: 6,
+        id: randomUUID(), portfolioId, type: 'VAR', severity: 'high', message: 'VaR over limit', thresholdPercent: 5, currentPercent: 6,
         triggeredAt: now, lastTriggeredAt: now, status: 'active', occurrences: 1, acknowledgedBy: null, acknowledgedAt: null,
         acknowledgeNote: null, resolvedAt: null, resolvedBy: null, ...over,
       };
@@ -427,10 +446,10 @@ describe('repositories on PostgreSQL', () => {
   });
 
   describe('API keys and audit log', () => {
-    it('stores a key once per hash, finds it until revoked', async () => {
+    it('stores a key once per hash, with its portfolio scope, and finds it until revoked', async () => {
       const repo = get(ApiKeyRepository);
       const hash = `h-${uid()}`;
-      const key = { id: randomUUID(), name: 'ci', role: 'analyst' as const, keyHash: hash, keyPrefix: 'rk_abc', createdAt: new Date(), createdBy: 'admin', revokedAt: null };
+      const key = { id: randomUUID(), name: 'ci', role: 'analyst' as const, keyHash: hash, keyPrefix: 'rk_abc', createdAt: new Date(), createdBy: 'admin', revokedAt: null, portfolios: ['P1', 'desk-7'] };
       const active = await repo.countActive();
       await repo.insert(key);
       await repo.insert({ ...key, id: randomUUID() }); // same hash: ignored

@@ -6,17 +6,19 @@ import { eventually, startPersistence, uid } from './support';
 
 describe('series encoding for Redis', () => {
   it('round-trips dates and exact doubles', () => {
-    const s = { dates: ['2024-01-02', '2024-01-03'], values: Float64Array.from([0.1 + 0.2, -1e-300]) };
+    const s = { dates: ['2024-01-02', '2024-01-03'], values: Float64Array.from([0.1 + 0.2, -1e-300]), version: '42' };
     const back = decode(encode(s))!;
     expect(back.dates).toEqual(s.dates);
+    expect(back.version).toBe('42');
     expect(Array.from(back.values)).toEqual(Array.from(s.values));
-    expect(JSON.parse(encode(s))).toEqual({ d: s.dates, v: expect.any(String) });
+    expect(JSON.parse(encode(s))).toEqual({ d: s.dates, v: expect.any(String), s: '42' });
   });
 
   it('treats a malformed entry as a miss', () => {
     expect(decode('not json')).toBeNull();
     expect(decode(JSON.stringify({ d: ['x'], v: '' }))).toBeNull();
-    expect(decode(JSON.stringify({ d: 'x', v: 'AAAAAAAAAAA=' }))).toBeNull();
+    expect(decode(JSON.stringify({ d: 'x', v: 'AAAAAAAAAAA=', s: '1' }))).toBeNull();
+    expect(decode(JSON.stringify({ d: ['x'], v: 'AAAAAAAAAAA=' }))).toBeNull(); // no version
   });
 });
 
@@ -52,7 +54,7 @@ describe('return series cache: LRU, then Redis, then PostgreSQL', () => {
     const a = `C-${uid()}`;
     await returns.upsert([{ assetId: a, date: '2024-01-03', returnPct: '0.02' }, { assetId: a, date: '2024-01-02', returnPct: '0.01' }]);
     const s0 = cache.stats();
-    expect((await cache.getSeries([a])).get(a)).toEqual({ dates: ['2024-01-02', '2024-01-03'], values: Float64Array.from([0.01, 0.02]) });
+    expect((await cache.getSeries([a])).get(a)).toEqual({ dates: ['2024-01-02', '2024-01-03'], values: Float64Array.from([0.01, 0.02]), version: '1' });
     expect(delta(s0, cache.stats())).toEqual({ lru: { hits: 0, misses: 1 }, redis: { hits: 0, misses: 1 } });
     const s1 = cache.stats();
     expect((await cache.getSeries([a])).get(a)!.values[1]).toBe(0.02);
@@ -64,7 +66,7 @@ describe('return series cache: LRU, then Redis, then PostgreSQL', () => {
     await returns.upsert([{ assetId: a, date: '2024-01-02', returnPct: '0.01' }]);
     await cache.getSeries([a]); // loads and writes Redis
     const other = await replica();
-    expect((await other.getSeries([a])).get(a)).toEqual({ dates: ['2024-01-02'], values: Float64Array.from([0.01]) });
+    expect((await other.getSeries([a])).get(a)).toEqual({ dates: ['2024-01-02'], values: Float64Array.from([0.01]), version: '1' });
     expect(other.stats()).toEqual({ lru: { hits: 0, misses: 1 }, redis: { hits: 1, misses: 0 } });
   });
 
@@ -84,6 +86,26 @@ describe('return series cache: LRU, then Redis, then PostgreSQL', () => {
     expect((await other.getSeries([a])).get(a)!.values[0]).toBe(0.02);
     expect(delta(s0, other.stats()).redis).toEqual({ hits: 0, misses: 1 }); // the Redis key went too
     expect((await cache.getSeries([a])).get(a)!.values[0]).toBe(0.02);
+  });
+
+  it('never answers a cached series older than the database holds, without any invalidation', async () => {
+    const a = `C-${uid()}`;
+    await returns.upsert([{ assetId: a, date: '2024-01-02', returnPct: '0.01' }]);
+    const other = await replica();
+    await cache.getSeries([a]);
+    expect((await other.getSeries([a])).get(a)!.values[0]).toBe(0.01);
+    await returns.upsert([{ assetId: a, date: '2024-01-02', returnPct: '0.05' }]); // no invalidate() at all
+    expect((await other.getSeries([a])).get(a)).toMatchObject({ values: Float64Array.from([0.05]), version: '2' });
+    expect((await cache.getSeries([a])).get(a)!.values[0]).toBe(0.05);
+  });
+
+  it('keeps the version when an ingestion changes nothing', async () => {
+    const a = `C-${uid()}`;
+    await returns.upsert([{ assetId: a, date: '2024-01-02', returnPct: '0.01' }]);
+    await returns.upsert([{ assetId: a, date: '2024-01-02', returnPct: '0.010' }]);
+    expect((await returns.versions([a])).get(a)).toBe('1');
+    await returns.upsert([{ assetId: a, date: '2024-01-03', returnPct: '0.02' }]);
+    expect((await returns.versions([a, `none-${uid()}`]))).toEqual(new Map([[a, '2'], [expect.any(String), '0']]));
   });
 
   it('leaves assets without returns out of the answer and caches nothing for them', async () => {

@@ -1,7 +1,9 @@
 import { TestingModule } from '@nestjs/testing';
+import { ClsService } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { AlertsModule } from '../../src/alerts/alerts.module';
 import { AlertsService } from '../../src/alerts/alerts.service';
+import { setActor } from '../../src/common/actor';
 import { runWithCorrelationId } from '../../src/common/correlation-id';
 import { ConflictError, NotFoundError } from '../../src/common/errors';
 import { Severity } from '../../src/common/severity';
@@ -24,13 +26,13 @@ describe('AlertsService', () => {
     await moduleRef.close();
   });
 
-  const raise = (portfolioId: string, severity: Severity, currentValue = 6, at = new Date()) =>
-    tx.run((t) => alerts.raise({ portfolioId, type: 'VAR', severity, message: `VaR ${currentValue} % (${severity})`, threshold: 5, currentValue, at }, t));
+  const raise = (portfolioId: string, severity: Severity, currentPercent = 6, at = new Date()) =>
+    tx.run((t) => alerts.raise({ portfolioId, type: 'VAR', severity, message: `VaR ${currentPercent} % (${severity})`, thresholdPercent: 5, currentPercent, at }, t));
 
   it('opens an active alert on the first raise', async () => {
     const p = await fx.portfolio();
     const r = await raise(p, 'high');
-    expect(r).toMatchObject({ opened: true, escalated: false, alert: { portfolioId: p, type: 'VAR', severity: 'high', status: 'active', occurrences: 1, threshold: 5, currentValue: 6 } });
+    expect(r).toMatchObject({ opened: true, escalated: false, alert: { portfolioId: p, type: 'VAR', severity: 'high', status: 'active', occurrences: 1, thresholdPercent: 5, currentPercent: 6 } });
     expect(await alerts.list({ portfolioId: p })).toEqual([expect.objectContaining({ id: r.alert.id, status: 'active', occurrences: 1 })]);
   });
 
@@ -38,7 +40,7 @@ describe('AlertsService', () => {
     const p = await fx.portfolio();
     const first = await raise(p, 'high', 6);
     const again = await raise(p, 'high', 6.4);
-    expect(again).toMatchObject({ opened: false, escalated: false, alert: { id: first.alert.id, occurrences: 2, currentValue: 6.4, message: first.alert.message } });
+    expect(again).toMatchObject({ opened: false, escalated: false, alert: { id: first.alert.id, occurrences: 2, currentPercent: 6.4, message: first.alert.message } });
     expect(await alerts.list({ portfolioId: p })).toHaveLength(1);
   });
 
@@ -53,7 +55,7 @@ describe('AlertsService', () => {
     const p = await fx.portfolio();
     await raise(p, 'critical', 7);
     const down = await raise(p, 'warning', 4.1);
-    expect(down).toMatchObject({ escalated: false, alert: { severity: 'critical', currentValue: 4.1, occurrences: 2 } });
+    expect(down).toMatchObject({ escalated: false, alert: { severity: 'critical', currentPercent: 4.1, occurrences: 2 } });
   });
 
   it('makes an acknowledged alert active again when it escalates', async () => {
@@ -107,6 +109,28 @@ describe('AlertsService', () => {
     await expect(alerts.acknowledge(alert.id, undefined)).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it('refuses a second acknowledgement (409) and keeps the first one', async () => {
+    const p = await fx.portfolio();
+    const { alert } = await raise(p, 'high');
+    const first = await alerts.acknowledge(alert.id, 'first look');
+    const err = await moduleRef.get(ClsService).run(async () => {
+      setActor('someone-else');
+      return alerts.acknowledge(alert.id, 'second look').catch((e: unknown) => e);
+    });
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as ConflictError).message).toMatch(/already acknowledged by system/);
+    const [now] = await alerts.list({ portfolioId: p });
+    expect(now).toMatchObject({ status: 'acknowledged', acknowledged_by: 'system', acknowledged_at: first.acknowledged_at, acknowledge_note: 'first look' });
+  });
+
+  it('takes a new acknowledgement once an escalation has made the alert active again', async () => {
+    const p = await fx.portfolio();
+    const { alert } = await raise(p, 'high');
+    await alerts.acknowledge(alert.id, 'first look');
+    await raise(p, 'critical');
+    expect(await alerts.acknowledge(alert.id, 'critical now')).toMatchObject({ status: 'acknowledged', severity: 'critical', acknowledge_note: 'critical now' });
+  });
+
   it('refuses to resolve an alert twice (409)', async () => {
     const p = await fx.portfolio();
     const { alert } = await raise(p, 'high');
@@ -122,7 +146,7 @@ describe('AlertsService', () => {
   it('lists by portfolio and status, most recently triggered first', async () => {
     const p = await fx.portfolio();
     const other = await fx.portfolio();
-    const old = await tx.run((t) => alerts.raise({ portfolioId: p, type: 'DRAWDOWN', severity: 'warning', message: 'dd', threshold: 20, currentValue: 17, at: new Date(Date.now() - 60_000) }, t));
+    const old = await tx.run((t) => alerts.raise({ portfolioId: p, type: 'DRAWDOWN', severity: 'warning', message: 'dd', thresholdPercent: 20, currentPercent: 17, at: new Date(Date.now() - 60_000) }, t));
     const recent = await raise(p, 'high');
     await raise(other, 'high');
     expect((await alerts.list({ portfolioId: p })).map((a) => a.id)).toEqual([recent.alert.id, old.alert.id]);
@@ -137,7 +161,7 @@ describe('AlertsService', () => {
     await raise(p, 'high', 6, at);
     const [a] = await alerts.list({ portfolioId: p });
     expect(Object.keys(a).sort()).toEqual(
-      ['acknowledge_note', 'acknowledged_at', 'acknowledged_by', 'current_value', 'id', 'last_triggered_at', 'message', 'occurrences', 'portfolio_id', 'resolved_at', 'resolved_by', 'severity', 'status', 'threshold', 'triggered_at', 'type'].sort(),
+      ['acknowledge_note', 'acknowledged_at', 'acknowledged_by', 'current_percent', 'id', 'last_triggered_at', 'message', 'occurrences', 'portfolio_id', 'resolved_at', 'resolved_by', 'severity', 'status', 'threshold_percent', 'triggered_at', 'type'].sort(),
     );
     expect(a).toMatchObject({ triggered_at: '2026-11-25T08:00:00.000Z', last_triggered_at: '2026-11-25T08:00:00.000Z', acknowledged_at: null, resolved_at: null });
   });

@@ -70,13 +70,16 @@ describe('DrawdownMonitorService', () => {
     const alerts = (await fx.events(p)).filter((e) => e.subject === 'risk.drawdown.alert');
     expect(alerts.map((e) => `${e.payload.data.from_status}->${e.payload.data.to_status}`)).toEqual(['ok->warning', 'warning->high', 'high->critical']);
     expect(alerts[1].payload.data).toMatchObject({ max_drawdown_percent: 10, peak_value: '1100000.00', current_value: '980000.00', at: at(3), recovered: false });
+    expect(alerts[1].payload.data.current_drawdown).toBeCloseTo(1 - 980000 / 1100000, 12); // a fraction, like the state's current_drawdown
+    expect(alerts[1].payload.data).not.toHaveProperty('drawdown');
   });
 
   it('raises one DRAWDOWN alert that escalates, breach rows at high and critical, risk.limit.breach for each', async () => {
     const p = await desk();
     await feed(p, ['1100000', '1010000', '980000', '950000']);
     const alerts = await moduleRef.get(AlertsService).list({ portfolioId: p });
-    expect(alerts).toEqual([expect.objectContaining({ type: 'DRAWDOWN', severity: 'critical', status: 'active', occurrences: 3, threshold: 10 })]);
+    expect(alerts).toEqual([expect.objectContaining({ type: 'DRAWDOWN', severity: 'critical', status: 'active', occurrences: 3, threshold_percent: 10 })]);
+    expect(alerts[0].current_percent).toBeCloseTo((1 - 950000 / 1100000) * 100, 10); // percent, like threshold_percent
     expect(alerts[0].message).toMatch(/^drawdown 13\.64 % from the peak 1100000\.00 is 136 % of the 10 % limit$/);
     expect((await moduleRef.get(LimitBreachRepository).list(p)).map((b) => [b.breachType, b.severity])).toEqual([['DRAWDOWN', 'critical'], ['DRAWDOWN', 'high']]);
     const breaches = (await fx.events(p)).filter((e) => e.subject === 'risk.limit.breach');

@@ -40,14 +40,14 @@ describe('LimitsService', () => {
   /** A stored VaR result to link breaches to (limit_breaches.var_result_id is a foreign key). */
   const varResult = async (portfolioId: string) => {
     const id = randomUUID();
-    await moduleRef.get(VarResultRepository).insert({ id, portfolioId, kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', valueReturn: -0.06, value: '-60.00', portfolioValue: '1000.00', observations: 300, fromDate: null, toDate: null, contributions: [], limitCheck: null, correlationId: null, calculatedAt: new Date(), runId: null });
+    await moduleRef.get(VarResultRepository).insert({ id, portfolioId, kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', varReturn: -0.06, var: '-60.00', cvarReturn: null, cvar: null, portfolioValue: '1000.00', observations: 300, fromDate: null, toDate: null, contributions: [], limitCheck: null, correlationId: null, calculatedAt: new Date(), runId: null });
     return id;
   };
 
   describe('versions', () => {
     it('answers the configured defaults for a portfolio without a version', async () => {
       const p = await fx.portfolio();
-      expect(await limits.get(p)).toEqual({ id: null, portfolio_id: p, max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence_level: 95, effective_date: null, is_default: true });
+      expect(await limits.get(p)).toEqual({ id: null, portfolio_id: p, max_var_percent: 5, max_drawdown_percent: 20, max_position_size_percent: 10, confidence_level: 95, horizon_days: 1, effective_date: null, is_default: true });
     });
 
     it('adds a version that keeps the fields left out at their value in force', async () => {
@@ -56,6 +56,22 @@ describe('LimitsService', () => {
       const second = await limits.put(p, { max_var_percent: 4 });
       expect(second).toMatchObject({ portfolio_id: p, max_var_percent: 4, max_drawdown_percent: 15, max_position_size_percent: 10, is_default: false, created_by: 'system' });
       expect(await limits.get(p)).toMatchObject({ id: second.id, max_var_percent: 4, max_drawdown_percent: 15 });
+    });
+
+    it('takes confidence in the request and answers it as confidence_level', async () => {
+      const p = await fx.portfolio();
+      const v = await limits.put(p, { confidence: 99 });
+      expect(v).toMatchObject({ confidence_level: 99 });
+      expect(v).not.toHaveProperty('confidence');
+      expect(await limits.get(p)).toMatchObject({ id: v.id, confidence_level: 99 });
+    });
+
+    it('keeps horizon_days on a version (1 unless given), and carries it into the next version', async () => {
+      const p = await fx.portfolio();
+      expect(await limits.put(p, { max_var_percent: 3 })).toMatchObject({ horizon_days: 1 });
+      expect(await limits.put(p, { max_var_percent: 9, horizon_days: 10 })).toMatchObject({ max_var_percent: 9, horizon_days: 10 });
+      expect(await limits.put(p, { max_drawdown_percent: 12 })).toMatchObject({ max_var_percent: 9, horizon_days: 10 });
+      expect((await limits.history(p)).map((l) => l.horizon_days)).toEqual([10, 10, 1]);
     });
 
     it('never overwrites history: every version, newest effective first', async () => {
@@ -97,6 +113,40 @@ describe('LimitsService', () => {
       expect(d).toMatchObject({ limitPercent: 10, level: 'ok', evaluation: { status: 'ok', utilization: 0.45 } });
     });
 
+    it('compares a VaR over h days with max_var_percent × √(h / horizon_days of the limit)', async () => {
+      const p = await fx.portfolio();
+      await fx.limits(p, { maxVarPercent: 2, horizonDays: 1 });
+      const a = await tx.run((t) => limits.assess(p, 'VAR', 6, new Date(), t, 10));
+      expect(a.limitPercent).toBeCloseTo(2 * Math.sqrt(10), 14);
+      expect(a.evaluation!.utilization).toBeCloseTo(6 / (2 * Math.sqrt(10)), 14);
+      expect(a.level).toBe('warning'); // unscaled, 6 % against 2 % would be critical
+    });
+
+    it('compares with max_var_percent itself when the horizons match', async () => {
+      const p = await fx.portfolio();
+      await fx.limits(p, { maxVarPercent: 4, horizonDays: 10 });
+      const a = await tx.run((t) => limits.assess(p, 'VAR', 4, new Date(), t, 10));
+      expect(a).toMatchObject({ limitPercent: 4, level: 'high', evaluation: { utilization: 1 } });
+    });
+
+    it('does not scale a drawdown limit', async () => {
+      const p = await fx.portfolio();
+      await fx.limits(p, { maxDrawdownPercent: 10, horizonDays: 5 });
+      const a = await tx.run((t) => limits.assess(p, 'DRAWDOWN', 9, new Date(), t));
+      expect(a).toMatchObject({ limitPercent: 10, level: 'warning' });
+    });
+
+    it('names the scaled limit in the alert message when the horizons differ', async () => {
+      const p = await fx.portfolio();
+      await fx.limits(p, { maxVarPercent: 2, horizonDays: 1 });
+      const { record: r } = await tx.run(async (t) => {
+        const a = await limits.assess(p, 'VAR', 8, new Date(), t, 10);
+        return { record: await limits.recordEvaluation(a, { subject: 'VaR 8.00 % of value' }, t) };
+      });
+      expect(r.alert).toMatchObject({ severity: 'critical', thresholdPercent: 2 * Math.sqrt(10), currentPercent: 8, message: 'VaR 8.00 % of value is 126 % of the 6.32 % limit (2 % over 1 day, scaled to 10 days)' });
+      expect(r.breach).toMatchObject({ limitPercent: 2 * Math.sqrt(10), measuredPercent: 8 });
+    });
+
     it('uses the version in force at the time of the figure', async () => {
       const p = await fx.portfolio();
       await fx.limits(p, { maxVarPercent: 10, effectiveDate: new Date('2026-01-01T00:00:00Z') });
@@ -129,15 +179,15 @@ describe('LimitsService', () => {
       await fx.limits(p, { maxVarPercent: 5 });
       const resultId = await varResult(p);
       const { record: r } = await runWithCorrelationId(`corr-${p}`, () => record(p, 'VAR', 5.5, { varResultId: resultId }));
-      expect(r.alert).toMatchObject({ severity: 'high', status: 'active', occurrences: 1, threshold: 5, currentValue: 5.5 });
+      expect(r.alert).toMatchObject({ severity: 'high', status: 'active', occurrences: 1, thresholdPercent: 5, currentPercent: 5.5 });
       expect(await moduleRef.get(LimitBreachRepository).list(p)).toEqual([
-        expect.objectContaining({ id: r.breach!.id, breachType: 'VAR', severity: 'high', limitValue: 5, measuredValue: 5.5, utilization: 1.1, varResultId: resultId }),
+        expect.objectContaining({ id: r.breach!.id, breachType: 'VAR', severity: 'high', limitPercent: 5, measuredPercent: 5.5, utilization: 1.1, varResultId: resultId }),
       ]);
       const events = await fx.events(p);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({
         subject: 'risk.limit.breach',
-        payload: { correlation_id: `corr-${p}`, data: { breach_id: r.breach!.id, breach_type: 'VAR', severity: 'high', alert_id: r.alert!.id, occurrences: 1, escalated: false, var_result_id: resultId } },
+        payload: { correlation_id: `corr-${p}`, data: { breach_id: r.breach!.id, breach_type: 'VAR', severity: 'high', limit_percent: 5, measured_percent: 5.5, utilization: 1.1, alert_id: r.alert!.id, occurrences: 1, escalated: false, var_result_id: resultId } },
       });
       expect(await breachCount(p)).toBe(1);
     });
@@ -199,7 +249,7 @@ describe('LimitsService', () => {
         ['2026-03-01T00:00:00.000Z', 'high'],
       ]);
       const since = await limits.breachList(p, new Date('2026-03-15T00:00:00Z'));
-      expect(since).toEqual([{ id: expect.any(String), portfolio_id: p, breach_type: 'VAR', severity: 'critical', limit_value: 5, measured_value: 7, utilization: 1.4, detected_at: '2026-04-01T00:00:00.000Z', var_result_id: null }]);
+      expect(since).toEqual([{ id: expect.any(String), portfolio_id: p, breach_type: 'VAR', severity: 'critical', limit_percent: 5, measured_percent: 7, utilization: 1.4, detected_at: '2026-04-01T00:00:00.000Z', var_result_id: null }]);
     });
 
     it('answers 404 for the breaches of an unknown portfolio', async () => {

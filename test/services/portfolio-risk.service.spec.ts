@@ -4,7 +4,7 @@ import type { Gauge } from 'prom-client';
 import { AlertsService } from '../../src/alerts/alerts.service';
 import { runWithCorrelationId } from '../../src/common/correlation-id';
 import { InvalidStateError, NotFoundError, UnprocessableError, ValidationError } from '../../src/common/errors';
-import { computeRisk, VarMethod } from '../../src/math';
+import { computeRisk } from '../../src/math';
 import { METRIC } from '../../src/observability/metrics';
 import { LimitBreachRepository } from '../../src/persistence/repositories';
 import { PortfolioRiskModule } from '../../src/portfolio-risk/portfolio-risk.module';
@@ -42,7 +42,7 @@ describe('PortfolioRiskService', () => {
     return p;
   };
 
-  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher'])('stores a %s VaR equal to the VaR of the weighted return series', async (method) => {
+  it.each(['historical', 'parametric', 'cornish_fisher'] as const)('stores a %s VaR equal to the VaR of the weighted return series', async (method) => {
     const p = await book();
     const r = await risk.calculate(p, { method, confidence: 99, lookback_days: 300, horizon_days: 5 }, 'VAR');
     const expected = computeRisk({ returns: weighted(300), confidence: 99, method, horizonDays: 5 }).varReturn;
@@ -55,7 +55,7 @@ describe('PortfolioRiskService', () => {
     const p = await book();
     const r = await risk.calculate(p, { confidence: 95, lookback_days: 250 }, 'VAR');
     expect(r.contributions.map((c) => [c.asset_id, c.weight])).toEqual([[assets.a, 0.6], [assets.b, 0.4]]);
-    const sum = r.contributions.reduce((s, c) => s + c.component_var_return, 0);
+    const sum = r.contributions.reduce((s, c) => s + c.component_var_return!, 0);
     expect(Math.abs(sum - r.var_return!)).toBeLessThan(1e-12);
     const cents = r.contributions.reduce((s, c) => s + Math.round(Number(c.component_var) * 100), 0);
     expect(Math.abs(cents - Math.round(Number(r.var) * 100))).toBeLessThanOrEqual(r.contributions.length);
@@ -69,12 +69,36 @@ describe('PortfolioRiskService', () => {
     expect(r).toMatchObject({ observations: 150, from: dayOf(0), to: dayOf(149) });
   });
 
-  it('stores a CVaR result, which compares with the VaR limit for information and raises no breach', async () => {
+  it('stores a CVaR result with the VaR of the same calculation: var_return, var, cvar_return, cvar', async () => {
+    const p = await book();
+    const r = await risk.calculate(p, { confidence: 97.5, lookback_days: 300 }, 'CVAR');
+    const expected = computeRisk({ returns: weighted(300), confidence: 97.5, method: 'historical', wantCvar: true });
+    expect(relClose(r.cvar_return!, expected.cvarReturn!)).toBe(true);
+    expect(relClose(r.var_return!, expected.varReturn)).toBe(true);
+    expect(Number(r.var)).toBeCloseTo(r.var_return! * 1_000_000, 2);
+    expect(Number(r.cvar)).toBeCloseTo(r.cvar_return! * 1_000_000, 2);
+    expect((await risk.history(p, undefined, 1))[0]).toEqual(r);
+    const [event] = await fx.events(p);
+    expect(event.payload.data).toMatchObject({ result_id: r.id, kind: 'cvar', confidence_level: 97.5, var_return: r.var_return, var: r.var, cvar_return: r.cvar_return, cvar: r.cvar });
+  });
+
+  it('names the contributions of a CVaR result component_cvar_return / component_cvar, summing to the CVaR', async () => {
+    const p = await book();
+    const r = await risk.calculate(p, { confidence: 97.5, lookback_days: 300 }, 'CVAR');
+    expect(r.contributions.map((c) => Object.keys(c).sort())).toEqual([
+      ['asset_id', 'component_cvar', 'component_cvar_return', 'weight'],
+      ['asset_id', 'component_cvar', 'component_cvar_return', 'weight'],
+    ]);
+    const sum = r.contributions.reduce((s, c) => s + c.component_cvar_return!, 0);
+    expect(Math.abs(sum - r.cvar_return!)).toBeLessThan(1e-12);
+  });
+
+  it('compares the VaR of a CVaR result with the VaR limit (var_percent is never the CVaR), for information: no breach', async () => {
     const p = await book(0.5);
     const r = await risk.calculate(p, { confidence: 97.5, lookback_days: 300 }, 'CVAR');
-    expect(relClose(r.cvar_return!, computeRisk({ returns: weighted(300), confidence: 97.5, method: 'historical', wantCvar: true }).cvarReturn!)).toBe(true);
-    expect(r).toMatchObject({ kind: 'cvar', limit: { max_var_percent: 0.5, status: 'breach' } });
-    expect(r).not.toHaveProperty('var_return');
+    expect(r).toMatchObject({ kind: 'cvar', limit: { max_var_percent: 0.5, status: 'critical' } });
+    expect(r.limit!.var_percent).toBeCloseTo(Math.abs(r.var_return!) * 100, 12);
+    expect(r.limit!.var_percent).toBeLessThan(Math.abs(r.cvar_return!) * 100);
     expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([]);
     expect((await fx.events(p)).map((e) => e.subject)).toEqual(['risk.var.calculated']);
   });
@@ -91,15 +115,18 @@ describe('PortfolioRiskService', () => {
   it('records a breach with its result in one transaction: risk.var.calculated, then risk.limit.breach, with the correlation id', async () => {
     const p = await book(0.5);
     const r = await runWithCorrelationId(`corr-${p}`, () => risk.calculate(p, { confidence: 99, lookback_days: 300 }, 'VAR'));
-    expect(r.limit).toMatchObject({ max_var_percent: 0.5, status: 'breach', severity: 'critical', is_default: false });
+    expect(r.limit).toMatchObject({ max_var_percent: 0.5, status: 'critical', is_default: false });
+    expect(r.limit).not.toHaveProperty('severity');
     const [breach] = await moduleRef.get(LimitBreachRepository).list(p);
-    expect(breach).toMatchObject({ breachType: 'VAR', severity: 'critical', varResultId: r.id, limitValue: 0.5 });
+    expect(breach).toMatchObject({ breachType: 'VAR', severity: 'critical', varResultId: r.id, limitPercent: 0.5 });
     const events = await fx.events(p);
     expect(events.map((e) => [e.subject, e.payload.correlation_id])).toEqual([
       ['risk.var.calculated', `corr-${p}`],
       ['risk.limit.breach', `corr-${p}`],
     ]);
-    expect(events[0].payload.data).toMatchObject({ result_id: r.id, kind: 'VAR', value: r.var, limit: { status: 'breach' } });
+    expect(events[0].payload.data).toMatchObject({ result_id: r.id, kind: 'var', confidence_level: 99, horizon_days: 1, var_return: r.var_return, var: r.var, limit: { status: 'critical' } });
+    expect(events[0].payload.data).not.toHaveProperty('value_return');
+    expect(events[0].payload.data).not.toHaveProperty('cvar_return');
     expect(events[1].payload.data).toMatchObject({ breach_id: breach.id, var_result_id: r.id, severity: 'critical' });
     expect(r.correlation_id).toBe(`corr-${p}`);
   });
@@ -119,8 +146,19 @@ describe('PortfolioRiskService', () => {
     await risk.calculate(p, { confidence: 99 }, 'VAR');
     await fx.limits(p, { maxVarPercent: 50 });
     const ok = await risk.calculate(p, { confidence: 99 }, 'VAR');
-    expect(ok.limit).toMatchObject({ max_var_percent: 50, status: 'ok', severity: null });
+    expect(ok.limit).toMatchObject({ max_var_percent: 50, status: 'ok' });
     expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([expect.objectContaining({ status: 'resolved', resolved_by: 'system (recovered)' })]);
+  });
+
+  it('says warning for a VaR between 80 % and 100 % of its limit, in the limit block and on the alert', async () => {
+    const p = await book();
+    const probe = await risk.calculate(p, { confidence: 99 }, 'VAR');
+    await fx.limits(p, { maxVarPercent: (Math.abs(probe.var_return!) * 100) / 0.9 });
+    const r = await risk.calculate(p, { confidence: 99 }, 'VAR');
+    expect(r.limit).toEqual(expect.objectContaining({ status: 'warning' }));
+    expect(r.limit).not.toHaveProperty('severity');
+    expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([expect.objectContaining({ type: 'VAR', severity: 'warning', status: 'active' })]);
+    expect(await moduleRef.get(LimitBreachRepository).list(p)).toEqual([]);
   });
 
   it('checks the limit version in force when it calculates, not one scheduled for later', async () => {
@@ -138,12 +176,37 @@ describe('PortfolioRiskService', () => {
     expect((await fx.events(p)).filter((e) => e.subject === 'risk.limit.breach')).toHaveLength(1);
   });
 
-  it('sets portfolio_var_current to the stored VaR', async () => {
+  it('sets portfolio_var_current to the stored VaR, one series per confidence and horizon', async () => {
     const p = await book();
-    const r = await risk.calculate(p, { confidence: 97.5 }, 'VAR');
+    const daily = await risk.calculate(p, { confidence: 97.5 }, 'VAR');
+    const tenDay = await risk.calculate(p, { confidence: 97.5, horizon_days: 10 }, 'VAR');
     const gauge = moduleRef.get<Gauge>(getToken(METRIC.portfolioVar));
-    const value = (await gauge.get()).values.find((v) => v.labels.portfolio_id === p && v.labels.confidence_level === '97.5');
-    expect(value?.value).toBe(r.var_return);
+    const mine = (await gauge.get()).values.filter((v) => v.labels.portfolio_id === p);
+    expect(mine.map((v) => [v.labels, v.value])).toEqual([
+      [{ portfolio_id: p, confidence_level: '97.5', horizon_days: '1' }, daily.var_return],
+      [{ portfolio_id: p, confidence_level: '97.5', horizon_days: '10' }, tenDay.var_return],
+    ]);
+  });
+
+  it('compares a 10-day VaR with the daily limit scaled by √10 (limit.scaled_max_var_percent)', async () => {
+    const p = await book();
+    const r = await risk.calculate(p, { confidence: 99, horizon_days: 10 }, 'VAR');
+    await fx.limits(p, { maxVarPercent: (r.limit!.var_percent / Math.sqrt(10)) / 0.9, horizonDays: 1 }); // 90 % of the scaled limit
+    const again = await risk.calculate(p, { confidence: 99, horizon_days: 10 }, 'VAR');
+    const max = again.limit!.max_var_percent!;
+    expect(again.limit).toMatchObject({ horizon_days: 1, status: 'warning' });
+    expect(again.limit!.scaled_max_var_percent).toBeCloseTo(max * Math.sqrt(10), 12);
+    expect(again.limit!.utilization).toBeCloseTo(again.limit!.var_percent / (max * Math.sqrt(10)), 12);
+    expect(again.limit!.utilization).toBeCloseTo(0.9, 9);
+  });
+
+  it('reports scaled_max_var_percent = max_var_percent when the horizons match', async () => {
+    const p = await book();
+    await fx.limits(p, { maxVarPercent: 20, horizonDays: 10 });
+    const r = await risk.calculate(p, { confidence: 99, horizon_days: 10 }, 'VAR');
+    expect(r.limit).toMatchObject({ max_var_percent: 20, horizon_days: 10, scaled_max_var_percent: 20 });
+    const daily = await risk.calculate(p, { confidence: 99 }, 'VAR');
+    expect(daily.limit!.scaled_max_var_percent).toBeCloseTo(20 * Math.sqrt(1 / 10), 12);
   });
 
   it('answers 404 for an unknown portfolio', async () => {

@@ -44,7 +44,7 @@ export class Fixtures {
   }
 
   /** A limit version in force since `effectiveDate` (default: a minute ago). */
-  async limits(portfolioId: string, l: { maxVarPercent?: number | null; maxDrawdownPercent?: number | null; maxPositionSizePercent?: number | null; effectiveDate?: Date }): Promise<void> {
+  async limits(portfolioId: string, l: { maxVarPercent?: number | null; maxDrawdownPercent?: number | null; maxPositionSizePercent?: number | null; horizonDays?: number; effectiveDate?: Date }): Promise<void> {
     await this.get(RiskLimitRepository).addVersion({
       id: randomUUID(),
       portfolioId,
@@ -52,6 +52,7 @@ export class Fixtures {
       maxDrawdownPercent: l.maxDrawdownPercent ?? null,
       maxPositionSizePercent: l.maxPositionSizePercent ?? null,
       confidenceLevel: 95,
+      horizonDays: l.horizonDays ?? 1,
       effectiveDate: l.effectiveDate ?? new Date(Date.now() - 60_000),
       createdAt: new Date(),
       createdBy: 'test',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { businessDays } from './api';
 
 /**
  * The one loader of the reference data every test uses: test/fixtures/eustock-smi-cac.json, R's
@@ -39,4 +40,43 @@ export function expectRel(actual: number, expected: number, tol = 1e-9): void {
     const err = Math.abs(actual - expected) / Math.max(Math.abs(expected), Number.MIN_VALUE);
     throw new Error(`expected ${actual} to equal ${expected} within ${tol} relative (off by ${err})`);
   }
+}
+
+/**
+ * test/fixtures/quant-reference.json: drawdown episodes and underwater, performance statistics,
+ * backtest exception indices, EWMA / filtered historical VaR, stored-portfolio components, what-if,
+ * stress P&L and rolling VaR of the same SMI and CAC closes, computed by an independent numpy
+ * implementation of docs/math.md (scripts/reference/quant_reference.py, which says how to regenerate it).
+ */
+export function loadQuantReference(): Record<string, any> {
+  return JSON.parse(readFileSync(resolve(__dirname, '../fixtures/quant-reference.json'), 'utf8')) as Record<string, any>;
+}
+
+/**
+ * The dated SMI and CAC histories of quant-reference.json's stress book: one business day per
+ * return from `first_date`; CAC's stored returns miss every 13th date (index i with i % 13 = 5), so
+ * the two assets' own dates differ. Also the dates both share and the aligned columns on them.
+ */
+export function stressHistories(): {
+  histories: Array<{ dates: string[]; returns: number[] }>;
+  alignedDates: string[];
+  aligned: number[][];
+} {
+  const reference = loadReference();
+  const { first_date: first, dropped_cac_every: [every, at] } = loadQuantReference().stress;
+  const smi = simpleReturns(reference.series.SMI.prices);
+  const cac = simpleReturns(reference.series.CAC.prices);
+  const dates = businessDays(smi.length, Date.parse(`${first}T00:00:00Z`));
+  const keep = (_: unknown, i: number) => i % every !== at;
+  const histories = [
+    { dates, returns: smi },
+    { dates: dates.filter(keep), returns: cac.filter(keep) },
+  ];
+  const cacByDate = new Map(histories[1].dates.map((d, i) => [d, histories[1].returns[i]]));
+  const shared = dates.map((d, i) => [d, i] as const).filter(([d]) => cacByDate.has(d));
+  return {
+    histories,
+    alignedDates: shared.map(([d]) => d),
+    aligned: [shared.map(([, i]) => smi[i]), shared.map(([d]) => cacByDate.get(d)!)],
+  };
 }

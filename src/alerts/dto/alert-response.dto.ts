@@ -8,8 +8,8 @@ export class AlertResponseDto {
   @ApiProperty({ example: 'VAR', enum: ['VAR', 'DRAWDOWN', 'POSITION_SIZE'] }) type!: string;
   @ApiProperty({ example: 'critical', enum: SEVERITIES, description: 'The highest severity seen while the alert is open' }) severity!: string;
   @ApiProperty({ example: 'VaR 6.31 % of value is 126 % of the 5 % limit' }) message!: string;
-  @ApiProperty({ example: 5, description: 'The limit, percent of value' }) threshold!: number;
-  @ApiProperty({ example: 6.31, description: 'The measured figure at the latest trigger, percent of value' }) current_value!: number;
+  @ApiProperty({ example: 5, description: 'The limit the figure was compared with, percent of value (a VaR limit scaled to the result\'s horizon)' }) threshold_percent!: number;
+  @ApiProperty({ example: 6.31, description: 'The measured figure at the latest trigger, percent of value' }) current_percent!: number;
   @ApiProperty({ example: '2026-11-25T08:00:00.000Z' }) triggered_at!: string;
   @ApiProperty({ example: '2026-11-25T09:30:00.000Z' }) last_triggered_at!: string;
   @ApiProperty({ example: 'active', enum: ALERT_STATUSES }) status!: string;

@@ -9,6 +9,7 @@ export class ApiKeyResponseDto {
   @ApiProperty({ example: 'rk_AbC', description: 'First characters, to recognise a key' }) key_prefix!: string;
   @ApiProperty({ example: '2026-11-25T08:00:00.000Z' }) created_at!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) revoked_at!: string | null;
+  @ApiProperty({ example: ['desk-7'], nullable: true, type: [String], description: 'The portfolios the key is limited to; null = every portfolio' }) portfolios!: string[] | null;
 }
 
 /** POST /v1/api-keys: the new key, shown this once. */

@@ -1,12 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIsoDateArray } from '../../common/date-array';
 import { IsDecimalAmount } from '../../common/money';
 import { ValidationError } from '../../common/errors';
 import { NumericArray } from '../../common/numeric-array';
 
 export const VAR_METHODS = ['historical', 'parametric', 'cornish_fisher', 'monte_carlo'] as const;
 export type VarMethod = (typeof VAR_METHODS)[number];
+/** The stateless /v1/var and /v1/cvar (and their NATS handlers) also take the volatility-model methods. */
+export const STATELESS_VAR_METHODS = [...VAR_METHODS, 'ewma', 'filtered_historical'] as const;
+export type StatelessVarMethod = (typeof STATELESS_VAR_METHODS)[number];
 export const MC_DISTRIBUTIONS = ['normal', 'bootstrap'] as const;
 export const ASSET_CLASSES = ['EQUITY', 'FIXED_INCOME', 'FX', 'COMMODITY', 'CREDIT', 'CRYPTO', 'DERIVATIVES', 'MULTI_ASSET', 'OTHER'] as const;
 const MONEY_EXAMPLE = '1000000';
@@ -16,6 +20,13 @@ export function rejectMonteCarloOnlyFields(method: string, dto: { simulations?: 
   if (method === 'monte_carlo') return;
   const stray = (['simulations', 'seed', 'distribution'] as const).filter((f) => dto[f] !== undefined);
   if (stray.length > 0) throw new ValidationError(stray.map((f) => `${f} applies to method monte_carlo only`));
+}
+
+/** `lambda` sent with a method without a volatility model is refused rather than silently ignored. */
+export function rejectVolatilityOnlyFields(method: string, dto: { lambda?: unknown }): void {
+  if (method !== 'ewma' && method !== 'filtered_historical' && dto.lambda !== undefined) {
+    throw new ValidationError('lambda applies to methods ewma and filtered_historical only');
+  }
 }
 
 /** Confidence as a percentage. 0 < c ≤ 1 gets its own message in the maths layer ("confidence is a percentage, e.g. 95"). */
@@ -35,9 +46,23 @@ export class RiskRequestDto extends ConfidenceField {
   @NumericArray({ greaterThan: -1, hint: '(a simple return of −100 % or worse is not a return)' })
   returns!: Float64Array;
 
-  @ApiPropertyOptional({ enum: VAR_METHODS, default: 'historical', description: 'historical: type-7 quantile; parametric: Gaussian μ + zσ; cornish_fisher: modified VaR; monte_carlo: simulated.' })
-  @IsOptional() @IsIn(VAR_METHODS)
-  method?: VarMethod;
+  @ApiPropertyOptional({
+    enum: STATELESS_VAR_METHODS,
+    default: 'historical',
+    description:
+      'historical: type-7 quantile; parametric: Gaussian μ + zσ; cornish_fisher: modified VaR; monte_carlo: simulated; ' +
+      'ewma: z·σ_{n+1} of the zero-mean RiskMetrics EWMA volatility; filtered_historical: σ_{n+1} × the quantile of the EWMA-standardised returns.',
+  })
+  @IsOptional() @IsIn(STATELESS_VAR_METHODS)
+  method?: StatelessVarMethod;
+
+  @ApiPropertyOptional({
+    description: 'ewma and filtered_historical only: EWMA decay λ, 0 < λ < 1 (RiskMetrics daily 0.94). σ²_1 is the mean square of the first min(30, n) returns; σ²_{t+1} = λσ²_t + (1 − λ)r_t².',
+    example: 0.94,
+    default: 0.94,
+  })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'lambda must be a number greater than 0 and less than 1 (e.g. 0.94)' })
+  lambda?: number;
 
   @ApiPropertyOptional({ description: 'Positive decimal (string preferred; a number is read through its shortest decimal text). Default "1", so var equals var_return.', example: MONEY_EXAMPLE, default: '1', oneOf: [{ type: 'string' }, { type: 'number' }] })
   @IsOptional() @IsDecimalAmount()
@@ -80,6 +105,23 @@ export class DrawdownRequestDto {
   @ApiPropertyOptional({ description: 'Simple returns; the curve is V_0 = 1, V_t = V_{t−1}(1 + r_t). Exactly one of values / returns.', type: [Number] })
   @NumericArray({ greaterThan: -1, optional: true, hint: '(a simple return of −100 % or worse is not a return)' })
   returns?: Float64Array;
+
+  @ApiPropertyOptional({ description: 'Also answer `drawdowns`: the N deepest non-overlapping episodes, deepest first (ties: the earlier peak), N ≤ 20.', example: 5, minimum: 1, maximum: 20 })
+  @IsOptional() @IsInt({ message: 'top must be an integer' }) @Min(1) @Max(20)
+  top?: number;
+
+  @ApiPropertyOptional({ description: 'Also answer `underwater`: the drawdown DD_t of every curve point [DD_0 … DD_n] (DD_0 = 0).', example: true, default: false })
+  @IsOptional() @IsBoolean({ message: 'underwater must be true or false' })
+  underwater?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Optional YYYY-MM-DD date of each CURVE point (values.length dates, or returns.length + 1 with returns: V_0 = 1 stands before the first return); adds peak_date / trough_date / recovery_date next to each index.',
+    type: [String],
+    example: ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05', '2024-01-08', '2024-01-09'],
+  })
+  @IsOptional() @IsIsoDateArray()
+  dates?: string[];
 }
 
 export const BACKTEST_METHODS = ['historical', 'parametric', 'cornish_fisher'] as const;
@@ -104,6 +146,10 @@ export class BacktestRequestDto {
   @ApiPropertyOptional({ description: 'Rolling window length (returns before each forecast), 2..100000.', example: 250, default: 250 })
   @IsOptional() @IsInt() @Min(2) @Max(100_000)
   window?: number;
+
+  @ApiPropertyOptional({ description: 'Optional YYYY-MM-DD date of each return (as many as returns): the answer then adds `exception_dates`.', type: [String] })
+  @IsOptional() @IsIsoDateArray()
+  dates?: string[];
 }
 
 export const SIZING_METHODS = ['fixed_fractional', 'kelly', 'volatility_target'] as const;
@@ -158,16 +204,16 @@ export class PositionSizeRequestDto {
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE, { message: 'kelly_multiplier must be greater than 0' }) @Max(1)
   kelly_multiplier?: number;
 
-  @ApiPropertyOptional({ description: 'volatility_target: target annualised volatility as a fraction (0.10 = 10 %), > 0.', example: 0.1 })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE, { message: 'target_annual_vol must be greater than 0' })
+  @ApiPropertyOptional({ description: 'volatility_target: target annualised volatility as a fraction (0.10 = 10 %), 0 < v ≤ 10.', example: 0.1 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE, { message: 'target_annual_vol must be greater than 0' }) @Max(10)
   target_annual_vol?: number;
 
   @ApiPropertyOptional({ description: 'volatility_target: returns (≥ 2) from which the daily σ (n − 1) is estimated …', type: [Number] })
   @NumericArray({ optional: true, greaterThan: -1, hint: '(a simple return of −100 % or worse is not a return)' })
   returns?: Float64Array;
 
-  @ApiPropertyOptional({ description: '… or the daily volatility itself, > 0.', example: 0.012 })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE, { message: 'daily_volatility must be greater than 0' })
+  @ApiPropertyOptional({ description: '… or the daily volatility itself, 0 < σ ≤ 10.', example: 0.012 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(Number.MIN_VALUE, { message: 'daily_volatility must be greater than 0' }) @Max(10)
   daily_volatility?: number;
 
   @ApiPropertyOptional({ description: 'volatility_target: periods per year for annualising. Default 252.', example: 252, default: 252 })

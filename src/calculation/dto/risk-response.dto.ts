@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DrawdownEpisodeDto, VolatilityDto } from './analytics-response.dto';
 
 export class StatisticsDto {
   @ApiProperty({ example: 1859 }) count!: number;
@@ -32,6 +33,7 @@ export class RiskResponseDto {
   @ApiProperty({ example: '1000000.00' }) portfolio_value!: string;
   @ApiProperty({ type: StatisticsDto }) statistics!: StatisticsDto;
   @ApiPropertyOptional({ type: MonteCarloInfoDto }) monte_carlo?: MonteCarloInfoDto;
+  @ApiPropertyOptional({ type: VolatilityDto, description: 'ewma and filtered_historical only' }) volatility?: VolatilityDto;
   @ApiPropertyOptional({ example: '50000.00' }) risk_limit?: string;
   @ApiPropertyOptional({ example: false, description: '|var| > risk_limit' }) risk_limit_breached?: boolean;
   @ApiProperty({ example: '2026-11-25T08:00:00.000Z' }) calculated_at!: string;
@@ -48,6 +50,13 @@ export class DrawdownResponseDto {
   @ApiProperty({ example: 469 }) longest_drawdown_periods!: number;
   @ApiProperty({ example: 1860, description: 'Points of the equity curve (n + 1 when given n returns)' }) count!: number;
   @ApiPropertyOptional({ example: 0.071, description: '√(mean DD_t²)' }) ulcer_index?: number;
+  @ApiPropertyOptional({ example: '1994-01-31', description: 'With `dates`: the date of peak_index' }) peak_date?: string;
+  @ApiPropertyOptional({ example: '1995-03-09', description: 'With `dates`: the date of trough_index' }) trough_date?: string;
+  @ApiPropertyOptional({ example: '1995-11-15', nullable: true, type: String, description: 'With `dates`: the date of recovery_index (null when not recovered)' }) recovery_date?: string | null;
+  @ApiPropertyOptional({ type: [DrawdownEpisodeDto], description: 'With `top`: the N deepest non-overlapping episodes, deepest first; the first is the max drawdown' })
+  drawdowns?: DrawdownEpisodeDto[];
+  @ApiPropertyOptional({ type: [Number], example: [0, 0, 0.0577, 0.0865, 0.0288, 0, 0.0374], description: 'With `underwater: true`: DD_t of every curve point' })
+  underwater?: number[];
 }
 
 export class LrTestDto {
@@ -67,6 +76,8 @@ export class BacktestResponseDto {
   @ApiProperty({ example: 3 }) exceptions_last_250!: number;
   @ApiProperty({ example: { n00: 1549, n01: 28, n10: 28, n11: 3 } }) transitions!: Record<string, number>;
   @ApiProperty({ example: 99 }) confidence_level!: number;
+  @ApiProperty({ type: [Number], example: [285, 341, 402], description: '0-based indices into the request’s `returns` of the exceptions r_t < VaR_t' }) exception_indices!: number[];
+  @ApiPropertyOptional({ type: [String], example: ['1992-02-18', '1992-05-11', '1992-08-06'], description: 'With `dates`: the date of each exception' }) exception_dates?: string[];
 }
 
 export class PositionSizeResponseDto {

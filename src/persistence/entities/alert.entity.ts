@@ -32,11 +32,11 @@ export class AlertEntity {
   @Column({ type: 'text' })
   message!: string;
 
-  @Column({ type: 'double precision' })
-  threshold!: number;
+  @Column({ name: 'threshold_percent', type: 'double precision' })
+  thresholdPercent!: number;
 
-  @Column({ name: 'current_value', type: 'double precision' })
-  currentValue!: number;
+  @Column({ name: 'current_percent', type: 'double precision' })
+  currentPercent!: number;
 
   @Column({ name: 'triggered_at', type: 'timestamptz' })
   triggeredAt!: Date;

@@ -30,4 +30,8 @@ export class ApiKeyEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** The portfolios the key may see; NULL = every portfolio. */
+  @Column({ type: 'text', array: true, nullable: true })
+  portfolios!: string[] | null;
 }

@@ -1,4 +1,5 @@
 import { AlertEntity } from './alert.entity';
+import { AssetSeriesVersionEntity } from './asset-series-version.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditLogEntity } from './audit-log.entity';
 import { DailyReturnEntity } from './daily-return.entity';
@@ -15,6 +16,7 @@ import { VarResultEntity } from './var-result.entity';
 
 export {
   AlertEntity,
+  AssetSeriesVersionEntity,
   ApiKeyEntity,
   AuditLogEntity,
   DailyReturnEntity,
@@ -35,6 +37,7 @@ export const ENTITIES = [
   PortfolioEntity,
   PositionEntity,
   DailyReturnEntity,
+  AssetSeriesVersionEntity,
   RiskLimitEntity,
   VarResultEntity,
   DrawdownStateEntity,

@@ -23,11 +23,11 @@ export class LimitBreachEntity {
   @Column({ type: 'text' })
   severity!: BreachSeverity;
 
-  @Column({ name: 'limit_value', type: 'double precision' })
-  limitValue!: number;
+  @Column({ name: 'limit_percent', type: 'double precision' })
+  limitPercent!: number;
 
-  @Column({ name: 'measured_value', type: 'double precision' })
-  measuredValue!: number;
+  @Column({ name: 'measured_percent', type: 'double precision' })
+  measuredPercent!: number;
 
   @Column({ type: 'double precision' })
   utilization!: number;

@@ -28,6 +28,10 @@ export class OutboxEventEntity {
   @Column({ name: 'correlation_id', type: 'text', nullable: true })
   correlationId!: string | null;
 
+  /** W3C traceparent of the request that wrote the event (migration OutboxTraceparent). */
+  @Column({ type: 'text', nullable: true })
+  traceparent!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
   createdAt!: Date;
 

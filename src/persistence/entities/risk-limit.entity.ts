@@ -1,9 +1,10 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PortfolioEntity } from './portfolio.entity';
 
 /** One version of a portfolio's limits; versions are only ever added. */
 @Entity('risk_limits')
 @Index('risk_limits_in_force', ['portfolioId', 'effectiveDate', 'createdAt']) // (portfolio_id, effective_date DESC, created_at DESC)
+@Check('risk_limits_horizon_days_check', 'horizon_days BETWEEN 1 AND 250')
 export class RiskLimitEntity {
   /** Given by the service; else the database's gen_random_uuid(). */
   @PrimaryGeneratedColumn('uuid')
@@ -23,6 +24,10 @@ export class RiskLimitEntity {
 
   @Column({ name: 'confidence_level', type: 'double precision' })
   confidenceLevel!: number;
+
+  /** The horizon max_var_percent is meant over: a VaR over h days is compared with max_var_percent × √(h / horizon_days). */
+  @Column({ name: 'horizon_days', type: 'integer', default: 1 })
+  horizonDays!: number;
 
   @Column({ name: 'effective_date', type: 'timestamptz' })
   effectiveDate!: Date;

@@ -4,11 +4,15 @@ import { PortfolioEntity } from './portfolio.entity';
 import { RiskRunEntity } from './risk-run.entity';
 import { decimalText } from './transformers';
 
-/** A stored VaR or CVaR result (kind). `limit_check` is the api's `limit` (LIMIT is reserved in SQL). */
+/**
+ * A stored VaR or CVaR result (kind). Both kinds carry the VaR of the calculation; a CVaR result
+ * also its CVaR. `limit_check` is the api's `limit` (LIMIT is reserved in SQL).
+ */
 @Entity('var_results')
 @Index('var_results_history', ['portfolioId', 'calculatedAt']) // (portfolio_id, calculated_at DESC)
 @Check('var_results_kind_check', `kind IN ('VAR', 'CVAR')`)
 @Unique('var_results_run_portfolio_key', ['runId', 'portfolioId']) // one result per portfolio and risk run
+@Check('var_results_figures_check', `(kind = 'CVAR' OR (var_return IS NOT NULL AND var IS NOT NULL)) AND ((kind = 'CVAR') = (cvar_return IS NOT NULL AND cvar IS NOT NULL))`)
 export class VarResultEntity {
   /** Given by the service; else the database's gen_random_uuid(). */
   @PrimaryGeneratedColumn('uuid')
@@ -32,11 +36,17 @@ export class VarResultEntity {
   @Column({ type: 'text' })
   scaling!: string;
 
-  @Column({ name: 'value_return', type: 'double precision' })
-  valueReturn!: number;
+  @Column({ name: 'var_return', type: 'double precision', nullable: true })
+  varReturn!: number | null;
 
-  @Column({ type: 'numeric', transformer: decimalText })
-  value!: string;
+  @Column({ type: 'numeric', nullable: true, transformer: decimalText })
+  var!: string | null;
+
+  @Column({ name: 'cvar_return', type: 'double precision', nullable: true })
+  cvarReturn!: number | null;
+
+  @Column({ type: 'numeric', nullable: true, transformer: decimalText })
+  cvar!: string | null;
 
   @Column({ name: 'portfolio_value', type: 'numeric', transformer: decimalText })
   portfolioValue!: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, Not } from 'typeorm';
+import { DataSource, FindOptionsWhere, In, Not } from 'typeorm';
 import { Alert, AlertRepository, AlertStatus } from '../alert.repository';
 import { AlertEntity } from '../entities';
 import { DuplicateKeyError } from '../errors';
@@ -14,8 +14,8 @@ const toModel = (e: AlertEntity): Alert => ({
   type: e.type,
   severity: e.severity,
   message: e.message,
-  threshold: e.threshold,
-  currentValue: e.currentValue,
+  thresholdPercent: e.thresholdPercent,
+  currentPercent: e.currentPercent,
   triggeredAt: e.triggeredAt,
   lastTriggeredAt: e.lastTriggeredAt,
   status: e.status,
@@ -61,8 +61,9 @@ export class TypeOrmAlertRepository extends AlertRepository {
     return row ? toModel(row) : null;
   }
 
-  async list(filter: { portfolioId?: string; status?: AlertStatus; limit?: number }, tx?: Tx): Promise<Alert[]> {
+  async list(filter: { portfolioId?: string; portfolioIds?: string[]; status?: AlertStatus; limit?: number }, tx?: Tx): Promise<Alert[]> {
     const where: FindOptionsWhere<AlertEntity> = {};
+    if (filter.portfolioIds !== undefined) where.portfolioId = In(filter.portfolioIds);
     if (filter.portfolioId !== undefined) where.portfolioId = filter.portfolioId;
     if (filter.status !== undefined) where.status = filter.status;
     const rows = await this.repo(tx).find({ where, order: { lastTriggeredAt: 'DESC', id: 'DESC' }, take: filter.limit ?? 500 });

@@ -14,6 +14,7 @@ const toModel = (e: ApiKeyEntity): ApiKey => ({
   createdAt: e.createdAt,
   createdBy: e.createdBy,
   revokedAt: e.revokedAt,
+  portfolios: e.portfolios ?? null,
 });
 
 @Injectable()

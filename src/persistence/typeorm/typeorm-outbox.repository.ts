@@ -6,7 +6,7 @@ import { NewOutboxEvent, OutboxEvent, OutboxRepository } from '../outbox.reposit
 import { Tx } from '../transaction-runner';
 import { managerOf } from './sql';
 
-type ClaimedRow = { id: string; subject: string; payload: Record<string, unknown>; headers: Record<string, string>; correlation_id: string | null; created_at: Date; attempts: number };
+type ClaimedRow = { id: string; subject: string; payload: Record<string, unknown>; headers: Record<string, string>; correlation_id: string | null; traceparent: string | null; created_at: Date; attempts: number };
 
 @Injectable()
 export class TypeOrmOutboxRepository extends OutboxRepository {
@@ -16,7 +16,7 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
 
   async add(events: NewOutboxEvent[], tx?: Tx): Promise<void> {
     if (events.length === 0) return;
-    const rows = events.map((e) => ({ id: e.id, subject: e.subject, payload: e.payload, headers: e.headers, correlationId: e.correlationId }));
+    const rows = events.map((e) => ({ id: e.id, subject: e.subject, payload: e.payload, headers: e.headers, correlationId: e.correlationId, traceparent: e.traceparent ?? null }));
     await managerOf(this.ds, tx).insert(OutboxEventEntity, rows); // one multi-row INSERT
   }
 
@@ -32,7 +32,7 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
                         WHERE sent_at IS NULL AND next_attempt_at <= clock_timestamp()
                           AND (claimed_until IS NULL OR claimed_until < clock_timestamp())
                         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
-          RETURNING seq, id, subject, payload, headers, correlation_id, created_at, attempts)
+          RETURNING seq, id, subject, payload, headers, correlation_id, traceparent, created_at, attempts)
        SELECT * FROM claimed ORDER BY seq`,
       [limit, leaseMs],
     );
@@ -42,6 +42,7 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
       payload: r.payload,
       headers: r.headers,
       correlationId: r.correlation_id,
+      traceparent: r.traceparent,
       createdAt: r.created_at,
       attempts: r.attempts,
     }));

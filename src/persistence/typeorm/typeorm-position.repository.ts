@@ -13,7 +13,10 @@ export class TypeOrmPositionRepository extends PositionRepository {
     super();
   }
 
-  async replaceBook(portfolioId: string, positions: Position[], tx?: Tx): Promise<void> {
+  async replaceBook(portfolioId: string, book: Position[], tx?: Tx): Promise<void> {
+    // Rows written in asset order, whoever writes them (the caller serialises writers of a book by
+    // locking the portfolio row first).
+    const positions = [...book].sort((a, b) => (a.assetId < b.assetId ? -1 : a.assetId > b.assetId ? 1 : 0));
     const values = positions.map((p) => normaliseDecimal(p.marketValue)); // before anything is deleted
     await atomically(this.ds, tx, async (m) => {
       await m.delete(PositionEntity, { portfolioId });

@@ -13,6 +13,7 @@ const toModel = (e: RiskLimitEntity): RiskLimit => ({
   maxDrawdownPercent: e.maxDrawdownPercent,
   maxPositionSizePercent: e.maxPositionSizePercent,
   confidenceLevel: e.confidenceLevel,
+  horizonDays: e.horizonDays,
   effectiveDate: e.effectiveDate,
   createdAt: e.createdAt,
   createdBy: e.createdBy,

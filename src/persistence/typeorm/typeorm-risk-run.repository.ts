@@ -91,6 +91,11 @@ export class TypeOrmRiskRunRepository extends RiskRunRepository {
     return fromRow(rows[0]);
   }
 
+  async portfolioIds(runId: string, tx?: Tx): Promise<string[]> {
+    const rows = await managerOf(this.ds, tx).find(RiskRunTaskEntity, { where: { runId }, select: { portfolioId: true }, order: { portfolioId: 'ASC' } });
+    return rows.map((r) => r.portfolioId);
+  }
+
   async pendingTasks(runId: string, tx?: Tx): Promise<string[]> {
     const rows = await managerOf(this.ds, tx).find(RiskRunTaskEntity, { where: { runId, status: 'pending' }, select: { portfolioId: true }, order: { portfolioId: 'ASC' } });
     return rows.map((r) => r.portfolioId);

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN } from '../../common/ids';
+import { INGEST_INPUTS, IngestInput } from '../returns-parser';
 
 export class CreatePortfolioDto {
   @ApiProperty({ example: 'desk-7', description: 'Chosen by the client: 1–64 characters of [A-Za-z0-9._:-].' })
@@ -37,9 +39,29 @@ export class PortfolioResponseDto {
   @ApiProperty({ example: '2026-11-25T07:45:12.000Z', description: 'Last change of the portfolio or its book' }) updated_at!: string;
 }
 
-export class IngestResultDto {
+/** What one asset's upsert did. */
+export class IngestCountsDto {
+  @ApiProperty({ example: 250, description: 'Dates that had no return for the asset' }) inserted!: number;
+  @ApiProperty({ example: 3, description: 'Dates whose return changed; unchanged rows count as neither.' }) updated!: number;
+}
+
+export class IngestResultDto extends IngestCountsDto {
   @ApiProperty({ example: 'SMI' }) asset_id!: string;
-  @ApiProperty({ example: 250 }) inserted!: number;
-  @ApiProperty({ example: 3, description: 'Rows whose value changed; unchanged rows count as neither.' }) updated!: number;
-  @ApiProperty({ example: 253 }) received!: number;
+  @ApiProperty({ example: 253, description: 'Rows of the body (with ?input=prices: closes, one more than the returns they give)' }) received!: number;
+}
+
+/** PUT /v1/returns: `{ "<asset_id>": { "inserted", "updated" } }`, one entry per asset column. */
+export type WideIngestResultDto = Record<string, IngestCountsDto>;
+
+/** Query of both returns uploads. */
+export class IngestQueryDto {
+  @ApiPropertyOptional({ enum: INGEST_INPUTS, default: 'returns', description: '`prices`: the body holds closes (> 0), turned into simple returns P_t / P_{t−1} − 1 between consecutive closes of each asset; the first close of an asset yields no return.' })
+  @IsOptional() @IsIn(INGEST_INPUTS, { message: 'input must be returns or prices' })
+  input?: IngestInput;
+
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Accept returns beyond ±0.5 (±50 %). Without it such a batch is refused: return_pct is a fraction, 0.012 means 1.2 %.' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'allow_extreme must be true or false' })
+  allow_extreme?: boolean;
 }
