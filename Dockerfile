@@ -24,4 +24,6 @@ EXPOSE 3000
 # Liveness (the process serves HTTP); compose's own healthcheck asks /health/ready.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/src/main.js"]
+# The heap cap keeps V8 from growing the heap lazily towards a limit sized on the machine's RAM (README: memory).
+CMD ["node", "--max-old-space-size=512", "dist/src/main.js"]
+

@@ -1,9 +1,11 @@
 import { printTable, writeResults } from './harness';
+import { printHttpTable, runHttpBench } from './http.bench';
 import { runMathBench } from './math.bench';
 import { runServiceBench } from './service.bench';
 
 /**
- * `npm run bench` (maths, in process) and `npm run bench:service` (the running stack): prints tables
+ * `npm run bench` (maths, in process), `npm run bench:service` (the running stack) and
+ * `npm run bench:http` (the built service against a bare node:http server): prints tables
  * and merges the figures into bench/results.json.
  */
 async function main() {
@@ -20,6 +22,11 @@ async function main() {
     printTable(rows);
     console.log('\nservice figures:', figures);
     out.service = { rows, figures };
+  }
+  if (suites.includes('http')) {
+    const { rows, settings } = await runHttpBench();
+    printHttpTable(rows);
+    out.http = { rows, settings, measured_at: new Date().toISOString() };
   }
   console.log(`\nwritten to ${writeResults(out)}`);
   process.exit(0);

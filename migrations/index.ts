@@ -4,6 +4,7 @@ import { IntegrityAndVersioning1732500000002 } from './1732500000002-integrity-a
 import { AssetSeriesVersions1732500000003 } from './1732500000003-asset-series-versions';
 import { ApiKeyScope1732500000004 } from './1732500000004-api-key-scope';
 import { OutboxTraceparent1732500000010 } from './1732500000010-outbox-traceparent';
+import { RiskRuns1796093228623 } from './1796093228623-risk-runs';
 import { AnalystVocabulary1796093502260 } from './1796093502260-analyst-vocabulary';
 
 /**
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   AssetSeriesVersions1732500000003,
   ApiKeyScope1732500000004,
   OutboxTraceparent1732500000010,
+  RiskRuns1796093228623,
   AnalystVocabulary1796093502260,
 ];

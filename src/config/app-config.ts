@@ -114,6 +114,18 @@ class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1)
   NATS_NAV_INACTIVE_SECONDS?: number;
 
+  /** Durable JetStream consumer of risk-run tasks, shared by the replicas (one per work-queue stream). */
+  @IsOptional() @IsString()
+  RISK_RUNS_DURABLE = 'risk-service-runs';
+
+  /** A risk-run task taken by a replica that stops answering comes back to the others after this long (ms). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000)
+  RISK_RUN_ACK_WAIT_MS = 5000;
+
+  /** Risk-run tasks one replica works on at a time. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  RISK_RUN_CONCURRENCY = 2;
+
   /** Turn the NATS request handlers off even when NATS_URL is set. */
   @IsOptional() @Transform(toBool) @IsBoolean()
   NATS_HANDLERS_ENABLED = true;
@@ -238,6 +250,7 @@ export class AppConfig {
   readonly database: { connectTimeoutMs: number; statementTimeoutMs: number; poolSize: number };
   readonly natsNavMaxDeliver: number;
   readonly natsCredentials: NatsCredentials;
+  readonly riskRuns: { durable: string; ackWaitMs: number; concurrency: number };
 
   constructor(env: EnvironmentVariables) {
     this.port = env.PORT;
@@ -282,6 +295,7 @@ export class AppConfig {
       ...(env.NATS_CREDS ? { credsFile: env.NATS_CREDS } : {}),
       ...(tls ? { tls } : {}),
     };
+    this.riskRuns = { durable: env.RISK_RUNS_DURABLE, ackWaitMs: env.RISK_RUN_ACK_WAIT_MS, concurrency: env.RISK_RUN_CONCURRENCY };
   }
 }
 

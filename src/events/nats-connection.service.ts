@@ -3,7 +3,7 @@ import { connect, JetStreamClient, JetStreamManager, NatsConnection, nanos, Rete
 import { bounded } from '../common/bounded';
 import { AppConfig } from '../config/app-config';
 import { natsAuthOptions } from './nats-options';
-import { DUPLICATE_WINDOW_MS, RISK_STREAM, RISK_STREAM_SUBJECTS } from './subjects';
+import { DUPLICATE_WINDOW_MS, RISK_RUN_TASK_SUBJECT, RISK_RUNS_STREAM, RISK_STREAM, RISK_STREAM_SUBJECTS } from './subjects';
 
 /**
  * The one NATS connection of the process for JetStream work (the outbox relay and the
@@ -72,8 +72,30 @@ export class NatsConnectionService implements OnApplicationShutdown {
     return nc.jetstream();
   }
 
-  /** Creates the RISK stream when absent; warns when an existing one would swallow requests. */
+  /** Creates the RISK and RISK_RUNS streams when absent; warns when an existing RISK would swallow requests. */
   private async ensureStreams(jsm: JetStreamManager): Promise<void> {
+    await this.ensureRiskStream(jsm);
+    await this.ensureRiskRunsStream(jsm);
+  }
+
+  /** Work queue of risk-run tasks: a message is removed once a consumer acks it. */
+  private async ensureRiskRunsStream(jsm: JetStreamManager): Promise<void> {
+    try {
+      await jsm.streams.info(RISK_RUNS_STREAM);
+    } catch (err) {
+      if (!isStreamNotFound(err)) throw err;
+      await jsm.streams.add({
+        name: RISK_RUNS_STREAM,
+        subjects: [RISK_RUN_TASK_SUBJECT],
+        retention: RetentionPolicy.Workqueue,
+        storage: StorageType.File,
+        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      });
+      this.logger.log(`created JetStream work-queue stream ${RISK_RUNS_STREAM} (${RISK_RUN_TASK_SUBJECT})`);
+    }
+  }
+
+  private async ensureRiskStream(jsm: JetStreamManager): Promise<void> {
     try {
       const info = await jsm.streams.info(RISK_STREAM);
       const subjects = info.config.subjects ?? [];

@@ -16,15 +16,23 @@ export class OutboxService {
   constructor(private readonly outbox: OutboxRepository) {}
 
   async enqueue(events: RiskEvent[], tx: Tx): Promise<void> {
-    if (events.length === 0) return;
-    const traceparent = currentTraceparent(); // the relay publishes each event inside this trace
+    await this.enqueueMessages(events.map((e) => ({ id: e.id, subject: e.type, payload: e, correlationId: e.correlation_id })), tx);
+  }
+
+  /**
+   * Any JetStream message that must go out exactly when the transaction commits (the tasks of a
+   * risk run), published like the events: Nats-Msg-Id = id, x-correlation-id when given.
+   */
+  async enqueueMessages(messages: Array<{ id: string; subject: string; payload: object; correlationId: string | null }>, tx: Tx): Promise<void> {
+    if (messages.length === 0) return;
+    const traceparent = currentTraceparent(); // the relay publishes each message inside this trace
     await this.outbox.add(
-      events.map((e) => ({
-        id: e.id,
-        subject: e.type,
-        payload: e,
-        headers: (e.correlation_id ? { [CORRELATION_HEADER]: e.correlation_id } : {}) as Record<string, string>,
-        correlationId: e.correlation_id,
+      messages.map((m) => ({
+        id: m.id,
+        subject: m.subject,
+        payload: m.payload,
+        headers: (m.correlationId ? { [CORRELATION_HEADER]: m.correlationId } : {}) as Record<string, string>,
+        correlationId: m.correlationId,
         traceparent,
       })),
       tx,

@@ -29,6 +29,13 @@ export const RISK_STREAM_SUBJECTS = [SUBJECT.varCalculated, SUBJECT.limitBreach,
 
 
 /**
+ * Risk runs (docs/api.md "Risk runs"): one message per portfolio of a run on a work-queue stream of
+ * its own, taken by whichever replica is free. Its subject is outside the RISK stream's list.
+ */
+export const RISK_RUNS_STREAM = 'RISK_RUNS';
+export const RISK_RUN_TASK_SUBJECT = 'risk.runs.task';
+
+/**
  * How long JetStream remembers a Nats-Msg-Id. The relay retries an event until it is
  * acknowledged, so a publish whose ack was lost may be retried after an outage: the window
  * covers a day of outage so such a retry is still recognised as a duplicate.

@@ -16,4 +16,5 @@ export type { Portfolio } from './portfolio.repository';
 export type { Position } from './position.repository';
 export type { ReturnRow, ReturnSeries } from './returns.repository';
 export type { RiskLimit } from './risk-limit.repository';
+export type { RiskRun, RiskRunDispatch, RiskRunParams, RiskRunStatus, RiskRunTaskStatus, TaskOutcome } from './risk-run.repository';
 export type { Contribution, CvarContribution, LimitCheck, VarContribution, VarResult } from './var-result.repository';

@@ -14,6 +14,7 @@ import { PositionRepository } from './position.repository';
 import { ReturnSeriesCache } from './return-series.cache';
 import { ReturnsRepository } from './returns.repository';
 import { RiskLimitRepository } from './risk-limit.repository';
+import { RiskRunRepository } from './risk-run.repository';
 import { TransactionRunner } from './transaction-runner';
 import { TypeOrmAlertRepository } from './typeorm/typeorm-alert.repository';
 import { TypeOrmApiKeyRepository } from './typeorm/typeorm-api-key.repository';
@@ -26,6 +27,7 @@ import { TypeOrmPortfolioRepository } from './typeorm/typeorm-portfolio.reposito
 import { TypeOrmPositionRepository } from './typeorm/typeorm-position.repository';
 import { TypeOrmReturnsRepository } from './typeorm/typeorm-returns.repository';
 import { TypeOrmRiskLimitRepository } from './typeorm/typeorm-risk-limit.repository';
+import { TypeOrmRiskRunRepository } from './typeorm/typeorm-risk-run.repository';
 import { TypeOrmTransactionRunner } from './typeorm/typeorm-transaction-runner';
 import { TypeOrmVarResultRepository } from './typeorm/typeorm-var-result.repository';
 import { VarResultRepository } from './var-result.repository';
@@ -44,6 +46,7 @@ const bindings = [
   { provide: OutboxRepository, useClass: TypeOrmOutboxRepository },
   { provide: ApiKeyRepository, useClass: TypeOrmApiKeyRepository },
   { provide: AuditLogRepository, useClass: TypeOrmAuditLogRepository },
+  { provide: RiskRunRepository, useClass: TypeOrmRiskRunRepository },
 ];
 
 /**

@@ -15,6 +15,7 @@ export { PortfolioRepository } from './portfolio.repository';
 export { PositionRepository } from './position.repository';
 export { ReturnsRepository } from './returns.repository';
 export { RiskLimitRepository } from './risk-limit.repository';
+export { RiskRunRepository } from './risk-run.repository';
 export { TransactionRunner } from './transaction-runner';
 export type { Tx } from './transaction-runner';
 export { VarResultRepository } from './var-result.repository';

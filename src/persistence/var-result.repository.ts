@@ -64,9 +64,12 @@ export interface VarResult {
   limitCheck: LimitCheck | null;
   correlationId: string | null;
   calculatedAt: Date;
+  /** The risk run that stored it (one result per portfolio and run); null for a single calculation. */
+  runId: string | null;
 }
 
 export abstract class VarResultRepository {
+  /** A second result of one portfolio in one risk run throws DuplicateKeyError. */
   abstract insert(r: VarResult, tx?: Tx): Promise<void>;
   /** Newest first (calculated_at DESC, then id), at most `limit`, calculated_at >= since when given. */
   abstract history(portfolioId: string, opts: { since?: Date; limit: number }, tx?: Tx): Promise<VarResult[]>;

@@ -5,12 +5,18 @@ import { LimitsModule } from '../limits/limits.module';
 import { PortfolioRiskController } from './portfolio-risk.controller';
 import { PortfolioRiskNatsController } from './portfolio-risk.nats.controller';
 import { PortfolioRiskService } from './portfolio-risk.service';
+import { RiskRunConsumer } from './risk-run.consumer';
+import { RiskRunsController } from './risk-runs.controller';
+import { RiskRunsService } from './risk-runs.service';
 
-/** Stored VaR / CVaR of a portfolio: compute (calculation), check and record (limits), announce (events). */
+/**
+ * Stored VaR / CVaR of a portfolio: compute (calculation), check and record (limits), announce
+ * (events); and risk runs, the same for many portfolios across the replicas (JetStream work queue).
+ */
 @Module({
   imports: [CalculationModule, LimitsModule, EventsModule],
-  controllers: [PortfolioRiskController, PortfolioRiskNatsController],
-  providers: [PortfolioRiskService],
+  controllers: [PortfolioRiskController, PortfolioRiskNatsController, RiskRunsController],
+  providers: [PortfolioRiskService, RiskRunsService, RiskRunConsumer],
   exports: [PortfolioRiskService],
 })
 export class PortfolioRiskModule {}

@@ -12,7 +12,7 @@ import { OutboxService } from '../events/outbox.service';
 import { RiskEvent, SUBJECT } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
 import { LimitCheck, VarResult } from '../persistence/models';
-import { PortfolioRepository, TransactionRunner, VarResultRepository } from '../persistence/repositories';
+import { PortfolioRepository, TransactionRunner, Tx, VarResultRepository } from '../persistence/repositories';
 import { LimitsService } from '../limits/limits.service';
 import { PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
 import { LimitCheckDto, StoredRiskResponseDto } from './dto/stored-risk-response.dto';
@@ -39,6 +39,13 @@ export class PortfolioRiskService {
   ) {}
 
   async calculate(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR'): Promise<StoredRiskResponseDto> {
+    const computed = await this.compute(portfolioId, dto, kind);
+    await this.tx.run((t) => this.record(computed, t));
+    return toResponse(computed.result, computed.monteCarlo);
+  }
+
+  /** The calculation, outside any transaction; `runId` marks a result of a risk run (stored once per portfolio and run). */
+  async compute(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR', runId: string | null = null): Promise<ComputedRisk> {
     const method = dto.method ?? 'historical';
     rejectMonteCarloOnlyFields(method, dto);
     const confidence = dto.confidence ?? 95;
@@ -75,47 +82,57 @@ export class PortfolioRiskService {
       limitCheck: null,
       correlationId: currentCorrelationId() ?? null,
       calculatedAt: now,
+      runId,
     };
+    return { result, measuredPercent, monteCarlo: c.result.monteCarlo };
+  }
 
-    await this.tx.run(async (t) => {
-      if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
-      // The limit in force is read inside the transaction that records the result.
-      const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t, result.horizonDays);
-      const { limits, evaluation } = assessment;
-      const limitCheck: LimitCheck = {
-        max_var_percent: limits.maxVarPercent,
-        horizon_days: limits.horizonDays,
-        scaled_max_var_percent: assessment.limitPercent,
-        var_percent: measuredPercent,
-        utilization: evaluation?.utilization ?? null,
-        status: evaluation?.status ?? 'ok',
-        confidence_level: limits.confidenceLevel,
-        is_default: limits.isDefault,
-      };
-      result.limitCheck = limitCheck;
-      await this.results.insert(result, t);
-      const events: RiskEvent[] = [
-        newEvent(SUBJECT.varCalculated, portfolioId, {
-          result_id: result.id,
-          kind: isVar ? 'var' : 'cvar',
-          method,
-          confidence_level: confidence,
-          horizon_days: result.horizonDays,
-          scaling: result.scaling,
-          ...figuresOf(result),
-          portfolio_value: result.portfolioValue,
-          observations: result.observations,
-          limit: limitCheck,
-        }, now),
-      ];
-      await this.outbox.enqueue(events, t);
-      // Breaches are raised on VaR results; a CVaR result carries the comparison for information only.
-      if (isVar) {
-        await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
-        t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence), horizon_days: String(result.horizonDays) }, varReturn));
-      }
-    });
-    return toResponse(result, c.result.monteCarlo);
+  /**
+   * Stores a computed result in the caller's transaction `t`, with its limit check, the breach and
+   * alert it raises and the events announcing them (the limit in force is read inside `t`).
+   */
+  async record(computed: ComputedRisk, t: Tx): Promise<void> {
+    const { result, measuredPercent } = computed;
+    const { portfolioId, kind, method, varReturn, calculatedAt: now } = result;
+    const isVar = kind === 'VAR';
+    const confidence = result.confidenceLevel;
+    if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
+    // The limit in force is read inside the transaction that records the result.
+    const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t, result.horizonDays);
+    const { limits, evaluation } = assessment;
+    const limitCheck: LimitCheck = {
+      max_var_percent: limits.maxVarPercent,
+      horizon_days: limits.horizonDays,
+      scaled_max_var_percent: assessment.limitPercent,
+      var_percent: measuredPercent,
+      utilization: evaluation?.utilization ?? null,
+      status: evaluation?.status ?? 'ok',
+      confidence_level: limits.confidenceLevel,
+      is_default: limits.isDefault,
+    };
+    result.limitCheck = limitCheck;
+    await this.results.insert(result, t);
+    const events: RiskEvent[] = [
+      newEvent(SUBJECT.varCalculated, portfolioId, {
+        result_id: result.id,
+        kind: isVar ? 'var' : 'cvar',
+        method,
+        confidence_level: confidence,
+        horizon_days: result.horizonDays,
+        scaling: result.scaling,
+        ...figuresOf(result),
+        portfolio_value: result.portfolioValue,
+        observations: result.observations,
+        limit: limitCheck,
+        ...(result.runId ? { run_id: result.runId } : {}),
+      }, now),
+    ];
+    await this.outbox.enqueue(events, t);
+    // Breaches are raised on VaR results; a CVaR result carries the comparison for information only.
+    if (isVar) {
+      await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
+      t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence), horizon_days: String(result.horizonDays) }, varReturn as number)); // a computed result always has its VaR (null only on CVaR rows stored before the figures were split)
+    }
   }
 
   async history(portfolioId: string, since: Date | undefined, limit: number): Promise<StoredRiskResponseDto[]> {
@@ -124,12 +141,23 @@ export class PortfolioRiskService {
   }
 }
 
+type MonteCarloInfo = { simulations: number; seed: number; distribution: string; standardError: number };
+
+/** A result computed by PortfolioRiskService.compute, to be stored by record. */
+export interface ComputedRisk {
+  result: VarResult;
+  /** |value_return| in percent of value: what the limit is compared with. */
+  measuredPercent: number;
+  monteCarlo?: MonteCarloInfo;
+}
+
 /** var_return and var of both kinds; cvar_return and cvar of a CVaR result. */
 function figuresOf(r: VarResult): Pick<StoredRiskResponseDto, 'var_return' | 'var' | 'cvar_return' | 'cvar'> {
   return { var_return: r.varReturn, var: r.var, ...(r.kind === 'CVAR' ? { cvar_return: r.cvarReturn!, cvar: r.cvar! } : {}) };
 }
 
-function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: number; distribution: string; standardError: number }): StoredRiskResponseDto {
+function toResponse(r: VarResult, monteCarlo?: MonteCarloInfo): StoredRiskResponseDto {
+  const isVar = r.kind === 'VAR';
   return {
     id: r.id,
     portfolio_id: r.portfolioId,
@@ -147,6 +175,7 @@ function toResponse(r: VarResult, monteCarlo?: { simulations: number; seed: numb
     limit: r.limitCheck ? limitToResponse(r.limitCheck) : null,
     ...(monteCarlo ? { monte_carlo: { simulations: monteCarlo.simulations, seed: monteCarlo.seed, distribution: monteCarlo.distribution, standard_error: monteCarlo.standardError } } : {}),
     correlation_id: r.correlationId,
+    run_id: r.runId,
     calculated_at: r.calculatedAt.toISOString(),
   };
 }

@@ -5,7 +5,7 @@ import { uid } from './support';
 
 const TABLES = [
   'alerts', 'api_keys', 'asset_series_versions', 'audit_log', 'daily_returns', 'drawdown_events', 'drawdown_states', 'limit_breaches',
-  'outbox_events', 'portfolios', 'positions', 'risk_limits', 'var_results',
+  'outbox_events', 'portfolios', 'positions', 'risk_limits', 'risk_run_tasks', 'risk_runs', 'var_results',
 ];
 
 /**

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../src/persistence/data-source';
 import { PortfolioRepository, PositionRepository, ReturnsRepository, TransactionRunner } from '../../src/persistence/repositories';
 import { ReturnSeriesCache } from '../../src/persistence/return-series.cache';
 import { startPersistence } from './support';
@@ -125,6 +126,35 @@ describe('embedded PGlite database', () => {
     const portfolios = moduleRef.get(PortfolioRepository);
     await expect(moduleRef.get(TransactionRunner).run(async () => portfolios.findById('emb'))).rejects.toThrow(/must pass its tx/);
     expect(await portfolios.findById('emb')).not.toBeNull(); // the session was released
+  });
+
+  it('runs with a 16 MB buffer pool instead of PGlite\'s 160 MB (resident memory)', async () => {
+    expect(await moduleRef.get(DataSource).query('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+  });
+
+  it('initialises a new data directory in a child process, before the data source opens it', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'risk-pglite-new-'));
+    try {
+      const external = process.memoryUsage().external;
+      buildDataSourceOptions({ dataDir: fresh });
+      expect(existsSync(join(fresh, 'pglite', 'PG_VERSION'))).toBe(true);
+      expect(existsSync(join(fresh, 'pglite.initdb'))).toBe(false);
+      // initdb's heap (hundreds of MB of WebAssembly memory) stayed in the child.
+      expect(process.memoryUsage().external - external).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('refuses a DATA_DIR whose pglite folder holds something else than a database', () => {
+    const odd = mkdtempSync(join(tmpdir(), 'risk-pglite-odd-'));
+    try {
+      mkdirSync(join(odd, 'pglite'));
+      writeFileSync(join(odd, 'pglite', 'notes.txt'), 'not a database');
+      expect(() => buildDataSourceOptions({ dataDir: odd })).toThrow(/neither empty nor a PGlite database/);
+    } finally {
+      rmSync(odd, { recursive: true, force: true });
+    }
   });
 
   it('keeps its data across a restart on the same DATA_DIR', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { ConflictError } from '../../src/common/errors';
-import { Alert, VarResult } from '../../src/persistence/models';
+import { Alert, RiskRun, VarResult } from '../../src/persistence/models';
 import {
   AlertRepository,
   ApiKeyRepository,
@@ -15,6 +15,7 @@ import {
   PositionRepository,
   ReturnsRepository,
   RiskLimitRepository,
+  RiskRunRepository,
   StaleVersionError,
   TransactionRunner,
   VarResultRepository,
@@ -227,6 +228,7 @@ describe('repositories on PostgreSQL', () => {
       limitCheck: i === 0 ? null : { max_var_percent: 5, horizon_days: 1, scaled_max_var_percent: 5, var_percent: i, utilization: i / 5, status: 'ok' },
       correlationId: `c-${i}`,
       calculatedAt: at,
+      runId: null,
     });
 
     it('lists a portfolio history newest first, limited, since a time', async () => {
@@ -239,6 +241,51 @@ describe('repositories on PostgreSQL', () => {
       expect((await repo.history(id, { limit: 2 })).map((r) => r.id)).toEqual([stored[2].id, stored[1].id]);
       expect((await repo.history(id, { limit: 10, since: new Date(t0 + 60_000) })).map((r) => r.id)).toEqual([stored[2].id, stored[1].id]);
       expect(await repo.history(`none-${uid()}`, { limit: 10 })).toEqual([]);
+    });
+  });
+
+  describe('risk runs', () => {
+    const newRun = async (portfolioIds: string[]): Promise<RiskRun> => {
+      const run: RiskRun = {
+        id: randomUUID(), status: 'running', params: { method: 'historical', confidence: 99 }, dispatch: 'jetstream', total: portfolioIds.length,
+        done: 0, failed: 0, startedAt: new Date(), finishedAt: null, createdBy: 'test', correlationId: null,
+      };
+      await get(TransactionRunner).run((t) => get(RiskRunRepository).create(run, portfolioIds, t));
+      return run;
+    };
+    const settle = (runId: string, portfolioId: string, outcome: { status: 'done' } | { status: 'failed'; error: string }) =>
+      get(TransactionRunner).run((t) => get(RiskRunRepository).settleTask(runId, portfolioId, outcome, new Date(), t));
+
+    it('counts each task once on its run; the last one finishes it', async () => {
+      const run = await newRun(['a', 'b', 'c']);
+      expect(await settle(run.id, 'a', { status: 'done' })).toMatchObject({ status: 'running', done: 1, failed: 0, finishedAt: null });
+      expect(await settle(run.id, 'a', { status: 'done' })).toBeNull(); // settled before: not counted again
+      expect(await settle(run.id, 'b', { status: 'failed', error: 'no positions' })).toMatchObject({ status: 'running', done: 1, failed: 1 });
+      expect(await get(RiskRunRepository).pendingTasks(run.id)).toEqual(['c']);
+      const last = await settle(run.id, 'c', { status: 'done' });
+      expect(last).toMatchObject({ status: 'done', done: 2, failed: 1, finishedAt: expect.any(Date) });
+      expect(await get(RiskRunRepository).findById(run.id)).toEqual(last);
+    });
+
+    it('marks a run failed when none of its tasks succeeded', async () => {
+      const run = await newRun(['a']);
+      expect(await settle(run.id, 'a', { status: 'failed', error: 'too few returns' })).toMatchObject({ status: 'failed', done: 0, failed: 1 });
+    });
+
+    it('stores one result per portfolio and run (results outside runs are not limited)', async () => {
+      const id = await newPortfolio();
+      const run = await newRun([id]);
+      const repo = get(VarResultRepository);
+      const result = (runId: string | null): VarResult => ({
+        id: randomUUID(), portfolioId: id, kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', varReturn: -0.02,
+        var: '-20.00', cvarReturn: null, cvar: null, portfolioValue: '1000.00', observations: 250, fromDate: null, toDate: null, contributions: [], limitCheck: null,
+        correlationId: null, calculatedAt: new Date(), runId,
+      });
+      await repo.insert(result(run.id));
+      await expect(repo.insert(result(run.id))).rejects.toBeInstanceOf(DuplicateKeyError);
+      await repo.insert(result(null));
+      await repo.insert(result(null));
+      expect((await repo.history(id, { limit: 10 })).map((r) => r.runId).sort()).toEqual([run.id, null, null].sort());
     });
   });
 

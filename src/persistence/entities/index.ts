@@ -10,6 +10,8 @@ import { OutboxEventEntity } from './outbox-event.entity';
 import { PortfolioEntity } from './portfolio.entity';
 import { PositionEntity } from './position.entity';
 import { RiskLimitEntity } from './risk-limit.entity';
+import { RiskRunEntity } from './risk-run.entity';
+import { RiskRunTaskEntity } from './risk-run-task.entity';
 import { VarResultEntity } from './var-result.entity';
 
 export {
@@ -25,6 +27,8 @@ export {
   PortfolioEntity,
   PositionEntity,
   RiskLimitEntity,
+  RiskRunEntity,
+  RiskRunTaskEntity,
   VarResultEntity,
 };
 
@@ -43,4 +47,6 @@ export const ENTITIES = [
   OutboxEventEntity,
   ApiKeyEntity,
   AuditLogEntity,
+  RiskRunEntity,
+  RiskRunTaskEntity,
 ];

@@ -1,6 +1,7 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { Contribution, LimitCheck } from '../var-result.repository';
 import { PortfolioEntity } from './portfolio.entity';
+import { RiskRunEntity } from './risk-run.entity';
 import { decimalText } from './transformers';
 
 /**
@@ -10,6 +11,7 @@ import { decimalText } from './transformers';
 @Entity('var_results')
 @Index('var_results_history', ['portfolioId', 'calculatedAt']) // (portfolio_id, calculated_at DESC)
 @Check('var_results_kind_check', `kind IN ('VAR', 'CVAR')`)
+@Unique('var_results_run_portfolio_key', ['runId', 'portfolioId']) // one result per portfolio and risk run
 @Check('var_results_figures_check', `(kind = 'CVAR' OR (var_return IS NOT NULL AND var IS NOT NULL)) AND ((kind = 'CVAR') = (cvar_return IS NOT NULL AND cvar IS NOT NULL))`)
 export class VarResultEntity {
   /** Given by the service; else the database's gen_random_uuid(). */
@@ -70,7 +72,15 @@ export class VarResultEntity {
   @Column({ name: 'calculated_at', type: 'timestamptz' })
   calculatedAt!: Date;
 
+  /** The risk run that stored it; null for a single calculation. */
+  @Column({ name: 'run_id', type: 'uuid', nullable: true })
+  runId!: string | null;
+
   @ManyToOne(() => PortfolioEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'portfolio_id', foreignKeyConstraintName: 'var_results_portfolio_id_fkey' })
   portfolio?: PortfolioEntity;
+
+  @ManyToOne(() => RiskRunEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'var_results_run_id_fkey' })
+  run?: RiskRunEntity;
 }

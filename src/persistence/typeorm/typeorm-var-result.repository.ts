@@ -4,7 +4,8 @@ import { DataSource, MoreThanOrEqual } from 'typeorm';
 import { VarResultEntity } from '../entities';
 import { Tx } from '../transaction-runner';
 import { VarResult, VarResultRepository } from '../var-result.repository';
-import { managerOf } from './sql';
+import { DuplicateKeyError } from '../errors';
+import { isUniqueViolation, managerOf } from './sql';
 
 const toModel = (e: VarResultEntity): VarResult => ({
   id: e.id,
@@ -26,6 +27,7 @@ const toModel = (e: VarResultEntity): VarResult => ({
   limitCheck: e.limitCheck,
   correlationId: e.correlationId,
   calculatedAt: e.calculatedAt,
+  runId: e.runId,
 });
 
 @Injectable()
@@ -35,7 +37,12 @@ export class TypeOrmVarResultRepository extends VarResultRepository {
   }
 
   async insert(r: VarResult, tx?: Tx): Promise<void> {
-    await managerOf(this.ds, tx).insert(VarResultEntity, { ...r });
+    try {
+      await managerOf(this.ds, tx).insert(VarResultEntity, { ...r });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateKeyError(`risk run ${r.runId} has a result for portfolio ${r.portfolioId} already`);
+      throw err;
+    }
   }
 
   async history(portfolioId: string, opts: { since?: Date; limit: number }, tx?: Tx): Promise<VarResult[]> {

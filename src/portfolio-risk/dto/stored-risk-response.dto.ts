@@ -48,5 +48,6 @@ export class StoredRiskResponseDto {
   @ApiProperty({ type: LimitCheckDto, nullable: true }) limit!: LimitCheckDto | null;
   @ApiPropertyOptional({ type: MonteCarloInfoDto, description: 'monte_carlo: in the answer to the calculation (not in the history)' }) monte_carlo?: MonteCarloInfoDto;
   @ApiProperty({ example: 'trade-42', nullable: true, type: String }) correlation_id!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, format: 'uuid', description: 'The risk run that stored it (POST /v1/risk-runs); null for a single calculation' }) run_id!: string | null;
   @ApiProperty({ example: '2026-11-25T08:00:00.000Z' }) calculated_at!: string;
 }

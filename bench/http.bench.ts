@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Xoshiro128 } from '../src/math';
+import { histogramOf, loadTest, LoadResult, pausedLoop, quantile, shareAbove, Target } from './http-load';
+import { ensureBuilt, ServiceProcess } from './service-process';
+
+/** One figure measured on both servers. */
+export interface HttpBenchRow {
+  figure: string;
+  unit: string;
+  service: number;
+  bare: number;
+  /** service / bare for throughput; bare / service for a latency, so that 1 is parity and less is worse either way. */
+  ratio: number;
+  detail?: Record<string, unknown>;
+}
+
+const returns = (n: number, seed: number) => {
+  const rng = new Xoshiro128(seed);
+  return Array.from({ length: n }, () => Math.round(0.01 * rng.nextNormal() * 1e6) / 1e6);
+};
+
+/**
+ * `npm run bench:http`: the service (built, `node dist/src/main.js`, on PostgreSQL) and a bare
+ * node:http server doing the same work (bench/bare-server.ts), each in its own process, loaded
+ * one after the other by the same client in this process (autocannon; keep-alive). Prints both and
+ * the ratio for each figure of issue 11. BENCH_HTTP_SECONDS (default 10) per throughput figure,
+ * BENCH_HTTP_LOOP_CALLS (default 1,000) for the paced loop.
+ */
+export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: Record<string, unknown> }> {
+  const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+  const loopCalls = Number(process.env.BENCH_HTTP_LOOP_CALLS ?? 1000);
+  const key = `bench-${randomUUID()}`;
+  ensureBuilt();
+  const service = await ServiceProcess.start('service', {
+    env: {
+      DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+      ADMIN_API_KEY: key,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', // as deployed: one log line per request
+    },
+  });
+  const bare = await ServiceProcess.start('bare', { args: ['dist/bench/bare-server.js'], readyPath: '/health/live' });
+  const rows: HttpBenchRow[] = [];
+  try {
+    const target = (s: ServiceProcess, method: Target['method'], path: string, body?: unknown): Target => ({
+      url: s.url, method, path, headers: s === service ? { 'x-api-key': key } : {}, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const both = async (figure: string, method: Target['method'], path: string, body: unknown, connections: number) => {
+      const s = await loadTest(target(service, method, path, body), connections, seconds);
+      const b = await loadTest(target(bare, method, path, body), connections, seconds);
+      for (const [name, r] of [['service', s], ['bare', b]] as Array<[string, LoadResult]>) {
+        if (r.non2xx > 0 || r.errors > 0) throw new Error(`${figure} on ${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+      }
+      rows.push({ figure, unit: 'req/s', service: s.requests_per_sec, bare: b.requests_per_sec, ratio: round(s.requests_per_sec / b.requests_per_sec), detail: { service: s, bare: b } });
+    };
+    const var20 = { returns: returns(20, 1), confidence: 95, portfolio_value: '1000000' };
+    const var1000 = { returns: returns(1000, 2), confidence: 99, portfolio_value: '1000000' };
+    await both('GET /health/live, 1 connection', 'GET', '/health/live', undefined, 1);
+    await both('POST /v1/var 20 returns, 1 connection', 'POST', '/v1/var', var20, 1);
+    await both('POST /v1/var 1,000 returns, 16 connections', 'POST', '/v1/var', var1000, 16);
+    await both('POST /v1/var 1,000 returns, 100 connections', 'POST', '/v1/var', var1000, 100);
+    const p99 = rows[rows.length - 1].detail as { service: LoadResult; bare: LoadResult };
+    rows.push({ figure: 'POST /v1/var 1,000 returns, 100 connections: p99', unit: 'ms', service: p99.service.p99_ms, bare: p99.bare.p99_ms, ratio: round(p99.bare.p99_ms / p99.service.p99_ms) });
+
+    // The original design's loop: one client, a 10 ms pause after each call, 1,000 returns.
+    const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
+    const httpHist = (text: string) => histogramOf(text, 'http_request_duration_seconds', { method: 'POST', route: '/v1/var', status_code: '200' });
+    const mathHist = (text: string) => histogramOf(text, 'risk_calculation_duration_seconds', { method: 'historical' });
+    let before = '';
+    const sWire = (await pausedLoop(target(service, 'POST', '/v1/var', var1000), loopCalls, 10, async () => (before = await metrics()))).sort((a, b) => a - b);
+    const after = await metrics();
+    const bWire = (await pausedLoop(target(bare, 'POST', '/v1/var', var1000), loopCalls, 10)).sort((a, b) => a - b);
+    const http = shareAbove(httpHist(before), httpHist(after), 0.001);
+    const maths = shareAbove(mathHist(before), mathHist(after), 0.001);
+    const over = (w: number[]) => w.filter((x) => x > 1000).length / w.length;
+    rows.push({ figure: 'paced loop (1 client, 10 ms pause, 1,000 returns): wire p50', unit: 'µs', service: round(quantile(sWire, 0.5)), bare: round(quantile(bWire, 0.5)), ratio: round(quantile(bWire, 0.5) / quantile(sWire, 0.5)), detail: { calls: loopCalls, service_p99_us: round(quantile(sWire, 0.99)), bare_p99_us: round(quantile(bWire, 0.99)) } });
+    rows.push({ figure: 'paced loop: share of calls over 1 ms on the wire', unit: '%', service: round(100 * over(sWire)), bare: round(100 * over(bWire)), ratio: NaN });
+    rows.push({
+      figure: 'paced loop: share over 1 ms by the service\'s http_request_duration_seconds',
+      unit: '%', service: round((100 * http.above) / http.total), bare: NaN, ratio: NaN,
+      detail: { observations: http.total, maths_histogram_over_1ms_percent: round((100 * maths.above) / maths.total), maths_observations: maths.total },
+    });
+  } finally {
+    await Promise.all([service.stop(), bare.stop()]);
+  }
+  return { rows, settings: { seconds_per_figure: seconds, loop_calls: loopCalls, service_log_level: process.env.LOG_LEVEL ?? 'info', database: 'PostgreSQL (DATABASE_URL)', client: 'autocannon 8 in the bench process, keep-alive' } };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+export function printHttpTable(rows: HttpBenchRow[]): void {
+  const num = (x: number) => (Number.isNaN(x) ? '–' : x.toLocaleString('en-US'));
+  console.log(['figure'.padEnd(84), 'unit'.padEnd(6), 'service'.padStart(12), 'bare'.padStart(12), 'ratio'.padStart(8)].join(''));
+  for (const r of rows) console.log([r.figure.padEnd(84), r.unit.padEnd(6), num(r.service).padStart(12), num(r.bare).padStart(12), num(r.ratio).padStart(8)].join(''));
+}
