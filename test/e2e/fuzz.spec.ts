@@ -162,7 +162,7 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
   const validRows = fc.uniqueArray(fc.record({ date: isoDate, return_pct: fc.double({ min: -0.5, max: 0.5, noNaN: true }) }), { selector: (r) => r.date, minLength: 1, maxLength: 30 });
   const validLimits = fc.record({
     max_var_percent: fc.double({ min: 0.001, max: 100, noNaN: true }), max_drawdown_percent: fc.double({ min: 0.001, max: 100, noNaN: true }),
-    max_position_size_percent: fc.double({ min: 0.001, max: 1000, noNaN: true }), confidence_level: fc.double({ min: 50.001, max: 99.99, noNaN: true }), effective_date: isoTime,
+    max_position_size_percent: fc.double({ min: 0.001, max: 1000, noNaN: true }), confidence: fc.double({ min: 50.001, max: 99.99, noNaN: true }), effective_date: isoTime,
   }, { requiredKeys: [] });
   const validNav = fc.record({ value: positive, at: isoTime }, { requiredKeys: ['value'] });
   const validKey = fc.record({ name: fc.string({ minLength: 1, maxLength: 100 }), role: fc.constantFrom('viewer', 'analyst', 'risk_manager'), portfolios: fc.uniqueArray(fc.constantFrom(...books, risk), { minLength: 1, maxLength: 3 }) }, { requiredKeys: ['name', 'role'] });
@@ -220,9 +220,9 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
         })),
       )],
       ['POST …/var, …/cvar (stored)', post(fc.tuple(segment([risk]), fc.constantFrom('var', 'cvar')).map(([p, k]) => `/v1/portfolios/${p}/${k}`), storedBody)],
-      ['PUT …/limits', post(segment(limits).map((p) => `/v1/portfolios/${p}/limits`), mix(validLimits, ['max_var_percent', 'max_drawdown_percent', 'max_position_size_percent', 'confidence_level', 'effective_date'], {
+      ['PUT …/limits', post(segment(limits).map((p) => `/v1/portfolios/${p}/limits`), mix(validLimits, ['max_var_percent', 'max_drawdown_percent', 'max_position_size_percent', 'confidence', 'effective_date'], {
         max_var_percent: fc.double({ min: 0, max: 200, noNaN: true }), max_drawdown_percent: fc.double({ min: 0, max: 200, noNaN: true }),
-        max_position_size_percent: fc.double({ min: 0, max: 2000, noNaN: true }), confidence_level: confidence, effective_date: isoTime,
+        max_position_size_percent: fc.double({ min: 0, max: 2000, noNaN: true }), confidence, effective_date: isoTime,
       }), 'PUT')],
       ['POST …/nav', post(segment(navs).map((p) => `/v1/portfolios/${p}/nav`), mix(validNav, ['value', 'at'], { value: money, at: isoTime }))],
       ['POST /v1/alerts/…', post(

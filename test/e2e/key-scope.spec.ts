@@ -37,7 +37,7 @@ describe('API keys limited to portfolios', () => {
       expect((await admin.post('/v1/portfolios', { id: pid, name: pid })).status).toBe(201);
       expect((await admin.put(`/v1/portfolios/${pid}/positions`, [{ asset_id: asset, market_value: '1000' }])).status).toBe(200);
       expect((await admin.put(`/v1/portfolios/${pid}/limits`, { max_var_percent: 0.1, max_drawdown_percent: 1 })).status).toBe(200);
-      expect((await admin.post(`/v1/portfolios/${pid}/var`, { confidence: 99 })).body.limit.status).toBe('breach');
+      expect((await admin.post(`/v1/portfolios/${pid}/var`, { confidence: 99 })).body.limit.status).toBe('critical');
       expect((await admin.post(`/v1/portfolios/${pid}/nav`, { value: '1000', at: '2026-01-01T00:00:00Z' })).status).toBe(200);
       const alerts = (await admin.get(`/v1/alerts?portfolio_id=${pid}`)).body;
       expect(alerts).toHaveLength(1);

@@ -16,7 +16,7 @@ async function breachEverything(url: string): Promise<string> {
   expect((await a.post('/v1/portfolios', { id: pid, name: 'metrics labels' })).status).toBe(201);
   expect((await a.put(`/v1/portfolios/${pid}/positions`, [{ asset_id: asset, market_value: '1000' }])).status).toBe(200);
   expect((await a.put(`/v1/portfolios/${pid}/limits`, { max_var_percent: 0.1, max_drawdown_percent: 1 })).status).toBe(200);
-  expect((await a.post(`/v1/portfolios/${pid}/var`, { confidence: 99 })).body.limit.status).toBe('breach');
+  expect((await a.post(`/v1/portfolios/${pid}/var`, { confidence: 99 })).body.limit.status).toBe('critical');
   // After the limit version takes force (now).
   const later = (s: number) => new Date(Date.now() + s * 1000).toISOString();
   expect((await a.post(`/v1/portfolios/${pid}/nav`, { value: '1000', at: later(1) })).status).toBe(200);
@@ -47,7 +47,7 @@ describe('METRICS_PORTFOLIO_LABELS', () => {
       const text = (await request(url).get('/metrics')).text;
       expect(text).toContain(`risk_limit_breaches_total{portfolio_id="${pid}",breach_type="VAR",severity="critical"} 1`);
       expect(text).toContain(`risk_drawdown_alerts_total{portfolio_id="${pid}",severity="critical"} 1`);
-      expect(text).toMatch(new RegExp(`^portfolio_var_current\\{portfolio_id="${pid}",confidence_level="99"\\} -`, 'm'));
+      expect(text).toMatch(new RegExp(`^portfolio_var_current\\{portfolio_id="${pid}",confidence_level="99",horizon_days="1"\\} -`, 'm'));
     } finally {
       await app.close();
     }

@@ -84,7 +84,7 @@ describe('RiskRunsService (in process)', () => {
     expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([expect.objectContaining({ type: 'VAR', severity: 'critical', status: 'active' })]);
     const events = await fx.events(p);
     expect(events.map((e) => e.subject)).toEqual(['risk.var.calculated', 'risk.limit.breach']);
-    expect(events[0].payload.data).toMatchObject({ run_id: id, limit: { status: 'breach' } });
+    expect(events[0].payload.data).toMatchObject({ run_id: id, limit: { status: 'critical' } });
     expect(events.map((e) => e.payload.correlation_id)).toEqual([`corr-${p}`, `corr-${p}`]);
   });
 
