@@ -6,7 +6,7 @@ import { runWithCorrelationId, resolveCorrelationId, CORRELATION_HEADER } from '
 import { bounded } from '../common/bounded';
 import { DomainError, NotFoundError } from '../common/errors';
 import { parseMoney } from '../common/money';
-import { parseUntrustedJson } from '../common/hostile-input';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/hostile-input';
 import { NatsConnectionService } from '../events/nats-connection.service';
 import { AppConfig } from '../config/app-config';
 import { HANDLER, RISK_STREAM } from '../events/subjects';
@@ -164,10 +164,12 @@ export class NavConsumerService implements OnApplicationBootstrap, OnApplication
 function parseNav(data: Uint8Array): { portfolioId: string; value: unknown; at: unknown } {
   let body: unknown;
   try {
-    // The hostile-input layer: bounded depth, no NUL or lone surrogate in any string.
-    body = parseUntrustedJson(data, 'the message');
+    // The hostile-input layer's depth bound before parsing; the fields' own checks below refuse NUL
+    // and lone surrogates (an id or a value holding one is invalid_portfolio_id / invalid_value).
+    if (nestsDeeperThan(data)) throw new Error(`the message is nested more than ${MAX_JSON_DEPTH} levels deep`);
+    body = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
   } catch (err) {
-    throw new PermanentFailure('bad_json', (err as Error).message);
+    throw new PermanentFailure('bad_json', `not JSON: ${(err as Error).message}`);
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new PermanentFailure('invalid_message', 'the message must be a JSON object { portfolio_id, value, at }');
   const { portfolio_id: portfolioId, value, at } = body as Record<string, unknown>;

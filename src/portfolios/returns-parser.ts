@@ -66,7 +66,7 @@ export function checkValue(text: string, name: string, input: IngestInput, allow
   if (m[1].length + (m[2]?.length ?? 1) - 1 > MAX_DIGITS) return `${name} must have at most ${MAX_DIGITS} digits (got ${text.length} characters)`;
   const v = Number(text);
   if (!Number.isFinite(v)) return `${name} must be finite (got ${shown})`;
-  if (input === 'prices') return v > 0 && v <= MAX_PRICE ? null : `${name} must be a close greater than 0 and at most ${MAX_PRICE} (got ${shown})`;
+  if (input === 'prices') return !(v > 0) ? `${name} must be a close greater than 0 (got ${shown})` : v > MAX_PRICE ? `${name} must be a close of at most ${MAX_PRICE} (got ${shown})` : null;
   if (!(v > -1)) return `${name} must be greater than -1, a simple return as a fraction (got ${shown})`;
   if (v > MAX_RETURN) return `${name} must be at most ${MAX_RETURN} (a fraction: 0.012 means 1.2 %) (got ${shown})`;
   return allowExtreme ? null : implausible(`${name} ${text}`, v);
