@@ -15,4 +15,6 @@ export abstract class PositionRepository {
   abstract replaceBook(portfolioId: string, positions: Position[], tx?: Tx): Promise<void>;
   /** Ordered by asset_id. */
   abstract findByPortfolio(portfolioId: string, tx?: Tx): Promise<Position[]>;
+  /** The books of every portfolio, in one query: portfolio id → positions ordered by asset_id (a portfolio without positions is absent). */
+  abstract findAllBooks(tx?: Tx): Promise<Map<string, Position[]>>;
 }

@@ -40,8 +40,9 @@ export class PortfoliosService {
   }
 
   async list(): Promise<PortfolioResponseDto[]> {
-    const all = visibleOnly(await this.portfolios.list(), (p) => p.id);
-    return Promise.all(all.map(async (p) => toResponse(p, await this.positions.findByPortfolio(p.id))));
+    // Two queries whatever the number of portfolios (one per portfolio exhausted the pool: 503).
+    const [all, books] = await Promise.all([this.portfolios.list(), this.positions.findAllBooks()]);
+    return visibleOnly(all, (p) => p.id).map((p) => toResponse(p, books.get(p.id) ?? []));
   }
 
   async get(id: string): Promise<PortfolioResponseDto> {

@@ -85,6 +85,17 @@ describe('repositories on PostgreSQL', () => {
       ]);
     });
 
+    it('reads every book in one call, each ordered by asset, a portfolio without positions absent', async () => {
+      const [one, two, empty] = [await newPortfolio(), await newPortfolio(), await newPortfolio()];
+      const positions = get(PositionRepository);
+      await positions.replaceBook(one, [{ assetId: 'Y', marketValue: '2' }, { assetId: 'X', marketValue: '1' }]);
+      await positions.replaceBook(two, [{ assetId: 'Z', marketValue: '-3.50' }]);
+      const books = await positions.findAllBooks();
+      expect(books.get(one)).toEqual([{ assetId: 'X', marketValue: '1' }, { assetId: 'Y', marketValue: '2' }]);
+      expect(books.get(two)).toEqual([{ assetId: 'Z', marketValue: '-3.50' }]);
+      expect(books.has(empty)).toBe(false);
+    });
+
     it('replaces a book atomically: a rolled-back transaction keeps the old book', async () => {
       const id = await newPortfolio();
       const positions = get(PositionRepository);

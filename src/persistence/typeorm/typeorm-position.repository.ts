@@ -33,4 +33,15 @@ export class TypeOrmPositionRepository extends PositionRepository {
     const rows = await managerOf(this.ds, tx).find(PositionEntity, { where: { portfolioId }, order: { assetId: 'ASC' } });
     return rows.map((r) => ({ assetId: r.assetId, marketValue: r.marketValue }));
   }
+
+  async findAllBooks(tx?: Tx): Promise<Map<string, Position[]>> {
+    const rows = await managerOf(this.ds, tx).find(PositionEntity, { order: { portfolioId: 'ASC', assetId: 'ASC' } });
+    const books = new Map<string, Position[]>();
+    for (const r of rows) {
+      let book = books.get(r.portfolioId);
+      if (!book) books.set(r.portfolioId, (book = []));
+      book.push({ assetId: r.assetId, marketValue: r.marketValue });
+    }
+    return books;
+  }
 }
