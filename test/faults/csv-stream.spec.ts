@@ -81,7 +81,12 @@ describe('CSV ingestion read as a stream', () => {
 
   it('refuses 30 MB of random bytes at its first line, within 3 s and without stalling the event loop', async () => {
     const file = join(dir, 'random.bin');
-    writeFileSync(file, randomBytes(30 * MB));
+    // No quote characters: a quote on line 2 makes csv-parse fail before the header of line 1 is
+    // judged, and the answer names line 2 (about one run in three). Malformed quotes have their own
+    // cases in src/common/csv-body.spec.ts.
+    const bytes = randomBytes(30 * MB);
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x22) bytes[i] = 0x20;
+    writeFileSync(file, bytes);
     const { result: res, ms, maxLagMs, p99LagMs } = await withLoopLag(() => putCsvFile(`${url}/v1/assets/RND-${randomUUID().slice(0, 8)}/returns`, file));
     console.log(`30 MB random bytes: ${res.status} in ${Math.round(ms)} ms; event-loop lag max ${maxLagMs.toFixed(1)} ms, p99 ${p99LagMs.toFixed(1)} ms`);
     expect(res.status).toBe(400);
