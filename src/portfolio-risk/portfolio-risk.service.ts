@@ -157,7 +157,6 @@ function figuresOf(r: VarResult): Pick<StoredRiskResponseDto, 'var_return' | 'va
 }
 
 function toResponse(r: VarResult, monteCarlo?: MonteCarloInfo): StoredRiskResponseDto {
-  const isVar = r.kind === 'VAR';
   return {
     id: r.id,
     portfolio_id: r.portfolioId,
