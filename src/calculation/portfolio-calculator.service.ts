@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { InvalidStateError, NotFoundError, UnprocessableError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
-import { EulerFigures, EulerVarMethod, PortfolioRiskResult } from '../math';
+import { EulerFigures, EulerVarMethod, PortfolioRiskResult, portfolioReturns } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { CvarContribution, Portfolio, Position, VarContribution } from '../persistence/models';
@@ -32,6 +32,14 @@ export interface PortfolioRiskComputation {
   cvarContributions: CvarContribution[];
 }
 
+/** The aligned portfolio return series of a stored book (oldest first), with the weights that made it. */
+export interface PortfolioReturnSeries {
+  assetIds: string[];
+  weights: number[];
+  dates: string[];
+  returns: Float64Array;
+}
+
 /**
  * Risk of a stored portfolio: weights from market values, portfolio returns over the dates on
  * which every held asset has a return (the newest `lookbackDays` of them), Euler contributions.
@@ -47,18 +55,7 @@ export class PortfolioCalculator {
   ) {}
 
   async compute(portfolioId: string, req: PortfolioRiskRequest): Promise<PortfolioRiskComputation> {
-    const portfolio = await this.portfolios.findById(portfolioId);
-    if (!portfolio) throw new NotFoundError(`portfolio ${portfolioId} not found`);
-    const positions = await this.positions.findByPortfolio(portfolioId);
-    if (positions.length === 0) throw new UnprocessableError(`portfolio ${portfolioId} has no positions: PUT /v1/portfolios/${portfolioId}/positions first`);
-    const total = positions.reduce((acc, p) => acc.plus(p.marketValue), new Big(0));
-    if (total.lte(0)) throw new InvalidStateError(`portfolio ${portfolioId} has a net market value of ${formatMoney(total)}: weights need a positive value`);
-    const weights = positions.map((p) => Number(new Big(p.marketValue).div(total)));
-    const ids = positions.map((p) => p.assetId);
-    const loaded = await this.series.getSeries(ids);
-    const missing = ids.filter((id) => !loaded.has(id));
-    if (missing.length) throw new UnprocessableError(`no returns stored for ${missing.join(', ')}: PUT /v1/assets/{asset_id}/returns first`);
-    const { dates, columns } = align(ids.map((id) => loaded.get(id)!), req.lookbackDays);
+    const { portfolio, positions, total, weights, ids, dates, columns } = await this.alignedBook(portfolioId, req.lookbackDays);
     let result: PortfolioRiskResult & EulerFigures;
     try {
       result = await this.metrics.measureAsync(req.method, 'portfolio', () =>
@@ -83,6 +80,33 @@ export class PortfolioCalculator {
     const varContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: result.varComponents[i], component_var: money(result.varComponents[i]) }));
     const cvarContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_cvar_return: result.cvarComponents[i], component_cvar: money(result.cvarComponents[i]) }));
     return { portfolio, positions, portfolioValue: total, weights, dates, result, varContributions, cvarContributions };
+  }
+
+  /**
+   * The portfolio return series the calculations use: r_p,t = Σ wᵢ rᵢ,t over the book's aligned
+   * dates, the newest `lookbackDays` of them (GET /v1/portfolios/:id/returns). Same errors as compute
+   * for an unknown portfolio, an empty or non-positive book and missing returns; no minimum of dates.
+   */
+  async returnSeries(portfolioId: string, lookbackDays: number): Promise<PortfolioReturnSeries> {
+    const { ids, weights, dates, columns } = await this.alignedBook(portfolioId, lookbackDays);
+    return { assetIds: ids, weights, dates, returns: portfolioReturns(weights, columns) };
+  }
+
+  /** The book, its market-value weights and the aligned return columns of its assets (newest `lookback` dates). */
+  private async alignedBook(portfolioId: string, lookback: number) {
+    const portfolio = await this.portfolios.findById(portfolioId);
+    if (!portfolio) throw new NotFoundError(`portfolio ${portfolioId} not found`);
+    const positions = await this.positions.findByPortfolio(portfolioId);
+    if (positions.length === 0) throw new UnprocessableError(`portfolio ${portfolioId} has no positions: PUT /v1/portfolios/${portfolioId}/positions first`);
+    const total = positions.reduce((acc, p) => acc.plus(p.marketValue), new Big(0));
+    if (total.lte(0)) throw new InvalidStateError(`portfolio ${portfolioId} has a net market value of ${formatMoney(total)}: weights need a positive value`);
+    const weights = positions.map((p) => Number(new Big(p.marketValue).div(total)));
+    const ids = positions.map((p) => p.assetId);
+    const loaded = await this.series.getSeries(ids);
+    const missing = ids.filter((id) => !loaded.has(id));
+    if (missing.length) throw new UnprocessableError(`no returns stored for ${missing.join(', ')}: PUT /v1/assets/{asset_id}/returns first`);
+    const { dates, columns } = align(ids.map((id) => loaded.get(id)!), lookback);
+    return { portfolio, positions, total, weights, ids, dates, columns };
   }
 }
 

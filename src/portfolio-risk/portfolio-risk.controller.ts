@@ -5,7 +5,8 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { PORTFOLIO_ID_PARAM } from '../common/api-params';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { API_KEY_SCHEME } from '../observability/swagger';
-import { HistoryQueryDto, PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
+import { HistoryQueryDto, PortfolioReturnsQueryDto, PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
+import { PortfolioReturnsResponseDto } from './dto/portfolio-returns-response.dto';
 import { StoredRiskResponseDto } from './dto/stored-risk-response.dto';
 import { PortfolioRiskService } from './portfolio-risk.service';
 
@@ -68,5 +69,21 @@ export class PortfolioRiskController {
   @ApiErrors(400, 401, 404)
   history(@Param('id', ParseIdPipe) id: string, @Query() q: HistoryQueryDto): Promise<StoredRiskResponseDto[]> {
     return this.risk.history(id, q.since ? new Date(q.since) : undefined, q.limit ?? 100);
+  }
+
+  @Get('returns')
+  @ApiOperation({
+    summary: 'The portfolio return series that stored VaR / CVaR are computed from',
+    description:
+      'r_p,t = Σ wᵢ rᵢ,t with wᵢ the market-value shares of the book now, over the dates on which every held asset has a return, ' +
+      'the newest `lookback_days` of them (default 252): the series POST …/var and …/cvar with the same lookback_days use, computed by ' +
+      'the same code. Read-only; feed it to POST /v1/drawdown, /v1/performance or /v1/cvar, or chart it (the report page does). ' +
+      'Fewer dates than asked (none at all: empty arrays, from/to null) is not an error. 404 unknown portfolio; 422 empty book or ' +
+      'missing returns; 422 INVALID_INPUT for a non-positive book.',
+  })
+  @ApiOkResponse({ type: PortfolioReturnsResponseDto })
+  @ApiErrors(400, 401, 404, 422)
+  returns(@Param('id', ParseIdPipe) id: string, @Query() q: PortfolioReturnsQueryDto): Promise<PortfolioReturnsResponseDto> {
+    return this.risk.returns(id, q.lookback_days ?? 252);
   }
 }

@@ -16,6 +16,7 @@ import { PortfolioRepository, TransactionRunner, Tx, VarResultRepository } from 
 import { LimitsService } from '../limits/limits.service';
 import { PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
 import { LimitCheckDto, StoredRiskResponseDto } from './dto/stored-risk-response.dto';
+import { PortfolioReturnsResponseDto } from './dto/portfolio-returns-response.dto';
 
 /**
  * POST /v1/portfolios/:id/var and /cvar: compute, then in ONE transaction store the result,
@@ -133,6 +134,21 @@ export class PortfolioRiskService {
       await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
       t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence), horizon_days: String(result.horizonDays) }, varReturn as number)); // a computed result always has its VaR (null only on CVaR rows stored before the figures were split)
     }
+  }
+
+  /** GET …/returns: the portfolio return series the stored calculations use, newest `lookbackDays` dates. */
+  async returns(portfolioId: string, lookbackDays: number): Promise<PortfolioReturnsResponseDto> {
+    const s = await this.calculator.returnSeries(portfolioId, lookbackDays);
+    return {
+      portfolio_id: portfolioId,
+      lookback_days: lookbackDays,
+      observations: s.dates.length,
+      from: s.dates[0] ?? null,
+      to: s.dates[s.dates.length - 1] ?? null,
+      weights: s.assetIds.map((asset_id, i) => ({ asset_id, weight: s.weights[i] })),
+      dates: s.dates,
+      returns: Array.from(s.returns),
+    };
   }
 
   async history(portfolioId: string, since: Date | undefined, limit: number): Promise<StoredRiskResponseDto[]> {

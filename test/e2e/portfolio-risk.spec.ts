@@ -77,6 +77,39 @@ describe('stored portfolios over HTTP and NATS', () => {
     expect(history.body).toEqual([res.body]);
   });
 
+  it('GET …/returns answers the aligned series stored VaR is computed from: Σ wᵢ rᵢ,t on its dates', async () => {
+    const pid = await book();
+    const n = SMI.length;
+    const res = await a.get(`/v1/portfolios/${pid}/returns?lookback_days=500`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ portfolio_id: pid, lookback_days: 500, observations: 500, from: DATES[n - 500], to: DATES[n - 1], dates: DATES.slice(n - 500) });
+    expect([...res.body.weights].sort((x: { asset_id: string }, y: { asset_id: string }) => x.asset_id.localeCompare(y.asset_id))).toEqual([
+      { asset_id: cacId, weight: 0.4 },
+      { asset_id: smiId, weight: 0.6 },
+    ]);
+    expect(res.body.returns).toEqual(weighted(500));
+    // The stored VaR of the same lookback is the stateless VaR of this very series, to the bit.
+    const stored = await a.post(`/v1/portfolios/${pid}/var`, { method: 'historical', confidence: 99, lookback_days: 500 });
+    const stateless = await a.post('/v1/var', { returns: res.body.returns, method: 'historical', confidence: 99 });
+    expect(stateless.body.var_return).toBe(stored.body.var_return);
+    expect([stored.body.from, stored.body.to, stored.body.observations]).toEqual([res.body.from, res.body.to, res.body.observations]);
+  });
+
+  it('GET …/returns: 252 dates by default, all of them when fewer, 400 naming lookback_days, 404 and 422 as the calculations', async () => {
+    const pid = await book();
+    expect((await a.get(`/v1/portfolios/${pid}/returns`)).body).toMatchObject({ lookback_days: 252, observations: 252 });
+    expect((await a.get(`/v1/portfolios/${pid}/returns?lookback_days=100000`)).body.observations).toBe(SMI.length);
+    for (const bad of ['0', '1.5', 'abc', '100001']) {
+      const r = await a.get(`/v1/portfolios/${pid}/returns?lookback_days=${bad}`);
+      expect([bad, r.status]).toEqual([bad, 400]);
+      expect(r.body.message.join(' ')).toContain('lookback_days');
+    }
+    expect((await a.get('/v1/portfolios/no-such-book/returns')).status).toBe(404);
+    const empty = `empty-${randomUUID().slice(0, 8)}`;
+    await a.post('/v1/portfolios', { id: empty, name: 'Empty', base_currency: 'EUR' });
+    expect((await a.get(`/v1/portfolios/${empty}/returns`)).status).toBe(422);
+  });
+
   it('answers an unknown portfolio with 404 in the error body', async () => {
     const res = await a.post('/v1/portfolios/nope-404/var', {});
     expect(res.status).toBe(404);

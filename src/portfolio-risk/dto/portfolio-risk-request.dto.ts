@@ -29,3 +29,10 @@ export class PortfolioVarMessageDto extends PortfolioRiskRequestDto {
   @IsOptional() @IsIn(['var', 'cvar'])
   kind?: 'var' | 'cvar';
 }
+
+/** GET /v1/portfolios/:id/returns. */
+export class PortfolioReturnsQueryDto {
+  @ApiPropertyOptional({ example: 252, default: 252, maximum: 100000, description: 'The newest N aligned dates, as lookback_days of POST …/var' })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'lookback_days must be an integer number of dates' }) @Min(1) @Max(100_000)
+  lookback_days?: number;
+}
