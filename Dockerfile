@@ -16,6 +16,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
 COPY --from=build /app/data-demo ./data-demo
+# The report page (GET /report): its HTML, script and style; Chart.js comes from node_modules.
+COPY --from=build /app/public ./public
 # The embedded PGlite database (used when DATABASE_URL is unset) lives under DATA_DIR.
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]

@@ -14,6 +14,7 @@ import { CalculationModule } from './calculation/calculation.module';
 import { PersistenceModule } from './persistence/persistence.module';
 import { PortfolioRiskModule } from './portfolio-risk/portfolio-risk.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
+import { ReportModule } from './report/report.module';
 import { correlationIdOf, loggerParams } from './observability/logging';
 import { ObservabilityModule } from './observability/observability.module';
 import { ReadinessService } from './observability/readiness.service';
@@ -35,6 +36,7 @@ import { ReadinessService } from './observability/readiness.service';
     AlertsModule,
     LimitsModule,
     DrawdownModule,
+    ReportModule,
     EventsModule, // for ReadinessService (NATS check)
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, ReadinessService],

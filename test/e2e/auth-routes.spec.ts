@@ -53,6 +53,12 @@ describe('authorisation follows the matched route, not the URL text', () => {
     '/%2Fv1/portfolios',
     '/v1/portfolios%00',
     '/v1/portfolios/p1/var-history',
+    '/v1/portfolios/p1/returns',
+    '/v1/portfolios/p1/limits',
+    '/v1/alerts?portfolio_id=p1&status=active',
+    '/report/../v1/portfolios',
+    '/report/assets/../../v1/portfolios',
+    '/report/assets/x/../../../v1/portfolios',
     '/v1/api-keys',
     '/v1/no-such-route',
     '/no-such-route',
@@ -138,6 +144,62 @@ describe('authorisation follows the matched route, not the URL text', () => {
     const res = await request(url).post('/v1/var').set('content-type', 'application/json').send(body);
     expect(res.status).toBe(401);
     expect(res.body.error_type).toBe('UNAUTHORIZED');
+  });
+});
+
+/**
+ * The report page (GET /report) and its files are public; the data it draws is not: every call it
+ * makes carries the key, and without one each answers 401 (above).
+ */
+describe('the report page is public, its data is not', () => {
+  let app: NestFastifyApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    ({ app, url } = await startHttpApp());
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('serves /report without a key, as HTML under a strict Content-Security-Policy', async () => {
+    const r = await request(url).get('/report');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+    const csp = String(r.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    // No inline script or style to allow: every script and sheet is a file of the same origin.
+    expect(r.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(r.text).not.toMatch(/<style|\sstyle=/);
+    const assets = [...r.text.matchAll(/(?:src|href)="(\/report\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets.sort()).toEqual(['/report/assets/chart.umd.min.js', '/report/assets/report.css', '/report/assets/report.js']);
+    for (const src of assets) {
+      const asset = await request(url).get(src);
+      expect([src, asset.status]).toEqual([src, 200]);
+    }
+  });
+
+  it('serves Chart.js from node_modules, and 304 when the tag matches', async () => {
+    const r = await request(url).get('/report/assets/chart.umd.min.js');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(r.text).toContain('Chart.js v4.6.1');
+    const again = await request(url).get('/report/assets/chart.umd.min.js').set('if-none-match', r.headers.etag);
+    expect(again.status).toBe(304);
+  });
+
+  it.each(['..%2F..%2Fpackage.json', 'index.html', '.env', 'report.js.map'])('answers /report/assets/%s with 404 and no file', async (name) => {
+    const r = await request(url).get(`/report/assets/${name}`);
+    expect(r.status).toBe(404);
+    expect(r.body).toMatchObject({ status_code: 404, error_type: 'NOT_FOUND' });
+  });
+
+  it('refuses the calculations the page posts without a key', async () => {
+    const r = await request(url).post('/v1/drawdown').send({ returns: [0.01, -0.02], underwater: true });
+    expect(r.status).toBe(401);
   });
 });
 
