@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
-import { DEMO_PORTFOLIO, seedDemo } from '../../scripts/seed-demo';
+import { DEMO_PORTFOLIO, SeedSummary, seedDemo } from '../../scripts/seed-demo';
 import { launchChromium } from '../support/browser';
 import { startHttpApp } from '../support/http-app';
 
@@ -60,10 +60,11 @@ describe('the report page in a browser, on the demo data', () => {
   let browser: Browser;
   let page: Page;
   let problems: string[];
+  let seeded: SeedSummary;
 
   beforeAll(async () => {
     ({ app, url } = await startHttpApp());
-    await seedDemo(url, KEY);
+    seeded = await seedDemo(url, KEY);
     browser = await launchChromium();
     mkdirSync(OUT, { recursive: true });
   });
@@ -86,12 +87,22 @@ describe('the report page in a browser, on the demo data', () => {
     await page.context().close();
   });
 
-  const openWithKey = async () => {
+  const openWithKey = async (key = KEY) => {
     await page.goto(`${url}/report`);
-    await page.locator('#key-input').fill(KEY);
+    await page.locator('#key-input').fill(key);
     await page.locator('#key-form button[type=submit]').click();
     await page.locator('body[data-state="ready"]').waitFor();
   };
+
+  it('seeds through the API what the whole file gives: every return of the closes, a VaR per replay step, a CVaR', async () => {
+    expect(seeded).toEqual({ portfolio: DEMO_PORTFOLIO, varResults: 14, cvarResults: 1 });
+    const all = await fetch(`${url}/v1/portfolios/${DEMO_PORTFOLIO}/returns?lookback_days=100000`, { headers: { 'x-api-key': KEY } });
+    const body = (await all.json()) as { observations: number; from: string; to: string };
+    // 1,860 closes a column give 1,859 returns: the steps overlap by one close, so none is lost.
+    expect([body.observations, body.from, body.to]).toEqual([1859, '1991-07-02', '1998-08-14']);
+    // A second seed (npm run seed:demo again) changes nothing and stores no second history.
+    expect(await seedDemo(url, KEY)).toEqual({ portfolio: DEMO_PORTFOLIO, varResults: 0, cvarResults: 0 });
+  });
 
   it('asks for the key once, keeps it in session storage (never in a URL) and draws every view of the portfolio with data', async () => {
     const requested: string[] = [];
@@ -187,6 +198,30 @@ describe('the report page in a browser, on the demo data', () => {
     await expect(page.locator('#key-form').isVisible()).resolves.toBe(true);
     await expect(page.evaluate(() => (globalThis as any).sessionStorage.getItem('risk-report.api-key'))).resolves.toBeNull();
     expect(problems).toEqual([]);
+  });
+
+  it('asks again, saying so, when the key is refused', async () => {
+    await page.goto(`${url}/report`);
+    await page.locator('#key-input').fill('rk_not-a-key');
+    await page.locator('#key-form button[type=submit]').click();
+    await page.locator('body[data-state="key"] #key-error:not(:empty)').waitFor();
+    await expect(page.locator('#key-error').textContent()).resolves.toMatch(/^That key was refused/);
+    await expect(page.evaluate(() => (globalThis as any).sessionStorage.getItem('risk-report.api-key'))).resolves.toBeNull();
+    // Chromium's own network line for the 401; the page adds nothing.
+    expect(problems).toEqual([expect.stringMatching(/status of 401 .*\/v1\/portfolios\)$/)]);
+  });
+
+  it('draws what a viewer key may read, and says the underwater curve needs a higher role', async () => {
+    const created = await fetch(`${url}/v1/api-keys`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'report-viewer', role: 'viewer' }) });
+    expect(created.status).toBe(201);
+    const viewer = ((await created.json()) as { key: string }).key;
+    await openWithKey(viewer);
+    for (const id of ['panel-var', 'panel-contributions', 'panel-histogram', 'panel-alerts']) {
+      await expect(page.locator(`#${id}`).getAttribute('data-status')).resolves.toBe('ok');
+    }
+    await expect(page.locator('#panel-underwater').getAttribute('data-status')).resolves.toBe('unavailable');
+    await expect(page.locator('#panel-underwater .note').textContent()).resolves.toMatch(/^The underwater curve needs a key with a higher role: .*analyst/);
+    expect(problems).toEqual([expect.stringMatching(/status of 403 .*\/v1\/drawdown\)$/)]);
   });
 
   /**
