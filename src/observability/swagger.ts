@@ -21,6 +21,11 @@ VaR backtests, stored portfolios, limits and alerts.
 - Field names are snake_case; errors always have the body
   \`{ status_code, error, error_type, message[], correlation_id }\`.
 - Send \`x-correlation-id\` to trace a request through logs and events; it is echoed back.
+
+**For analysts**: load a CSV of closes or returns (\`PUT /v1/returns\`), store a portfolio, its positions and
+limits, store VaR / CVaR results, then open the **[report page](/report)** in a browser: it asks for the API key
+once and charts the portfolio's VaR history against its limit, underwater curve, Euler contributions, return
+histogram with VaR and CVaR, open alerts and stress table from this API (the README walks through it).
 `;
 
 /** Swagger UI at /docs, OpenAPI JSON at /docs-json. */
