@@ -163,6 +163,7 @@ describe('stress scenarios over HTTP', () => {
     [{}, 'scenarios must be an array of scenarios'],
     [{ scenarios: { name: 'x', type: 'worst_window', days: 1 } }, 'scenarios must be an array of scenarios'],
     [{ scenarios: [] }, 'scenarios must hold at least one scenario'],
+    [{ scenarios: [{ name: 'x', type: 'worst_window', days: 1 }, []] }, 'scenarios[1] must be a scenario object: { "name", "type", … }'],
     [{ scenarios: Array.from({ length: 51 }, (_, i) => ({ name: `s${i}`, type: 'worst_window', days: 1 })) }, 'scenarios holds 51 scenarios: at most 50 in one request'],
     [{ scenarios: [{ name: 'x', type: 'worst_window', days: 1 }, { name: 'x', type: 'worst_window', days: 2 }] }, 'scenarios[1].name repeats scenarios[0].name (x): names must be unique'],
     [{ scenarios: [{ name: 'x', type: 'historical', from: '1994-12-31', to: '1994-01-01' }] }, 'scenarios[0].to (1994-01-01) must not be before from (1994-12-31)'],

@@ -83,7 +83,8 @@ function scenarioListProblem(value: unknown): string | null {
   if (!Array.isArray(value)) return 'scenarios must be an array of scenarios';
   if (value.length === 0) return 'scenarios must hold at least one scenario';
   if (value.length > MAX_STRESS_SCENARIOS) return `scenarios holds ${value.length} scenarios: at most ${MAX_STRESS_SCENARIOS} in one request`;
-  return null;
+  const bad = value.findIndex((s) => typeof s !== 'object' || s === null || Array.isArray(s));
+  return bad < 0 ? null : `scenarios[${bad}] must be a scenario object: { "name", "type", … }`;
 }
 
 const IsScenarioList = () => Checked('isScenarioList', scenarioListProblem);
