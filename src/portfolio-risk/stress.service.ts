@@ -17,6 +17,8 @@ interface StressBook {
   total: Big;
   /** Each asset's own stored history (loaded only when a scenario needs returns). */
   series?: Array<{ dates: string[]; values: Float64Array }>;
+  /** The aligned history and its portfolio returns, computed once for every worst_window scenario. */
+  aligned?: { dates: string[]; columns: Float64Array[]; portfolio: Float64Array };
 }
 
 /**
@@ -105,16 +107,24 @@ function scenarioReturns(book: StressBook, s: StressScenarioDto, field: string):
       }
     }
     case 'worst_window': {
-      // The aligned portfolio returns on every date all assets share (no lookback cut), as for stored VaR.
-      const { dates, columns } = align(book.series!, Infinity);
+      const { dates, columns, portfolio } = alignedHistory(book);
       const k = s.days!;
       if (dates.length < k) {
         throw new UnprocessableError(`${field}.days: the assets of the book share ${dates.length} dates, fewer than the ${k}-day window asked for`);
       }
-      const weights = book.values.map((v) => Number(v.div(book.total)));
-      const w = worstWindow(portfolioReturns(weights, columns), k);
+      const w = worstWindow(portfolio, k);
       const returns = Float64Array.from(columns, (col) => compoundedReturn(col, w.start, w.end + 1));
       return { returns, from: dates[w.start], to: dates[w.end] };
     }
   }
+}
+
+/** The aligned portfolio returns on every date all assets share (no lookback cut), weights as for stored VaR; once per request. */
+function alignedHistory(book: StressBook): NonNullable<StressBook['aligned']> {
+  if (!book.aligned) {
+    const { dates, columns } = align(book.series!, Infinity);
+    const weights = book.values.map((v) => Number(v.div(book.total)));
+    book.aligned = { dates, columns, portfolio: portfolioReturns(weights, columns) };
+  }
+  return book.aligned;
 }
