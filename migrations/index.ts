@@ -6,6 +6,7 @@ import { ApiKeyScope1732500000004 } from './1732500000004-api-key-scope';
 import { OutboxTraceparent1732500000010 } from './1732500000010-outbox-traceparent';
 import { RiskRuns1796093228623 } from './1796093228623-risk-runs';
 import { AnalystVocabulary1796093502260 } from './1796093502260-analyst-vocabulary';
+import { VolatilityModelResults1796100986138 } from './1796100986138-volatility-model-results';
 
 /**
  * Every migration, in order, listed explicitly (no glob) so that the same list serves the app
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   OutboxTraceparent1732500000010,
   RiskRuns1796093228623,
   AnalystVocabulary1796093502260,
+  VolatilityModelResults1796100986138,
 ];

@@ -3,7 +3,8 @@
 
 Computes, straight from the formulas of docs/math.md (sections "Drawdown" episodes and underwater,
 "Performance statistics", "VaR backtesting", "Volatility-model VaR", "Stress scenarios", "What-if
-and marginal VaR", "Rolling historical VaR"), the figures of the SMI and CAC closes in
+and marginal VaR", "Rolling historical VaR"; the stored book's ewma / filtered_historical figures
+in money, as the stored-VaR endpoints answer them), the figures of the SMI and CAC closes in
 test/fixtures/eustock-smi-cac.json, and writes them to test/fixtures/quant-reference.json, which
 the TypeScript specs compare with (1e-9 relative; integers and dates exactly).
 
@@ -311,6 +312,33 @@ def main():
                     'marginal': [None if wi == 0 else float(ci / wi) for ci, wi in zip(comp, w)],
                 })
     out['portfolio'] = port
+
+    # Stored book: 600,000 SMI and 400,000 CAC held on every date, as POST /v1/portfolios/:id/var and
+    # /cvar compute it (the newest `lookback` aligned dates; horizon h: × √h, components too), in money.
+    stored_values = ['600000.00', '400000.00']
+    stored_total = sum(Decimal(v) for v in stored_values)
+    ws = np.array([float(Decimal(v) / stored_total) for v in stored_values])
+    stored_cases = []
+    for method, lam, c, h, lookback in [('ewma', None, 99.0, 1, None), ('ewma', 0.97, 97.5, 10, 1000),
+                                        ('filtered_historical', None, 99.0, 1, None), ('filtered_historical', 0.97, 95.0, 10, 1000)]:
+        lam_used = 0.94 if lam is None else lam
+        Rl = R if lookback is None else R[-lookback:]
+        root_h = math.sqrt(h)
+        case = {'method': method, 'lambda': lam, 'lambda_used': lam_used, 'confidence': c, 'horizon_days': h, 'lookback_days': lookback, 'observations': len(Rl)}
+        if method == 'ewma':
+            e = ewma_components(Rl, ws, lam_used, c)
+            var_r, cvar_r, sigma = e['var'] * root_h, e['cvar'] * root_h, e['sigma_forecast']
+            vc = [x * root_h for x in e['var_components']]
+            cc = [x * root_h for x in e['cvar_components']]
+            case['var_components'] = [{'return': x, 'money': money(ratio_times(x, stored_total))} for x in vc]
+            case['cvar_components'] = [{'return': x, 'money': money(ratio_times(x, stored_total))} for x in cc]
+        else:
+            f = ewma_figures(Rl @ ws, lam_used, c)
+            var_r, cvar_r, sigma = f['fhs_var'] * root_h, f['fhs_cvar'] * root_h, f['sigma_forecast']
+        case.update({'var_return': float(var_r), 'var': money(ratio_times(var_r, stored_total)),
+                     'cvar_return': float(cvar_r), 'cvar': money(ratio_times(cvar_r, stored_total)), 'sigma_forecast': float(sigma)})
+        stored_cases.append(case)
+    out['stored'] = {'assets': ['SMI', 'CAC'], 'market_values': stored_values, 'cases': stored_cases}
 
     # What-if: a book of 600,000 SMI and 400,000 CAC buys 250,000 more CAC.
     before_v = ['600000', '400000']

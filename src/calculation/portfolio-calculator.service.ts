@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { InvalidStateError, NotFoundError, UnprocessableError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
-import { EulerFigures, EulerVarMethod, PortfolioRiskResult, portfolioReturns } from '../math';
+import { PortfolioRiskResult, portfolioReturns, VarMethod } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { CvarContribution, Portfolio, Position, VarContribution } from '../persistence/models';
@@ -11,14 +11,16 @@ import { ReturnSeriesCache } from '../persistence/return-series.cache';
 import { CalculationPool } from './calculation-pool.service';
 
 export interface PortfolioRiskRequest {
-  /** A method with Euler contributions (a stored result lists them; filtered_historical has none). */
-  method: EulerVarMethod;
+  /** Any method; filtered_historical has no Euler contributions (docs/math.md "Volatility-model VaR"). */
+  method: VarMethod;
   confidence: number;
   horizonDays: number;
   lookbackDays: number;
   simulations?: number;
   seed?: number;
   distribution?: 'normal' | 'bootstrap';
+  /** ewma and filtered_historical: the EWMA decay (default 0.94). */
+  lambda?: number;
 }
 
 export interface PortfolioRiskComputation {
@@ -27,9 +29,10 @@ export interface PortfolioRiskComputation {
   portfolioValue: Big;
   weights: number[];
   dates: string[];
-  result: PortfolioRiskResult & EulerFigures;
-  varContributions: VarContribution[];
-  cvarContributions: CvarContribution[];
+  result: PortfolioRiskResult;
+  /** null for filtered_historical (no Euler allocation). */
+  varContributions: VarContribution[] | null;
+  cvarContributions: CvarContribution[] | null;
 }
 
 /** The aligned portfolio return series of a stored book (oldest first), with the weights that made it. */
@@ -56,7 +59,7 @@ export class PortfolioCalculator {
 
   async compute(portfolioId: string, req: PortfolioRiskRequest): Promise<PortfolioRiskComputation> {
     const { portfolio, positions, total, weights, ids, dates, columns } = await this.alignedBook(portfolioId, req.lookbackDays);
-    let result: PortfolioRiskResult & EulerFigures;
+    let result: PortfolioRiskResult;
     try {
       result = await this.metrics.measureAsync(req.method, 'portfolio', () =>
         this.pool.portfolio({
@@ -68,6 +71,7 @@ export class PortfolioCalculator {
           simulations: req.simulations,
           seed: req.seed,
           distribution: req.distribution,
+          lambda: req.lambda,
         }),
       );
     } catch (err) {
@@ -77,8 +81,9 @@ export class PortfolioCalculator {
       throw err;
     }
     const money = (x: number) => formatMoney(scaleMoney(x, total));
-    const varContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: result.varComponents[i], component_var: money(result.varComponents[i]) }));
-    const cvarContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_cvar_return: result.cvarComponents[i], component_cvar: money(result.cvarComponents[i]) }));
+    const { varComponents: vc, cvarComponents: cc } = result;
+    const varContributions = vc && ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: vc[i], component_var: money(vc[i]) }));
+    const cvarContributions = cc && ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_cvar_return: cc[i], component_cvar: money(cc[i]) }));
     return { portfolio, positions, portfolioValue: total, weights, dates, result, varContributions, cvarContributions };
   }
 

@@ -59,8 +59,12 @@ export interface VarResult {
   fromDate: string | null;
   /** YYYY-MM-DD */
   toDate: string | null;
-  /** VarContribution for VaR results, CvarContribution for CVaR results. */
-  contributions: Contribution[];
+  /** VarContribution for VaR results, CvarContribution for CVaR results; null for filtered_historical (no Euler allocation). */
+  contributions: Contribution[] | null;
+  /** ewma and filtered_historical: the EWMA decay λ used; null for the other methods. */
+  lambda: number | null;
+  /** ewma and filtered_historical: σ_{n+1} of the portfolio return (one period); null for the other methods. */
+  sigmaForecast: number | null;
   limitCheck: LimitCheck | null;
   correlationId: string | null;
   calculatedAt: Date;

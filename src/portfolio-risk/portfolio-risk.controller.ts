@@ -14,6 +14,8 @@ const RISK_EXAMPLES = {
   historical: { summary: 'Historical VaR 99 % over the last year', value: { method: 'historical', confidence: 99, horizon_days: 1, lookback_days: 252 } },
   cornish_fisher: { summary: 'Cornish–Fisher 97.5 %, 10 days', value: { method: 'cornish_fisher', confidence: 97.5, horizon_days: 10, lookback_days: 1000 } },
   monte_carlo: { summary: 'Monte Carlo 99 %, seeded', value: { method: 'monte_carlo', confidence: 99, simulations: 20000, seed: 42 } },
+  ewma: { summary: 'EWMA (RiskMetrics) 99 %, λ = 0.94, over every aligned date', value: { method: 'ewma', confidence: 99, lambda: 0.94, lookback_days: 100000 } },
+  filtered_historical: { summary: 'Filtered historical 95 %, λ = 0.97, 10 days (no contributions)', value: { method: 'filtered_historical', confidence: 95, lambda: 0.97, horizon_days: 10, lookback_days: 1000 } },
 };
 
 /** The stored-risk use case over REST: VaR / CVaR of a stored portfolio, stored and limit-checked; its history. */
@@ -32,7 +34,8 @@ export class PortfolioRiskController {
     description:
       'Weights are market-value shares; the portfolio return is Σ wᵢ rᵢ,t over the dates on which every held asset has a return, ' +
       'the newest `lookback_days` of them. `contributions` are Euler allocations (their var_return sum to var_return; money to within a ' +
-      'cent per asset). The result is stored (see var-history), compared with max_var_percent of the limit in force scaled to the ' +
+      'cent per asset); for ewma on the EWMA covariance (cᵢ = wᵢ z (Σ_λ w)ᵢ / σ_p), and null for filtered_historical, whose VaR has no ' +
+      'Euler allocation. ewma and filtered_historical take `lambda` (default 0.94) and answer `volatility` { lambda, sigma_forecast }. The result is stored (see var-history), compared with max_var_percent of the limit in force scaled to the ' +
       'horizon (`limit.scaled_max_var_percent` = max_var_percent × √(horizon_days / the limit\'s horizon_days)); status ok, warning ' +
       '(an alert, no breach), high or critical (a breach: a breach row, the alert raised or escalated, and one risk.limit.breach event ' +
       'when it opens or escalates), all in the transaction that stores the result. ' +

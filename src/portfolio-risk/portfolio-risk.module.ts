@@ -8,15 +8,18 @@ import { PortfolioRiskService } from './portfolio-risk.service';
 import { RiskRunConsumer } from './risk-run.consumer';
 import { RiskRunsController } from './risk-runs.controller';
 import { RiskRunsService } from './risk-runs.service';
+import { StressController } from './stress.controller';
+import { StressService } from './stress.service';
 
 /**
  * Stored VaR / CVaR of a portfolio: compute (calculation), check and record (limits), announce
- * (events); and risk runs, the same for many portfolios across the replicas (JetStream work queue).
+ * (events); risk runs, the same for many portfolios across the replicas (JetStream work queue);
+ * stress scenarios (P&L of a book under shocks, a historical range, its worst window; not stored).
  */
 @Module({
   imports: [CalculationModule, LimitsModule, EventsModule],
-  controllers: [PortfolioRiskController, PortfolioRiskNatsController, RiskRunsController],
-  providers: [PortfolioRiskService, RiskRunsService, RiskRunConsumer],
+  controllers: [PortfolioRiskController, PortfolioRiskNatsController, RiskRunsController, StressController],
+  providers: [PortfolioRiskService, RiskRunsService, RiskRunConsumer, StressService],
   exports: [PortfolioRiskService],
 })
 export class PortfolioRiskModule {}

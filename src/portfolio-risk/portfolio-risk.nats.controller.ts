@@ -6,7 +6,7 @@ import { HANDLER } from '../events/subjects';
 import { PortfolioVarMessageDto } from './dto/portfolio-risk-request.dto';
 import { PortfolioRiskService } from './portfolio-risk.service';
 
-/** NATS risk.portfolio.var { portfolio_id, method, confidence, horizon_days, lookback_days, kind? }: as POST /v1/portfolios/:id/var (or /cvar). */
+/** NATS risk.portfolio.var { portfolio_id, method, confidence, horizon_days, lookback_days, lambda?, kind? } (every method, ewma and filtered_historical included): as POST /v1/portfolios/:id/var (or /cvar). */
 @ApiExcludeController()
 @Controller()
 @UseInterceptors(RpcCorrelationInterceptor)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
-import { rejectMonteCarloOnlyFields } from '../calculation/dto/risk-request.dto';
+import { rejectMonteCarloOnlyFields, rejectVolatilityOnlyFields } from '../calculation/dto/risk-request.dto';
 import { PortfolioCalculator } from '../calculation/portfolio-calculator.service';
 import { currentCorrelationId } from '../common/correlation-id';
 import { NotFoundError } from '../common/errors';
@@ -49,6 +49,7 @@ export class PortfolioRiskService {
   async compute(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR', runId: string | null = null): Promise<ComputedRisk> {
     const method = dto.method ?? 'historical';
     rejectMonteCarloOnlyFields(method, dto);
+    rejectVolatilityOnlyFields(method, dto);
     const confidence = dto.confidence ?? 95;
     const c = await this.calculator.compute(portfolioId, {
       method,
@@ -58,6 +59,7 @@ export class PortfolioRiskService {
       simulations: dto.simulations,
       seed: dto.seed,
       distribution: dto.distribution,
+      lambda: dto.lambda,
     });
     const now = new Date();
     const isVar = kind === 'VAR';
@@ -80,6 +82,8 @@ export class PortfolioRiskService {
       fromDate: c.dates[0] ?? null,
       toDate: c.dates[c.dates.length - 1] ?? null,
       contributions: isVar ? c.varContributions : c.cvarContributions,
+      lambda: c.result.volatility?.lambda ?? null,
+      sigmaForecast: c.result.volatility?.sigmaForecast ?? null,
       limitCheck: null,
       correlationId: currentCorrelationId() ?? null,
       calculatedAt: now,
@@ -122,6 +126,7 @@ export class PortfolioRiskService {
         horizon_days: result.horizonDays,
         scaling: result.scaling,
         ...figuresOf(result),
+        ...volatilityOf(result),
         portfolio_value: result.portfolioValue,
         observations: result.observations,
         limit: limitCheck,
@@ -172,6 +177,11 @@ function figuresOf(r: VarResult): Pick<StoredRiskResponseDto, 'var_return' | 'va
   return { var_return: r.varReturn, var: r.var, ...(r.kind === 'CVAR' ? { cvar_return: r.cvarReturn!, cvar: r.cvar! } : {}) };
 }
 
+/** ewma and filtered_historical: `volatility` { lambda, sigma_forecast }; nothing for the other methods. */
+function volatilityOf(r: VarResult): Pick<StoredRiskResponseDto, 'volatility'> {
+  return r.lambda === null || r.sigmaForecast === null ? {} : { volatility: { lambda: r.lambda, sigma_forecast: r.sigmaForecast } };
+}
+
 function toResponse(r: VarResult, monteCarlo?: MonteCarloInfo): StoredRiskResponseDto {
   return {
     id: r.id,
@@ -186,7 +196,8 @@ function toResponse(r: VarResult, monteCarlo?: MonteCarloInfo): StoredRiskRespon
     observations: r.observations,
     from: r.fromDate,
     to: r.toDate,
-    contributions: r.contributions.map((c) => ({ ...c })),
+    contributions: r.contributions?.map((c) => ({ ...c })) ?? null,
+    ...volatilityOf(r),
     limit: r.limitCheck ? limitToResponse(r.limitCheck) : null,
     ...(monteCarlo ? { monte_carlo: { simulations: monteCarlo.simulations, seed: monteCarlo.seed, distribution: monteCarlo.distribution, standard_error: monteCarlo.standardError } } : {}),
     correlation_id: r.correlationId,

@@ -11,6 +11,7 @@ import { RiskRunsService } from './risk-runs.service';
 const RUN_EXAMPLES = {
   every: { summary: 'Historical VaR 99 % of every portfolio', value: { portfolios: '*', method: 'historical', confidence: 99, horizon_days: 1, lookback_days: 252 } },
   listed: { summary: 'Cornish–Fisher 97.5 %, 10 days, two desks', value: { portfolios: ['desk-7', 'desk-8'], method: 'cornish_fisher', confidence: 97.5, horizon_days: 10, lookback_days: 1000 } },
+  ewma: { summary: 'EWMA 99 %, λ = 0.97, of every portfolio', value: { portfolios: '*', method: 'ewma', lambda: 0.97, confidence: 99, lookback_days: 1000 } },
 };
 
 const RUN_ID = { name: 'id', description: 'Risk run id (a UUID, from POST /v1/risk-runs)', example: '0b8f1c2d-3e4a-4b5c-8d6e-7f8091a2b3c4' };

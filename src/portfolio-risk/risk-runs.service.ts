@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { rejectMonteCarloOnlyFields } from '../calculation/dto/risk-request.dto';
+import { rejectMonteCarloOnlyFields, rejectVolatilityOnlyFields } from '../calculation/dto/risk-request.dto';
 import { currentActor } from '../common/actor';
 import { bounded } from '../common/bounded';
 import { currentCorrelationId, resolveCorrelationId, runWithCorrelationId } from '../common/correlation-id';
@@ -220,6 +220,7 @@ export class RiskRunsService implements OnApplicationBootstrap, OnApplicationShu
 function runParams(c: PortfolioRiskRequestDto): RiskRunParams {
   const method = c.method ?? 'historical';
   rejectMonteCarloOnlyFields(method, c);
+  rejectVolatilityOnlyFields(method, c);
   const params = {
     method,
     confidence: c.confidence ?? 95,
@@ -228,8 +229,9 @@ function runParams(c: PortfolioRiskRequestDto): RiskRunParams {
     ...(c.simulations === undefined ? {} : { simulations: c.simulations }),
     ...(c.seed === undefined ? {} : { seed: c.seed }),
     ...(c.distribution === undefined ? {} : { distribution: c.distribution }),
+    ...(c.lambda === undefined ? {} : { lambda: c.lambda }),
   };
-  riskOptions({ method, confidence: params.confidence, horizonDays: params.horizon_days, simulations: c.simulations, seed: c.seed, distribution: c.distribution });
+  riskOptions({ method, confidence: params.confidence, horizonDays: params.horizon_days, simulations: c.simulations, seed: c.seed, distribution: c.distribution, lambda: c.lambda });
   return params;
 }
 

@@ -156,8 +156,21 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
   const validStored = fc.oneof(
     { weight: 3, arbitrary: fc.record({ method: fc.constantFrom('historical', 'parametric', 'cornish_fisher'), confidence: fc.constantFrom(90, 95, 99), horizon_days: fc.integer({ min: 1, max: 12 }), lookback_days: fc.integer({ min: 100, max: 300 }) }) },
     { weight: 1, arbitrary: fc.record({ method: fc.constant('monte_carlo'), confidence: fc.constantFrom(95, 99), horizon_days: fc.integer({ min: 1, max: 5 }), lookback_days: fc.integer({ min: 20, max: 300 }), simulations: fc.integer({ min: 100, max: 2_000 }), seed: fc.integer({ min: 0, max: 100 }), distribution: fc.constantFrom('normal', 'bootstrap') }) },
+    { weight: 1, arbitrary: fc.record({ method: fc.constantFrom('ewma', 'filtered_historical'), confidence: fc.constantFrom(90, 95, 99), horizon_days: fc.integer({ min: 1, max: 12 }), lookback_days: fc.integer({ min: 2, max: 300 }), lambda: fc.double({ min: 0.01, max: 0.99, noNaN: true }) }, { requiredKeys: ['method'] }) },
   );
-  const storedKeys = ['method', 'confidence', 'horizon_days', 'lookback_days', 'simulations', 'seed', 'distribution'];
+  const storedKeys = ['method', 'confidence', 'horizon_days', 'lookback_days', 'simulations', 'seed', 'distribution', 'lambda'];
+  // Stress scenarios: every type, on the book's assets (and one it does not hold), dates around and beyond its history.
+  const scenarioName = fc.oneof({ weight: 6, arbitrary: fc.stringMatching(/^[a-z]{1,12}$/) }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) }, { weight: 1, arbitrary: fc.constantFrom('crash', 'x'.repeat(129)) });
+  const validScenario = fc.oneof(
+    fc.record({ name: scenarioName, type: fc.constant('shock'), shocks: fc.dictionary(fc.constantFrom(...assets, 'X'), fc.double({ min: -1, max: 1, noNaN: true }), { minKeys: 1, maxKeys: 3 }) }),
+    fc.record({ name: scenarioName, type: fc.constant('historical'), from: isoDate, to: isoDate }),
+    fc.record({ name: scenarioName, type: fc.constant('worst_window'), days: fc.integer({ min: 1, max: 320 }) }),
+  );
+  const scenarioKeys = ['name', 'type', 'shocks', 'from', 'to', 'days'];
+  const stressBody = fc.oneof(
+    { weight: 3, arbitrary: fc.array(fc.oneof({ weight: 6, arbitrary: validScenario }, { weight: 1, arbitrary: around(validScenario, scenarioKeys) }), { maxLength: 4 }).map((scenarios) => ({ scenarios })) },
+    { weight: 1, arbitrary: around(fc.record({ scenarios: fc.array(validScenario, { minLength: 1, maxLength: 3 }) }), ['scenarios']) },
+  );
   const validBook = fc.uniqueArray(fc.record({ asset_id: fc.constantFrom(...assets, 'X', 'Y'), market_value: positive }), { selector: (p) => p.asset_id, minLength: 1, maxLength: 4 });
   const validRows = fc.uniqueArray(fc.record({ date: isoDate, return_pct: fc.double({ min: -0.5, max: 0.5, noNaN: true }) }), { selector: (r) => r.date, minLength: 1, maxLength: 30 });
   const validLimits = fc.record({
@@ -181,7 +194,8 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
       risk_limit: money,
     });
     const storedBody = mix(validStored, storedKeys, {
-      method: fc.constantFrom('historical', 'parametric', 'cornish_fisher', 'monte_carlo'), confidence, horizon_days: horizon,
+      method: fc.constantFrom('historical', 'parametric', 'cornish_fisher', 'monte_carlo', 'ewma', 'filtered_historical'), confidence, horizon_days: horizon,
+      lambda: fc.double({ min: -0.5, max: 1.5, noNaN: true }),
       lookback_days: fc.integer({ min: 0, max: 400 }), simulations: fc.integer({ min: 0, max: 5_000 }), seed: fc.integer({ min: 0, max: 100 }),
       distribution: fc.constantFrom('normal', 'bootstrap'),
     });
@@ -220,6 +234,7 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
         })),
       )],
       ['POST …/var, …/cvar (stored)', post(fc.tuple(segment([risk]), fc.constantFrom('var', 'cvar')).map(([p, k]) => `/v1/portfolios/${p}/${k}`), storedBody)],
+      ['POST …/stress', post(segment([risk, risk, books[0]]).map((p) => `/v1/portfolios/${p}/stress`), stressBody)],
       ['PUT …/limits', post(segment(limits).map((p) => `/v1/portfolios/${p}/limits`), mix(validLimits, ['max_var_percent', 'max_drawdown_percent', 'max_position_size_percent', 'confidence', 'effective_date'], {
         max_var_percent: fc.double({ min: 0, max: 200, noNaN: true }), max_drawdown_percent: fc.double({ min: 0, max: 200, noNaN: true }),
         max_position_size_percent: fc.double({ min: 0, max: 2000, noNaN: true }), confidence, effective_date: isoTime,

@@ -123,7 +123,7 @@ describe('risk runs over HTTP and JetStream', () => {
     const get = doc.paths['/v1/risk-runs/{id}'].get;
     expect(post.responses['202'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RiskRunAcceptedDto' });
     expect(Object.keys(post.responses).sort()).toEqual(['202', '400', '401', '403', '404']);
-    expect(Object.keys(post.requestBody.content['application/json'].examples)).toEqual(['every', 'listed']);
+    expect(Object.keys(post.requestBody.content['application/json'].examples)).toEqual(['every', 'listed', 'ewma']);
     expect(get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RiskRunDto' });
     for (const op of [post, get]) expect(op.security).toEqual([{ 'api-key': [] }]);
     expect(doc.components.schemas.RiskRunRequestDto.properties.portfolios.oneOf).toHaveLength(2);

@@ -221,7 +221,7 @@ describe('repositories on PostgreSQL', () => {
       id: randomUUID(),
       portfolioId,
       kind: i % 2 ? 'CVAR' : 'VAR',
-      method: 'historical',
+      method: i === 2 ? 'filtered_historical' : 'historical', // a volatility-model result: no contributions, λ and σ kept
       confidenceLevel: 99,
       horizonDays: 1,
       scaling: 'none',
@@ -233,9 +233,11 @@ describe('repositories on PostgreSQL', () => {
       observations: 250,
       fromDate: '2024-01-02',
       toDate: '2024-12-31',
-      contributions: i % 2
+      contributions: i === 2 ? null : i % 2
         ? [{ asset_id: 'A', weight: 1, component_cvar_return: -0.015 * (i + 1), component_cvar: `-${i + 1}50.00` }]
         : [{ asset_id: 'A', weight: 1, component_var_return: -0.01 * (i + 1), component_var: `-${i + 1}00.00` }],
+      lambda: i === 2 ? 0.97 : null,
+      sigmaForecast: i === 2 ? 0.0123 : null,
       limitCheck: i === 0 ? null : { max_var_percent: 5, horizon_days: 1, scaled_max_var_percent: 5, var_percent: i, utilization: i / 5, status: 'ok' },
       correlationId: `c-${i}`,
       calculatedAt: at,
@@ -289,8 +291,8 @@ describe('repositories on PostgreSQL', () => {
       const repo = get(VarResultRepository);
       const result = (runId: string | null): VarResult => ({
         id: randomUUID(), portfolioId: id, kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', varReturn: -0.02,
-        var: '-20.00', cvarReturn: null, cvar: null, portfolioValue: '1000.00', observations: 250, fromDate: null, toDate: null, contributions: [], limitCheck: null,
-        correlationId: null, calculatedAt: new Date(), runId,
+        var: '-20.00', cvarReturn: null, cvar: null, portfolioValue: '1000.00', observations: 250, fromDate: null, toDate: null, contributions: [], lambda: null, sigmaForecast: null,
+        limitCheck: null, correlationId: null, calculatedAt: new Date(), runId,
       });
       await repo.insert(result(run.id));
       await expect(repo.insert(result(run.id))).rejects.toBeInstanceOf(DuplicateKeyError);

@@ -40,7 +40,7 @@ describe('LimitsService', () => {
   /** A stored VaR result to link breaches to (limit_breaches.var_result_id is a foreign key). */
   const varResult = async (portfolioId: string) => {
     const id = randomUUID();
-    await moduleRef.get(VarResultRepository).insert({ id, portfolioId, kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', varReturn: -0.06, var: '-60.00', cvarReturn: null, cvar: null, portfolioValue: '1000.00', observations: 300, fromDate: null, toDate: null, contributions: [], limitCheck: null, correlationId: null, calculatedAt: new Date(), runId: null });
+    await moduleRef.get(VarResultRepository).insert({ id, portfolioId, kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', varReturn: -0.06, var: '-60.00', cvarReturn: null, cvar: null, portfolioValue: '1000.00', observations: 300, fromDate: null, toDate: null, contributions: [], lambda: null, sigmaForecast: null, limitCheck: null, correlationId: null, calculatedAt: new Date(), runId: null });
     return id;
   };
 

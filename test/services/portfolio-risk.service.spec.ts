@@ -54,11 +54,11 @@ describe('PortfolioRiskService', () => {
   it('splits the VaR into Euler contributions that add up to it, in return terms and to the cent', async () => {
     const p = await book();
     const r = await risk.calculate(p, { confidence: 95, lookback_days: 250 }, 'VAR');
-    expect(r.contributions.map((c) => [c.asset_id, c.weight])).toEqual([[assets.a, 0.6], [assets.b, 0.4]]);
-    const sum = r.contributions.reduce((s, c) => s + c.component_var_return!, 0);
+    expect(r.contributions!.map((c) => [c.asset_id, c.weight])).toEqual([[assets.a, 0.6], [assets.b, 0.4]]);
+    const sum = r.contributions!.reduce((s, c) => s + c.component_var_return!, 0);
     expect(Math.abs(sum - r.var_return!)).toBeLessThan(1e-12);
-    const cents = r.contributions.reduce((s, c) => s + Math.round(Number(c.component_var) * 100), 0);
-    expect(Math.abs(cents - Math.round(Number(r.var) * 100))).toBeLessThanOrEqual(r.contributions.length);
+    const cents = r.contributions!.reduce((s, c) => s + Math.round(Number(c.component_var) * 100), 0);
+    expect(Math.abs(cents - Math.round(Number(r.var) * 100))).toBeLessThanOrEqual(r.contributions!.length);
   });
 
   it('uses the dates on which every held asset has a return', async () => {
@@ -85,11 +85,11 @@ describe('PortfolioRiskService', () => {
   it('names the contributions of a CVaR result component_cvar_return / component_cvar, summing to the CVaR', async () => {
     const p = await book();
     const r = await risk.calculate(p, { confidence: 97.5, lookback_days: 300 }, 'CVAR');
-    expect(r.contributions.map((c) => Object.keys(c).sort())).toEqual([
+    expect(r.contributions!.map((c) => Object.keys(c).sort())).toEqual([
       ['asset_id', 'component_cvar', 'component_cvar_return', 'weight'],
       ['asset_id', 'component_cvar', 'component_cvar_return', 'weight'],
     ]);
-    const sum = r.contributions.reduce((s, c) => s + c.component_cvar_return!, 0);
+    const sum = r.contributions!.reduce((s, c) => s + c.component_cvar_return!, 0);
     expect(Math.abs(sum - r.cvar_return!)).toBeLessThan(1e-12);
   });
 
@@ -235,6 +235,47 @@ describe('PortfolioRiskService', () => {
   it('refuses a Monte Carlo option with another method (400), storing nothing', async () => {
     const p = await book();
     await expect(risk.calculate(p, { method: 'historical', seed: 3 }, 'VAR')).rejects.toThrow(ValidationError);
+    expect(await risk.history(p, undefined, 10)).toEqual([]);
+  });
+
+  it('stores an ewma VaR with its volatility and Euler contributions summing to it; the event says method and lambda', async () => {
+    const p = await book();
+    const r = await risk.calculate(p, { method: 'ewma', lambda: 0.97, confidence: 99, lookback_days: 300, horizon_days: 4 }, 'VAR');
+    const expected = computeRisk({ returns: weighted(300), confidence: 99, method: 'ewma', lambda: 0.97, horizonDays: 4 });
+    expect(relClose(r.var_return!, expected.varReturn)).toBe(true);
+    expect(r).toMatchObject({ method: 'ewma', scaling: 'sqrt_time', volatility: { lambda: 0.97 } });
+    expect(relClose(r.volatility!.sigma_forecast, expected.volatility!.sigmaForecast)).toBe(true);
+    const sum = r.contributions!.reduce((s, c) => s + c.component_var_return!, 0);
+    expect(Math.abs(sum - r.var_return!)).toBeLessThan(1e-12);
+    expect((await risk.history(p, undefined, 1))[0]).toEqual(r);
+    const [event] = await fx.events(p);
+    expect(event.payload.data).toMatchObject({ result_id: r.id, method: 'ewma', volatility: r.volatility, scaling: 'sqrt_time' });
+  });
+
+  it('stores a filtered_historical CVaR without contributions (null), λ defaulting to 0.94', async () => {
+    const p = await book();
+    const r = await risk.calculate(p, { method: 'filtered_historical', confidence: 97.5, lookback_days: 300 }, 'CVAR');
+    const expected = computeRisk({ returns: weighted(300), confidence: 97.5, method: 'filtered_historical', wantCvar: true });
+    expect(relClose(r.cvar_return!, expected.cvarReturn!)).toBe(true);
+    expect(relClose(r.var_return!, expected.varReturn)).toBe(true);
+    expect(r).toMatchObject({ method: 'filtered_historical', contributions: null, volatility: { lambda: 0.94 } });
+    expect((await risk.history(p, undefined, 1))[0]).toEqual(r);
+    const [event] = await fx.events(p);
+    expect(event.payload.data).toMatchObject({ kind: 'cvar', method: 'filtered_historical', volatility: { lambda: 0.94 } });
+  });
+
+  it('checks a filtered_historical VaR against the limits like any stored VaR (breach, alert)', async () => {
+    const p = await book(0.5);
+    const r = await risk.calculate(p, { method: 'filtered_historical', confidence: 99, lookback_days: 300 }, 'VAR');
+    expect(r.limit).toMatchObject({ max_var_percent: 0.5, status: 'critical' });
+    expect(await moduleRef.get(LimitBreachRepository).list(p)).toEqual([expect.objectContaining({ varResultId: r.id, severity: 'critical' })]);
+    expect((await fx.events(p)).map((e) => e.subject)).toEqual(['risk.var.calculated', 'risk.limit.breach']);
+  });
+
+  it('refuses lambda with a method without a volatility model, and a lambda outside (0, 1), storing nothing', async () => {
+    const p = await book();
+    await expect(risk.calculate(p, { method: 'parametric', lambda: 0.9 }, 'VAR')).rejects.toThrow('lambda applies to methods ewma and filtered_historical only');
+    await expect(risk.calculate(p, { method: 'ewma', lambda: 1 }, 'VAR')).rejects.toThrow(/lambda must be a number greater than 0 and less than 1/);
     expect(await risk.history(p, undefined, 10)).toEqual([]);
   });
 });

@@ -4,13 +4,11 @@ import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, M
 import { IsIsoDateArray } from '../../common/date-array';
 import { IsDecimalAmount } from '../../common/money';
 import { ValidationError } from '../../common/errors';
+import { VAR_METHODS, VarMethod } from '../../math/types';
 import { NumericArray } from '../../common/numeric-array';
 
-export const VAR_METHODS = ['historical', 'parametric', 'cornish_fisher', 'monte_carlo'] as const;
-export type VarMethod = (typeof VAR_METHODS)[number];
-/** The stateless /v1/var and /v1/cvar (and their NATS handlers) also take the volatility-model methods. */
-export const STATELESS_VAR_METHODS = [...VAR_METHODS, 'ewma', 'filtered_historical'] as const;
-export type StatelessVarMethod = (typeof STATELESS_VAR_METHODS)[number];
+/** Every VaR method, accepted wherever a method is (stateless, stored, risk runs, NATS): docs/math.md. */
+export { VAR_METHODS, type VarMethod } from '../../math/types';
 export const MC_DISTRIBUTIONS = ['normal', 'bootstrap'] as const;
 export const ASSET_CLASSES = ['EQUITY', 'FIXED_INCOME', 'FX', 'COMMODITY', 'CREDIT', 'CRYPTO', 'DERIVATIVES', 'MULTI_ASSET', 'OTHER'] as const;
 const MONEY_EXAMPLE = '1000000';
@@ -47,14 +45,14 @@ export class RiskRequestDto extends ConfidenceField {
   returns!: Float64Array;
 
   @ApiPropertyOptional({
-    enum: STATELESS_VAR_METHODS,
+    enum: VAR_METHODS,
     default: 'historical',
     description:
       'historical: type-7 quantile; parametric: Gaussian μ + zσ; cornish_fisher: modified VaR; monte_carlo: simulated; ' +
       'ewma: z·σ_{n+1} of the zero-mean RiskMetrics EWMA volatility; filtered_historical: σ_{n+1} × the quantile of the EWMA-standardised returns.',
   })
-  @IsOptional() @IsIn(STATELESS_VAR_METHODS)
-  method?: StatelessVarMethod;
+  @IsOptional() @IsIn(VAR_METHODS)
+  method?: VarMethod;
 
   @ApiPropertyOptional({
     description: 'ewma and filtered_historical only: EWMA decay λ, 0 < λ < 1 (RiskMetrics daily 0.94). σ²_1 is the mean square of the first min(30, n) returns; σ²_{t+1} = λσ²_t + (1 − λ)r_t².',

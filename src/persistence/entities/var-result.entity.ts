@@ -13,6 +13,7 @@ import { decimalText } from './transformers';
 @Check('var_results_kind_check', `kind IN ('VAR', 'CVAR')`)
 @Unique('var_results_run_portfolio_key', ['runId', 'portfolioId']) // one result per portfolio and risk run
 @Check('var_results_figures_check', `(kind = 'CVAR' OR (var_return IS NOT NULL AND var IS NOT NULL)) AND ((kind = 'CVAR') = (cvar_return IS NOT NULL AND cvar IS NOT NULL))`)
+@Check('var_results_volatility_check', `(lambda IS NULL) = (sigma_forecast IS NULL) AND (contributions IS NOT NULL OR method = 'filtered_historical')`)
 export class VarResultEntity {
   /** Given by the service; else the database's gen_random_uuid(). */
   @PrimaryGeneratedColumn('uuid')
@@ -60,8 +61,16 @@ export class VarResultEntity {
   @Column({ name: 'to_date', type: 'date', nullable: true })
   toDate!: string | null;
 
-  @Column({ type: 'jsonb' })
-  contributions!: Contribution[];
+  /** null for filtered_historical, whose VaR has no Euler allocation. */
+  @Column({ type: 'jsonb', nullable: true })
+  contributions!: Contribution[] | null;
+
+  /** ewma and filtered_historical: the EWMA decay used (with sigma_forecast); null for the other methods. */
+  @Column({ type: 'double precision', nullable: true })
+  lambda!: number | null;
+
+  @Column({ name: 'sigma_forecast', type: 'double precision', nullable: true })
+  sigmaForecast!: number | null;
 
   @Column({ name: 'limit_check', type: 'jsonb', nullable: true })
   limitCheck!: LimitCheck | null;

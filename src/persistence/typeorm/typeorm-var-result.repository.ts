@@ -24,6 +24,8 @@ const toModel = (e: VarResultEntity): VarResult => ({
   fromDate: e.fromDate,
   toDate: e.toDate,
   contributions: e.contributions,
+  lambda: e.lambda,
+  sigmaForecast: e.sigmaForecast,
   limitCheck: e.limitCheck,
   correlationId: e.correlationId,
   calculatedAt: e.calculatedAt,

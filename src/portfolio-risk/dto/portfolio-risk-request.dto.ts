@@ -5,7 +5,22 @@ import { MC_DISTRIBUTIONS, VAR_METHODS, VarMethod } from '../../calculation/dto/
 import { ID_MESSAGE, ID_PATTERN } from '../../common/ids';
 
 export class PortfolioRiskRequestDto {
-  @ApiPropertyOptional({ enum: VAR_METHODS, default: 'historical' }) @IsOptional() @IsIn(VAR_METHODS) method?: VarMethod;
+  @ApiPropertyOptional({
+    enum: VAR_METHODS,
+    default: 'historical',
+    description:
+      'Applied to the portfolio return r_p. ewma: z·σ_{n+1} of the zero-mean RiskMetrics EWMA volatility, contributions by the Euler rule on the EWMA ' +
+      'covariance; filtered_historical: σ_{n+1} × the type-7 quantile of the EWMA-standardised r_p (needs ⌈100/(100−c)⌉ aligned dates), no contributions (null).',
+  })
+  @IsOptional() @IsIn(VAR_METHODS)
+  method?: VarMethod;
+  @ApiPropertyOptional({
+    example: 0.94,
+    default: 0.94,
+    description: 'ewma and filtered_historical only (400 with another method): EWMA decay λ, 0 < λ < 1. σ²_1 is the mean square of the first min(30, n) aligned portfolio returns.',
+  })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'lambda must be a number greater than 0 and less than 1 (e.g. 0.94)' })
+  lambda?: number;
   @ApiPropertyOptional({ example: 99, default: 95, description: 'Percent, 50 < c < 100' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'confidence must be a number (a percentage, e.g. 95)' })
   confidence?: number;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LEVELS } from '../../common/severity';
+import { VolatilityDto } from '../../calculation/dto/analytics-response.dto';
 import { MonteCarloInfoDto } from '../../calculation/dto/risk-response.dto';
 
 /** One asset's Euler allocation: of the VaR in a VaR result, of the CVaR in a CVaR result. */
@@ -44,7 +45,14 @@ export class StoredRiskResponseDto {
   @ApiProperty({ example: 252, description: 'Aligned dates used' }) observations!: number;
   @ApiProperty({ example: '1997-08-22', nullable: true, type: String, description: 'First aligned date used' }) from!: string | null;
   @ApiProperty({ example: '1998-08-21', nullable: true, type: String, description: 'Last aligned date used' }) to!: string | null;
-  @ApiProperty({ type: [ContributionDto] }) contributions!: ContributionDto[];
+  @ApiProperty({
+    type: [ContributionDto],
+    nullable: true,
+    description: 'Euler allocations, one per asset; null for filtered_historical (its VaR is not homogeneous in the weights through σ_t, so it has no Euler allocation)',
+  })
+  contributions!: ContributionDto[] | null;
+  @ApiPropertyOptional({ type: VolatilityDto, description: 'ewma and filtered_historical: the EWMA decay used and σ_{n+1} of the portfolio return (one period, not scaled to the horizon); also in the history' })
+  volatility?: VolatilityDto;
   @ApiProperty({ type: LimitCheckDto, nullable: true }) limit!: LimitCheckDto | null;
   @ApiPropertyOptional({ type: MonteCarloInfoDto, description: 'monte_carlo: in the answer to the calculation (not in the history)' }) monte_carlo?: MonteCarloInfoDto;
   @ApiProperty({ example: 'trade-42', nullable: true, type: String }) correlation_id!: string | null;
