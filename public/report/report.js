@@ -9,12 +9,10 @@
   'use strict';
 
   var KEY_STORE = 'risk-report.api-key';
-  var STRESS_PATH = '/v1/portfolios/{id}/stress';
   var COLORS = { line: '#2459a6', limit: '#b91c1c', fill: 'rgba(36, 89, 166, 0.18)', bar: '#6f8fbf', var: '#c2410c', cvar: '#7e1d1d', under: '#2459a6' };
   var STATUS_COLORS = { ok: '#2f7d4f', warning: '#b7791f', high: '#c2410c', critical: '#b91c1c' };
   var charts = {};
   var renderToken = 0;
-  var stressAvailable = null; // null: not asked yet
 
   function $(id) { return document.getElementById(id); }
 
@@ -340,45 +338,26 @@
     });
   }
 
-  /** Whether this build of the service serves the stress operation (asked once, from its OpenAPI document). */
-  function stressServed() {
-    if (stressAvailable !== null) return Promise.resolve(stressAvailable);
-    return fetch('/docs-json', { cache: 'no-store', credentials: 'omit' }).then(function (res) {
-      return res.ok ? res.json() : null;
-    }).then(function (doc) {
-      var op = doc && doc.paths && doc.paths[STRESS_PATH];
-      stressAvailable = !!(op && op.post);
-      return stressAvailable;
-    }, function () { return false; });
-  }
-
   function renderStress(id) {
     var p = panel('panel-stress');
-    return stressServed().then(function (served) {
-      if (!served) {
-        p.status('unavailable');
-        p.note('Stress scenarios are not available from this service.');
-        return;
-      }
-      var body = { scenarios: [{ name: 'Worst day', type: 'worst_window', days: 1 }, { name: 'Worst 10 days', type: 'worst_window', days: 10 }] };
-      return api('/v1/portfolios/' + enc(id) + '/stress', body).then(function (answer) {
-        var tbody = p.tbody();
-        p.note('The P&L the book held now would have made over the worst windows of its assets\' aligned history (portfolio value ' + answer.portfolio_value + ').');
-        answer.scenarios.forEach(function (s) {
-          var tr = document.createElement('tr');
-          cell(tr, s.name);
-          cell(tr, s.from || '–');
-          cell(tr, s.to || '–');
-          cell(tr, s.pnl, 'num');
-          cell(tr, pct(s.pnl_return), 'num');
-          cell(tr, (s.assets || []).map(function (a) { return a.asset_id + ' ' + a.pnl; }).join(', '));
-          tbody.appendChild(tr);
-        });
-        p.status(answer.scenarios.length ? 'ok' : 'empty');
+    var body = { scenarios: [{ name: 'Worst day', type: 'worst_window', days: 1 }, { name: 'Worst 10 days', type: 'worst_window', days: 10 }] };
+    return api('/v1/portfolios/' + enc(id) + '/stress', body).then(function (answer) {
+      var tbody = p.tbody();
+      p.note('The P&L the book held now would have made over the worst windows of its assets\' aligned history (portfolio value ' + answer.portfolio_value + ').');
+      answer.scenarios.forEach(function (s) {
+        var tr = document.createElement('tr');
+        cell(tr, s.name);
+        cell(tr, s.from || '–');
+        cell(tr, s.to || '–');
+        cell(tr, s.pnl, 'num');
+        cell(tr, pct(s.pnl_return), 'num');
+        cell(tr, (s.assets || []).map(function (a) { return a.asset_id + ' ' + a.pnl; }).join(', '));
+        tbody.appendChild(tr);
       });
-    }).catch(function (err) {
+      p.status(answer.scenarios.length ? 'ok' : 'empty');
+    }, function (err) {
       p.status('unavailable');
-      p.note('Stress scenarios are not available: ' + (err && err.message ? err.message : String(err)));
+      p.note(err instanceof ApiError && err.status === 422 ? 'No stress table: the portfolio has no history to replay yet (' + err.message + ').' : explain(err, 'The stress table'));
     });
   }
 
@@ -400,8 +379,9 @@
       var results = all[2];
       var latestVar = results.filter(function (r) { return r.kind === 'var'; })[0];
       renderSummary(all[0], all[1], latestVar);
+      // filtered_historical results have no Euler allocation (contributions null): the newest that has one.
       renderVarHistory(id, results);
-      renderContributions(id, latestVar);
+      renderContributions(id, results.filter(function (r) { return r.kind === 'var' && r.contributions && r.contributions.length; })[0]);
     }, function (err) {
       if (token !== renderToken) return;
       ['panel-var', 'panel-contributions'].forEach(function (pid) { panel(pid).status('error'); panel(pid).note(explain(err, 'The stored results')); });

@@ -211,7 +211,7 @@ describe('the report page in a browser, on the demo data', () => {
     expect(problems).toEqual([expect.stringMatching(/status of 401 .*\/v1\/portfolios\)$/)]);
   });
 
-  it('draws what a viewer key may read, and says the underwater curve needs a higher role', async () => {
+  it('draws what a viewer key may read, and says the underwater curve and the stress table need a higher role', async () => {
     const created = await fetch(`${url}/v1/api-keys`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'report-viewer', role: 'viewer' }) });
     expect(created.status).toBe(201);
     const viewer = ((await created.json()) as { key: string }).key;
@@ -221,58 +221,47 @@ describe('the report page in a browser, on the demo data', () => {
     }
     await expect(page.locator('#panel-underwater').getAttribute('data-status')).resolves.toBe('unavailable');
     await expect(page.locator('#panel-underwater .note').textContent()).resolves.toMatch(/^The underwater curve needs a key with a higher role: .*analyst/);
-    expect(problems).toEqual([expect.stringMatching(/status of 403 .*\/v1\/drawdown\)$/)]);
+    await expect(page.locator('#panel-stress').getAttribute('data-status')).resolves.toBe('unavailable');
+    await expect(page.locator('#panel-stress .note').textContent()).resolves.toMatch(/^The stress table needs a key with a higher role: .*analyst/);
+    expect([...problems].sort()).toEqual([expect.stringMatching(/status of 403 .*\/v1\/drawdown\)$/), expect.stringMatching(/status of 403 .*\/v1\/portfolios\/demo-eu\/stress\)$/)]);
   });
 
-  /**
-   * The stress table against api.md's answer of POST …/stress, answered in the browser (page.route)
-   * while this build serves no such operation: the page asks it only when /docs-json lists it.
-   */
+  /** The stress table: the service's own POST …/stress answer for the demo book, laid out row by row. */
   describe('stress table', () => {
-    const STRESS_ANSWER = {
-      portfolio_id: DEMO_PORTFOLIO,
-      portfolio_value: '1000000.00',
-      scenarios: [
-        { name: 'Worst day', type: 'worst_window', from: '1991-08-19', to: '1991-08-19', pnl: '-71234.56', pnl_return: -0.07123456, assets: [{ asset_id: 'SMI', return: -0.08, pnl: '-48000.00' }, { asset_id: 'CAC', return: -0.058, pnl: '-23234.56' }] },
-        { name: 'Worst 10 days', type: 'worst_window', from: '1998-08-03', to: '1998-08-14', pnl: '-98765.43', pnl_return: -0.09876543, assets: [{ asset_id: 'SMI', return: -0.1, pnl: '-60000.00' }, { asset_id: 'CAC', return: -0.0969, pnl: '-38765.43' }] },
-      ],
-    };
-    const listStress = async () => {
-      await page.route('**/docs-json', async (route) => {
-        const doc = await (await route.fetch()).json();
-        doc.paths['/v1/portfolios/{id}/stress'] = { post: { summary: 'stress' } };
-        await route.fulfill({ json: doc });
-      });
-    };
-
-    it('asks for the worst 1-day and 10-day windows and lists the P&L of each', async () => {
-      await listStress();
+    it('asks for the worst 1-day and 10-day windows and lists the P&L of each as the API answers it', async () => {
       const bodies: unknown[] = [];
-      await page.route('**/v1/portfolios/*/stress', async (route) => {
-        bodies.push(route.request().postDataJSON());
-        expect(route.request().headers()['x-api-key']).toBe(KEY);
-        await route.fulfill({ json: STRESS_ANSWER });
+      page.on('request', (req) => {
+        if (req.url().endsWith(`/v1/portfolios/${DEMO_PORTFOLIO}/stress`)) bodies.push(req.postDataJSON());
       });
       await openWithKey();
-      expect(bodies).toEqual([{ scenarios: [{ name: 'Worst day', type: 'worst_window', days: 1 }, { name: 'Worst 10 days', type: 'worst_window', days: 10 }] }]);
+      const scenarios = [{ name: 'Worst day', type: 'worst_window', days: 1 }, { name: 'Worst 10 days', type: 'worst_window', days: 10 }];
+      expect(bodies).toEqual([{ scenarios }]);
       await expect(page.locator('#panel-stress').getAttribute('data-status')).resolves.toBe('ok');
+      const direct = await fetch(`${url}/v1/portfolios/${DEMO_PORTFOLIO}/stress`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ scenarios }) });
+      expect(direct.status).toBe(200);
+      const answer = (await direct.json()) as { scenarios: Array<{ name: string; from: string; to: string; pnl: string; pnl_return: number; assets: Array<{ asset_id: string; pnl: string }> }> };
       const rows = await page.locator('#panel-stress tbody tr').allInnerTexts();
       expect(rows).toHaveLength(2);
-      expect(rows[1]).toContain('-98765.43');
-      expect(rows[1]).toContain('-9.88 %');
-      expect(rows[1]).toContain('SMI -60000.00');
+      answer.scenarios.forEach((sc, i) => {
+        expect(Number(sc.pnl)).toBeLessThan(0);
+        expect(rows[i]).toContain(sc.name);
+        expect(rows[i]).toContain(sc.from);
+        expect(rows[i]).toContain(sc.to);
+        expect(rows[i]).toContain(sc.pnl);
+        expect(rows[i]).toContain(`${(sc.pnl_return * 100).toFixed(2)} %`);
+        for (const a of sc.assets) expect(rows[i]).toContain(`${a.asset_id} ${a.pnl}`);
+      });
       await page.locator('#panel-stress').screenshot({ path: resolve(OUT, 'report-stress-table.png') });
       expect(problems).toEqual([]);
     });
 
     it('says "not available" in one line when the operation answers an error, and logs no error of its own', async () => {
-      await listStress();
       await page.route('**/v1/portfolios/*/stress', (route) =>
         route.fulfill({ status: 422, json: { status_code: 422, error: 'Unprocessable Entity', error_type: 'INSUFFICIENT_DATA', message: ['a 10-day window needs 10 aligned dates'], correlation_id: 'x' } }),
       );
       await openWithKey();
       await expect(page.locator('#panel-stress').getAttribute('data-status')).resolves.toBe('unavailable');
-      await expect(page.locator('#panel-stress .note').textContent()).resolves.toBe('Stress scenarios are not available: a 10-day window needs 10 aligned dates');
+      await expect(page.locator('#panel-stress .note').textContent()).resolves.toBe('No stress table: the portfolio has no history to replay yet (a 10-day window needs 10 aligned dates).');
       // Chromium itself logs the 422 of the request as a network line (not the page's doing, and
       // not avoidable by a page that makes the request): that line and nothing else.
       expect(problems).toEqual([expect.stringMatching(/^console error: Failed to load resource: the server responded with a status of 422 .*\/v1\/portfolios\/demo-eu\/stress\)$/)]);
