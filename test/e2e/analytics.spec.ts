@@ -176,10 +176,10 @@ describe('analyst figures over HTTP and NATS (docs/api.md "Analyst conventions",
       expectError(await post('/v1/var', { returns: SMI.slice(0, 50), confidence: 99, method: 'filtered_historical' }), 422, 'INSUFFICIENT_DATA', /need at least 100/);
     });
 
-    it('is refused by the stored-portfolio endpoints until they list it', async () => {
+    it('is accepted by the stored-portfolio endpoints (an unknown portfolio is then 404, not a 400 on the method)', async () => {
       const res = await post('/v1/portfolios/none/var', { method: 'ewma' });
-      expect(res.status).toBe(400);
-      expect(res.body.message.join(' ')).toMatch(/method must be one of the following values/);
+      expect(res.status).toBe(404);
+      expect(res.body.error_type).toBe('NOT_FOUND');
     });
   });
 
