@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
-import { InvalidStateError, NotFoundError, UnprocessableError } from '../common/errors';
+import { InvalidStateError, UnprocessableError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
 import { EulerFigures, EulerVarMethod, PortfolioRiskResult } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
-import { CvarContribution, Portfolio, Position, VarContribution } from '../persistence/models';
-import { PortfolioRepository, PositionRepository } from '../persistence/repositories';
-import { ReturnSeriesCache } from '../persistence/return-series.cache';
+import { CvarContribution, Position, VarContribution } from '../persistence/models';
 import { CalculationPool } from './calculation-pool.service';
+import { PortfolioBookCache } from './portfolio-book.cache';
 
 export interface PortfolioRiskRequest {
   /** A method with Euler contributions (a stored result lists them; filtered_historical has none). */
@@ -22,7 +21,6 @@ export interface PortfolioRiskRequest {
 }
 
 export interface PortfolioRiskComputation {
-  portfolio: Portfolio;
   positions: Position[];
   portfolioValue: Big;
   weights: number[];
@@ -39,26 +37,21 @@ export interface PortfolioRiskComputation {
 @Injectable()
 export class PortfolioCalculator {
   constructor(
-    private readonly portfolios: PortfolioRepository,
-    private readonly positions: PositionRepository,
-    private readonly series: ReturnSeriesCache,
+    private readonly books: PortfolioBookCache,
     private readonly metrics: CalculationMetrics,
     private readonly pool: CalculationPool,
   ) {}
 
   async compute(portfolioId: string, req: PortfolioRiskRequest): Promise<PortfolioRiskComputation> {
-    const portfolio = await this.portfolios.findById(portfolioId);
-    if (!portfolio) throw new NotFoundError(`portfolio ${portfolioId} not found`);
-    const positions = await this.positions.findByPortfolio(portfolioId);
+    // One round trip for the book (and the series versions); the aligned matrix from the cache when the versions match.
+    const book = await this.books.load(portfolioId);
+    const positions = book.snapshot.positions;
     if (positions.length === 0) throw new UnprocessableError(`portfolio ${portfolioId} has no positions: PUT /v1/portfolios/${portfolioId}/positions first`);
     const total = positions.reduce((acc, p) => acc.plus(p.marketValue), new Big(0));
     if (total.lte(0)) throw new InvalidStateError(`portfolio ${portfolioId} has a net market value of ${formatMoney(total)}: weights need a positive value`);
     const weights = positions.map((p) => Number(new Big(p.marketValue).div(total)));
     const ids = positions.map((p) => p.assetId);
-    const loaded = await this.series.getSeries(ids);
-    const missing = ids.filter((id) => !loaded.has(id));
-    if (missing.length) throw new UnprocessableError(`no returns stored for ${missing.join(', ')}: PUT /v1/assets/{asset_id}/returns first`);
-    const { dates, columns } = align(ids.map((id) => loaded.get(id)!), req.lookbackDays);
+    const { dates, columns } = await this.books.aligned(ids, book, req.lookbackDays);
     let result: PortfolioRiskResult & EulerFigures;
     try {
       result = await this.metrics.measureAsync(req.method, 'portfolio', () =>
@@ -82,20 +75,8 @@ export class PortfolioCalculator {
     const money = (x: number) => formatMoney(scaleMoney(x, total));
     const varContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: result.varComponents[i], component_var: money(result.varComponents[i]) }));
     const cvarContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_cvar_return: result.cvarComponents[i], component_cvar: money(result.cvarComponents[i]) }));
-    return { portfolio, positions, portfolioValue: total, weights, dates, result, varContributions, cvarContributions };
+    return { positions, portfolioValue: total, weights, dates, result, varContributions, cvarContributions };
   }
 }
 
-/** Dates on which every series has a value, ascending; the newest `lookback` of them. */
-export function align(series: Array<{ dates: string[]; values: Float64Array }>, lookback: number): { dates: string[]; columns: Float64Array[] } {
-  const index = series.map((s) => new Map(s.dates.map((d, i) => [d, i])));
-  const shortest = series.reduce((a, b) => (b.dates.length < a.dates.length ? b : a));
-  const common = shortest.dates.filter((d) => index.every((m) => m.has(d)));
-  const dates = common.slice(Math.max(0, common.length - lookback));
-  const columns = series.map((s, k) => {
-    const col = new Float64Array(dates.length);
-    dates.forEach((d, t) => (col[t] = s.values[index[k].get(d)!]));
-    return col;
-  });
-  return { dates, columns };
-}
+export { align } from './portfolio-book.cache';

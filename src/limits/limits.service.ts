@@ -13,6 +13,7 @@ import { OutboxService } from '../events/outbox.service';
 import { SUBJECT } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
 import { Alert, LimitBreach, RiskLimit } from '../persistence/models';
+import { ReturnSeriesCache } from '../persistence/return-series.cache';
 import { AuditLogRepository, LimitBreachRepository, PortfolioRepository, RiskLimitRepository, TransactionRunner, Tx } from '../persistence/repositories';
 import { BreachResponseDto } from './dto/breach-response.dto';
 import { LimitsResponseDto, PutLimitsDto } from './dto/limits.dto';
@@ -83,6 +84,7 @@ export class LimitsService {
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
     @InjectMetric(METRIC.limitBreaches) private readonly breachCounter: Counter,
+    private readonly changes: ReturnSeriesCache,
   ) {}
 
   async put(portfolioId: string, dto: PutLimitsDto): Promise<LimitsResponseDto> {
@@ -109,6 +111,7 @@ export class LimitsService {
       await this.audit.append({ actor: currentActor(), action: 'limits.add_version', entity: 'portfolio', entityId: portfolioId, details: { ...dto, id: v.id }, correlationId: currentCorrelationId() }, t);
       return v;
     });
+    await this.changes.portfoliosChanged([portfolioId]); // the cached limits of the pre-trade check (here and on the other replicas)
     return toResponse(portfolioId, { ...version, isDefault: false });
   }
 
@@ -138,7 +141,11 @@ export class LimitsService {
   }
 
   async inForce(portfolioId: string, at = new Date(), tx?: Tx): Promise<EffectiveLimits> {
-    const l = await this.limits.findInForce(portfolioId, at, tx);
+    return this.effective(await this.limits.findInForce(portfolioId, at, tx));
+  }
+
+  /** A stored version as the limits in force, or the configured defaults when there is none. */
+  effective(l: RiskLimit | null): EffectiveLimits {
     if (l) return { ...l, isDefault: false };
     const d = this.config.defaultLimits;
     return {
