@@ -8,6 +8,9 @@ import { PortfolioRiskService } from './portfolio-risk.service';
 import { RiskRunConsumer } from './risk-run.consumer';
 import { RiskRunsController } from './risk-runs.controller';
 import { RiskRunsService } from './risk-runs.service';
+import { PreTradeNatsController } from './pretrade.nats.controller';
+import { WhatIfController } from './what-if.controller';
+import { WhatIfService } from './what-if.service';
 
 /**
  * Stored VaR / CVaR of a portfolio: compute (calculation), check and record (limits), announce
@@ -15,8 +18,8 @@ import { RiskRunsService } from './risk-runs.service';
  */
 @Module({
   imports: [CalculationModule, LimitsModule, EventsModule],
-  controllers: [PortfolioRiskController, PortfolioRiskNatsController, RiskRunsController],
-  providers: [PortfolioRiskService, RiskRunsService, RiskRunConsumer],
+  controllers: [PortfolioRiskController, PortfolioRiskNatsController, RiskRunsController, WhatIfController, PreTradeNatsController],
+  providers: [PortfolioRiskService, RiskRunsService, RiskRunConsumer, WhatIfService],
   exports: [PortfolioRiskService],
 })
 export class PortfolioRiskModule {}
