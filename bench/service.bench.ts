@@ -5,6 +5,7 @@ import { NatsConnectionService } from '../src/events/nats-connection.service';
 import { ReturnSeriesCache } from '../src/persistence/return-series.cache';
 import { Xoshiro128 } from '../src/math';
 import { BenchRow, measureAsync } from './harness';
+import { runPreTradeBench } from './pretrade.bench';
 
 const json = JSONCodec();
 
@@ -15,7 +16,7 @@ function pct(sorted: number[], p: number) {
 /**
  * Service benchmarks against the real stack (DATABASE_URL, REDIS_URL, NATS_URL; loopback defaults):
  * ingestion of 100,000 rows (JSON and CSV), a 24 MB body refused without a key (and parsed with one), stored-portfolio VaR for 10 assets × 2,520 days with a
- * cold and a warm cache, breach-to-event latency through the outbox and JetStream, and NAV updates
+ * cold and a warm cache (and at lookback 1,000), risk.pretrade.check beside a bare NATS echo, breach-to-event latency through the outbox and JetStream, and NAV updates
  * per second through the durable consumer.
  */
 export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Record<string, number> }> {
@@ -89,6 +90,19 @@ export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Re
     }, 60));
     rows.push(await measureAsync('service', `stored ${method} VaR, warm cache (10×2520)`, 2520, () => call('POST', `/v1/portfolios/${pid}/var`, body), 200));
   }
+  // Issue 11's figure: 10 assets × 2,520 days, lookback 1,000, warm cache.
+  for (const method of ['historical', 'parametric']) {
+    const body = { method, confidence: 99, lookback_days: 1000 };
+    const row = await measureAsync('service', `stored ${method} VaR, lookback 1000, warm (10×2520)`, 1000, () => call('POST', `/v1/portfolios/${pid}/var`, body), 500, 20);
+    rows.push(row);
+    figures[`stored_var_${method}_lookback1000_p50_ms`] = Math.round(row.p50_us / 10) / 100;
+    figures[`stored_var_${method}_lookback1000_p99_ms`] = Math.round(row.p99_us / 10) / 100;
+  }
+  // The pre-trade check over NATS beside a bare echo responder (same run, same message sizes).
+  await app.startAllMicroservices();
+  const preTrade = await runPreTradeBench(process.env.NATS_URL!, pid, assets, run);
+  rows.push(...preTrade.rows);
+  Object.assign(figures, preTrade.figures);
 
   // Breach-to-event latency: each new portfolio's first breach emits one risk.limit.breach.
   const nc = await connect({ servers: process.env.NATS_URL });

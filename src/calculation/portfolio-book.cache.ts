@@ -16,6 +16,11 @@ export interface CachedBook {
   versions: Map<string, string>;
   /** Date.now() when read from the database. */
   readAt: number;
+  /**
+   * Figures derived from this entry alone (the current book's weights, its VaR for given options),
+   * kept while the entry lives: a change of the book, limits or series makes a new entry.
+   */
+  memo: Map<string, unknown>;
 }
 
 /** Returns aligned on the dates every asset has (the newest `lookback` of them), one column per asset. */
@@ -73,7 +78,7 @@ export class PortfolioBookCache {
       this.books.delete(portfolioId);
       throw new NotFoundError(`portfolio ${portfolioId} not found`);
     }
-    const book: CachedBook = { snapshot, limits: this.limits.effective(snapshot.limit), versions: new Map(snapshot.versions), readAt: Date.now() };
+    const book: CachedBook = { snapshot, limits: this.limits.effective(snapshot.limit), versions: new Map(snapshot.versions), readAt: Date.now(), memo: new Map() };
     if (generation === this.generation) this.keep(portfolioId, book);
     return book;
   }

@@ -12,7 +12,16 @@ import { scaledVarLimit } from '../limits/limits.service';
 import { PortfolioRiskInput } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { PositionSizeCheckDto, PreTradeMessageDto, WhatIfLimitDto, WhatIfRequestDto, WhatIfResponseDto } from './dto/what-if.dto';
-import { whatIfBooks, whatIfFrom } from './what-if';
+import { currentBook, whatIfBooks, whatIfFrom } from './what-if';
+
+/** A value derived from one cache entry, computed once per entry (a rejected promise is not kept). */
+function memo<T>(book: CachedBook, key: string, make: () => T): T {
+  if (book.memo.has(key)) return book.memo.get(key) as T;
+  const value = make();
+  book.memo.set(key, value);
+  if (value instanceof Promise) value.catch(() => book.memo.delete(key));
+  return value;
+}
 
 /**
  * What-if of proposed trades on a stored portfolio (docs/api.md "Beyond the original design",
@@ -65,7 +74,8 @@ export class WhatIfService {
     const assetIds = [...new Set([...held.keys(), ...changes.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const marketValues = assetIds.map((id) => new Big(held.get(id) ?? 0));
     const deltas = assetIds.map((id) => changes.get(id) ?? new Big(0));
-    const books = whatIfBooks(marketValues, deltas);
+    const assetKey = assetIds.join(',');
+    const books = whatIfBooks(marketValues, deltas, memo(book, `now|${assetKey}`, () => currentBook(marketValues)));
     const { dates, columns } = await this.books.aligned(assetIds, book, lookbackDays);
     const options: Omit<PortfolioRiskInput, 'weights'> = {
       assetReturns: columns,
@@ -78,7 +88,9 @@ export class WhatIfService {
     };
     let result;
     try {
-      const before = await this.pool.portfolio({ ...options, weights: books.now.weights });
+      // The current book's figure depends on the entry alone: kept with it (not Monte Carlo's, which draws a seed when none is given).
+      const priceNow = () => this.pool.portfolio({ ...options, weights: books.now.weights });
+      const before = method === 'monte_carlo' ? await priceNow() : await memo(book, `before|${assetKey}|${method}|${confidence}|${horizonDays}|${lookbackDays}`, priceNow);
       const after = await this.pool.portfolio({ ...options, seed: before.monteCarlo?.seed ?? options.seed, weights: books.next.weights });
       result = whatIfFrom(assetIds, books, before, after);
     } catch (err) {
@@ -100,8 +112,9 @@ export class WhatIfService {
     };
     const maxPosition = limits.maxPositionSizePercent ?? this.config.defaultLimits.maxPositionSizePercent;
     const newTotal = books.next.total;
+    // Position caps compare float64 fractions (docs/math.md): |wᵢ| of the new book, in percent.
     const positionSize: PositionSizeCheckDto[] = assetIds.map((id, i) => {
-      const percent = Number(marketValues[i].plus(deltas[i]).abs().times(100).div(newTotal));
+      const percent = Math.abs(books.next.weights[i]) * 100;
       return { asset_id: id, percent, max_position_size_percent: maxPosition, status: evaluateLimit(percent, maxPosition, this.config.limitThresholds).status };
     });
     return {

@@ -64,15 +64,23 @@ export function whatIf(input: WhatIfInput): WhatIfResult {
   return whatIfFrom(assetIds, books, before, after);
 }
 
-/** The current book (vᵢ) and the book after the changes (vᵢ + Δᵢ): weights and values; 422 when a net value is not positive. */
-export function whatIfBooks(marketValues: readonly Big[], changes: readonly Big[]): WhatIfBooks {
+/**
+ * The current book (vᵢ) and the book after the changes (vᵢ + Δᵢ): weights and values; 422 when a
+ * net value is not positive. `now`, when given, is the current book already computed (a cache).
+ */
+export function whatIfBooks(marketValues: readonly Big[], changes: readonly Big[], now?: WhatIfBooks['now']): WhatIfBooks {
   return {
-    now: book(marketValues, 'current'),
+    now: now ?? currentBook(marketValues),
     next: book(
       marketValues.map((v, i) => v.plus(changes[i])),
       'new',
     ),
   };
+}
+
+/** The weights and net value of the current book (422 when the value is not positive). */
+export function currentBook(marketValues: readonly Big[]): WhatIfBooks['now'] {
+  return book(marketValues, 'current');
 }
 
 export interface WhatIfBooks {
