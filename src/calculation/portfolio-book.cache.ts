@@ -131,8 +131,10 @@ export class PortfolioBookCache {
   private refresh(portfolioId: string): Promise<CachedBook> {
     let pending = this.refreshing.get(portfolioId);
     if (!pending) {
-      pending = this.load(portfolioId).finally(() => this.refreshing.delete(portfolioId));
-      this.refreshing.set(portfolioId, pending);
+      const read: Promise<CachedBook> = this.load(portfolioId).finally(() => {
+        if (this.refreshing.get(portfolioId) === read) this.refreshing.delete(portfolioId);
+      });
+      this.refreshing.set(portfolioId, (pending = read));
     }
     return pending;
   }
@@ -158,6 +160,8 @@ export class PortfolioBookCache {
 
   private onChange(change: DataChange): void {
     this.generation++;
+    // A read in flight may predate the change: later callers must not join it.
+    this.refreshing.clear();
     for (const id of change.portfolios) this.books.delete(id);
     for (const asset of change.assets) for (const id of [...(this.holders.get(asset) ?? [])]) this.books.delete(id);
   }
