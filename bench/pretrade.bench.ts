@@ -4,7 +4,8 @@ import { BenchRow, measureAsync } from './harness';
 /**
  * risk.pretrade.check through a plain `nats` client (request / reply, one at a time, warm caches)
  * beside a bare NATS echo responder on its own connection in the same process, answering a reply
- * of the same size to a request of the same size: the difference is the service's own time.
+ * of the same size to a request of the same size: the difference is the service's own time; and
+ * the floor of any Nest NATS handler (risk.var.calculate over 20 returns) in the same run.
  */
 export async function runPreTradeBench(natsUrl: string, portfolioId: string, assets: string[], run: string): Promise<{ rows: BenchRow[]; figures: Record<string, number> }> {
   const rows: BenchRow[] = [];
@@ -35,6 +36,13 @@ export async function runPreTradeBench(natsUrl: string, portfolioId: string, ass
       figures[`nats_echo_${method}_p99_us`] = bare.p99_us;
       sub.unsubscribe();
     }
+    // The floor of a Nest NATS handler (deserializer, correlation / tracing interceptor, validation
+    // pipe, serializer) with next to no work: a 20-return historical VaR.
+    const floor = new TextEncoder().encode(JSON.stringify({ returns: Array.from({ length: 20 }, (_, i) => ((i * 7919) % 41) / 1000 - 0.02), confidence: 95 }));
+    const handler = await measureAsync('service', 'risk.var.calculate, 20 returns (Nest handler floor)', 20, () => client.request('risk.var.calculate', floor, { timeout: 5000 }), iterations, 500);
+    rows.push(handler);
+    figures.nats_handler_floor_p50_us = handler.p50_us;
+    figures.nats_handler_floor_p99_us = handler.p99_us;
   } finally {
     await Promise.all([client, echo].map((nc: NatsConnection) => nc.close()));
   }

@@ -166,7 +166,19 @@ export class LimitsService {
    * limit's horizon_days) (square-root-of-time, docs/api.md "Horizons and limits").
    */
   async assess(portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, tx: Tx, horizonDays = 1): Promise<LimitAssessment> {
-    const limits = await this.inForce(portfolioId, at, tx);
+    return this.assessAgainst(await this.inForce(portfolioId, at, tx), portfolioId, type, measuredPercent, at, horizonDays);
+  }
+
+  /**
+   * As assess, after locking the portfolio row in `tx` (one statement for both: the stored VaR's
+   * transaction); null when the portfolio does not exist.
+   */
+  async lockAndAssess(portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, tx: Tx, horizonDays = 1): Promise<LimitAssessment | null> {
+    const found = await this.limits.lockPortfolioFindInForce(portfolioId, at, tx);
+    return found && this.assessAgainst(this.effective(found.limit), portfolioId, type, measuredPercent, at, horizonDays);
+  }
+
+  private assessAgainst(limits: EffectiveLimits, portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, horizonDays: number): LimitAssessment {
     const limitPercent = type === 'VAR' ? scaledVarLimit(limits, horizonDays) : limits.maxDrawdownPercent;
     const evaluation = limitPercent ? evaluateLimit(measuredPercent, limitPercent, this.config.limitThresholds) : null;
     return { portfolioId, type, measuredPercent, limitPercent, horizonDays, limits, evaluation, level: evaluation?.status ?? 'ok', at };
