@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connect, consumerOpts, JSONCodec } from 'nats';
+import { AckPolicy, connect, consumerOpts, DeliverPolicy, JSONCodec } from 'nats';
 import { createApp } from '../src/app.factory';
 import { NatsConnectionService } from '../src/events/nats-connection.service';
 import { ReturnSeriesCache } from '../src/persistence/return-series.cache';
@@ -27,6 +27,7 @@ export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Re
   process.env.LOG_LEVEL ??= 'error';
   process.env.NATS_NAV_DURABLE ??= `risk-service-nav-bench-${process.pid}`;
   process.env.NATS_NAV_INACTIVE_SECONDS ??= '300';
+  await startNavDurableAtNew(process.env.NATS_URL, process.env.NATS_NAV_DURABLE);
   const app = await createApp();
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
@@ -157,4 +158,22 @@ export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Re
   await nc.close();
   await app.close();
   return { rows, figures };
+}
+
+/**
+ * The bench's NAV durable is new each run; made by the service it would start at the first message
+ * of the RISK stream and replay every NAV update of earlier runs (thousands, one transaction each)
+ * while the stored-VaR and pre-trade figures are measured. Made here first, it starts at new
+ * messages (the service finds it and keeps it). Nothing to do on a broker without the stream yet.
+ */
+async function startNavDurableAtNew(natsUrl: string, durable: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    await jsm.consumers
+      .add('RISK', { durable_name: durable, inactive_threshold: 300e9, filter_subject: 'risk.nav.updated', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, ack_wait: 10e9, max_ack_pending: 1000 })
+      .catch(() => undefined);
+  } finally {
+    await nc.close();
+  }
 }
