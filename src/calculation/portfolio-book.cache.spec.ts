@@ -9,7 +9,7 @@ import { align, BOOK_REVALIDATE_MS, PortfolioBookCache } from './portfolio-book.
 
 /** Fakes of the database snapshot and the series cache: counts reads, announces changes as the real ones do. */
 function setup() {
-  const books = new Map<string, Omit<BookSnapshot, 'at' | 'portfolioId'>>();
+  const books = new Map<string, Omit<BookSnapshot, 'at' | 'portfolioId' | 'portfolio'>>();
   const series = new Map<string, ReturnSeries>();
   let snapshotReads = 0;
   let seriesReads = 0;
@@ -18,7 +18,7 @@ function setup() {
     load: async (id: string): Promise<BookSnapshot | null> => {
       snapshotReads++;
       const b = books.get(id);
-      const copy = b ? { ...b, portfolioId: id, at: new Date(), versions: new Map(b.versions), positions: [...b.positions] } : null;
+      const copy = b ? { ...b, portfolioId: id, portfolio: { id, name: id, baseCurrency: 'USD', createdAt: new Date(), updatedAt: new Date() }, at: new Date(), versions: new Map(b.versions), positions: [...b.positions] } : null;
       if (gate) await gate;
       return copy;
     },

@@ -5,7 +5,7 @@ import { formatMoney, scaleMoney } from '../common/money';
 import { EulerFigures, EulerVarMethod, PortfolioRiskResult } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
-import { CvarContribution, Position, VarContribution } from '../persistence/models';
+import { CvarContribution, Portfolio, Position, VarContribution } from '../persistence/models';
 import { CalculationPool } from './calculation-pool.service';
 import { PortfolioBookCache } from './portfolio-book.cache';
 
@@ -21,6 +21,7 @@ export interface PortfolioRiskRequest {
 }
 
 export interface PortfolioRiskComputation {
+  portfolio: Portfolio;
   positions: Position[];
   portfolioValue: Big;
   weights: number[];
@@ -75,7 +76,7 @@ export class PortfolioCalculator {
     const money = (x: number) => formatMoney(scaleMoney(x, total));
     const varContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: result.varComponents[i], component_var: money(result.varComponents[i]) }));
     const cvarContributions = ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_cvar_return: result.cvarComponents[i], component_cvar: money(result.cvarComponents[i]) }));
-    return { positions, portfolioValue: total, weights, dates, result, varContributions, cvarContributions };
+    return { portfolio: book.snapshot.portfolio, positions, portfolioValue: total, weights, dates, result, varContributions, cvarContributions };
   }
 }
 

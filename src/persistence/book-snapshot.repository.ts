@@ -1,9 +1,11 @@
+import { Portfolio } from './portfolio.repository';
 import { Position } from './position.repository';
 import { RiskLimit } from './risk-limit.repository';
 
 /** What a stored-portfolio calculation reads about its portfolio, in one snapshot. */
 export interface BookSnapshot {
   portfolioId: string;
+  portfolio: Portfolio;
   /** Ordered by asset_id (as PositionRepository.findByPortfolio). */
   positions: Position[];
   /** The series version of each held asset ('0' for an asset never ingested). */

@@ -5,6 +5,10 @@ import { BookSnapshot, BookSnapshotRepository } from '../book-snapshot.repositor
 
 type Row = {
   id: string;
+  name: string;
+  base_currency: string;
+  created_at: Date;
+  updated_at: Date;
   at: Date;
   book: Array<{ a: string; v: string; s: string }>;
   lim: { id: string; max_var: number | null; max_dd: number | null; max_pos: number | null; conf: number; horizon: number; eff: string; created: string; by: string | null } | null;
@@ -17,7 +21,7 @@ type Row = {
  * scheduled. The ordering of positions and limit versions is the one of the other repositories.
  */
 const SQL = `
-SELECT p.id, now() AS at,
+SELECT p.id, p.name, p.base_currency, p.created_at, p.updated_at, now() AS at,
   (SELECT coalesce(json_agg(json_build_object('a', x.asset_id, 'v', x.market_value::text, 's', coalesce(v.version, 0)::text) ORDER BY x.asset_id), '[]'::json)
      FROM positions x LEFT JOIN asset_series_versions v ON v.asset_id = x.asset_id WHERE x.portfolio_id = p.id) AS book,
   (SELECT json_build_object('id', l.id, 'max_var', l.max_var_percent, 'max_dd', l.max_drawdown_percent, 'max_pos', l.max_position_size_percent,
@@ -40,6 +44,7 @@ export class TypeOrmBookSnapshotRepository extends BookSnapshotRepository {
     const l = r.lim;
     return {
       portfolioId: r.id,
+      portfolio: { id: r.id, name: r.name, baseCurrency: r.base_currency, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at) },
       at: new Date(r.at),
       positions: r.book.map((b) => ({ assetId: b.a, marketValue: b.v })),
       versions: new Map(r.book.map((b) => [b.a, b.s])),
