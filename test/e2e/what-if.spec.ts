@@ -199,6 +199,10 @@ describe('what-if and the pre-trade check', () => {
       const v2 = (await a.post(`/v1/portfolios/${pid}/var`, { confidence: 99, lookback_days: 1000 })).body;
       expect(v2.var_return).toBe(v1.var_return);
       expect(v2.contributions).toEqual(v1.contributions);
+      // The what-if's `before` is the stored VaR of the book, to the bit (REST and the cached NATS path).
+      const wi = { trades: [{ asset_id: cacId, market_value_change: '1' }], confidence: 99, lookback_days: 1000 };
+      expect((await a.post(`/v1/portfolios/${pid}/what-if`, wi)).body.before).toEqual({ var_return: v1.var_return, var: v1.var });
+      expect((await pretrade({ portfolio_id: pid, ...wi })).before).toEqual({ var_return: v1.var_return, var: v1.var });
       const own = `SMIX-${randomUUID().slice(0, 8)}`;
       await a.put(`/v1/assets/${own}/returns`, rows(SMI));
       await a.put(`/v1/portfolios/${pid}/positions`, [{ asset_id: own, market_value: '600000' }, { asset_id: cacId, market_value: '400000' }]);
