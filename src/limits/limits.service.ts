@@ -53,6 +53,11 @@ export interface LimitAssessment {
   limits: EffectiveLimits;
   /** null when there is no limit. */
   evaluation: LimitEvaluation | null;
+  /**
+   * false when the portfolio had no unresolved alert of this type when the assessment locked its row
+   * (lockAndAssess): at ok there is then nothing to resolve. Undefined: not known.
+   */
+  openAlert?: boolean;
   /** On the one severity scale; ok when there is no limit. */
   level: Level;
   at: Date;
@@ -170,12 +175,13 @@ export class LimitsService {
   }
 
   /**
-   * As assess, after locking the portfolio row in `tx` (one statement for both: the stored VaR's
-   * transaction); null when the portfolio does not exist.
+   * As assess, after locking the portfolio row in `tx`, and noting whether an alert of `type` is
+   * open (one statement for all three: the stored VaR's transaction); null when the portfolio does
+   * not exist.
    */
   async lockAndAssess(portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, tx: Tx, horizonDays = 1): Promise<LimitAssessment | null> {
-    const found = await this.limits.lockPortfolioFindInForce(portfolioId, at, tx);
-    return found && this.assessAgainst(this.effective(found.limit), portfolioId, type, measuredPercent, at, horizonDays);
+    const found = await this.limits.lockPortfolioFindInForce(portfolioId, at, type, tx);
+    return found && { ...this.assessAgainst(this.effective(found.limit), portfolioId, type, measuredPercent, at, horizonDays), openAlert: found.openAlert };
   }
 
   private assessAgainst(limits: EffectiveLimits, portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, horizonDays: number): LimitAssessment {
@@ -195,6 +201,9 @@ export class LimitsService {
    */
   async recordEvaluation(a: LimitAssessment, context: { subject: string; varResultId?: string | null }, tx: Tx): Promise<EvaluationRecord> {
     if (a.level === 'ok' || !a.evaluation || !a.limitPercent) {
+      // Alerts of a figure are opened only under its portfolio's row lock (held since lockAndAssess):
+      // none open then, none to resolve now.
+      if (a.openAlert === false) return { alert: null, opened: false, escalated: false, breach: null };
       const resolved = await this.alerts.resolveOnRecovery(a.portfolioId, a.type, a.at, tx);
       return { alert: resolved, opened: false, escalated: false, breach: null };
     }
