@@ -29,6 +29,9 @@ export interface AlignedReturns {
   columns: Float64Array[];
 }
 
+/** Bound of the aligned-matrix LRU, bytes (values, and the dates at about 48 bytes each). */
+export const MATRIX_CACHE_BYTES = 64 * 1024 * 1024;
+
 /** How long the pre-trade path trusts a book without reading it again (in the background) when no change was announced. */
 export const BOOK_REVALIDATE_MS = 1000;
 
@@ -66,7 +69,11 @@ export class PortfolioBookCache {
     config: AppConfig,
   ) {
     this.books = new LRUCache({ max: 10_000, dispose: (book, id) => this.unregister(id, book) });
-    this.matrices = new LRUCache({ max: Math.max(16, config.cacheMaxSeries), ttl: config.cacheTtlSeconds * 1000 });
+    this.matrices = new LRUCache({
+      maxSize: MATRIX_CACHE_BYTES,
+      sizeCalculation: (m) => Math.max(1, m.columns.length * m.dates.length * 8 + m.dates.length * 48),
+      ttl: config.cacheTtlSeconds * 1000,
+    });
     series.onChange((change) => this.onChange(change));
   }
 

@@ -89,7 +89,11 @@ export class WhatIfService {
     let result;
     try {
       // The current book's figure depends on the entry alone: kept with it (not Monte Carlo's, which draws a seed when none is given).
-      const priceNow = () => this.pool.portfolio({ ...options, weights: books.now.weights });
+      // Kept: the figures whatIfFrom reads (not the portfolio returns and statistics of the result).
+      const priceNow = async () => {
+        const r = await this.pool.portfolio({ ...options, weights: books.now.weights });
+        return { varReturn: r.varReturn, varComponents: r.varComponents, monteCarlo: r.monteCarlo };
+      };
       const before = method === 'monte_carlo' ? await priceNow() : await memo(book, `before|${assetKey}|${method}|${confidence}|${horizonDays}|${lookbackDays}`, priceNow);
       const after = await this.pool.portfolio({ ...options, seed: before.monteCarlo?.seed ?? options.seed, weights: books.next.weights });
       result = whatIfFrom(assetIds, books, before, after);
