@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { connect, consumerOpts, JSONCodec } from 'nats';
+import { AckPolicy, connect, consumerOpts, DeliverPolicy, JSONCodec } from 'nats';
 import { createApp } from '../src/app.factory';
 import { NatsConnectionService } from '../src/events/nats-connection.service';
 import { ReturnSeriesCache } from '../src/persistence/return-series.cache';
 import { Xoshiro128 } from '../src/math';
 import { BenchRow, measureAsync } from './harness';
+import { runPreTradeBench } from './pretrade.bench';
 
 const json = JSONCodec();
 
@@ -15,7 +16,7 @@ function pct(sorted: number[], p: number) {
 /**
  * Service benchmarks against the real stack (DATABASE_URL, REDIS_URL, NATS_URL; loopback defaults):
  * ingestion of 100,000 rows (JSON and CSV), a 24 MB body refused without a key (and parsed with one), stored-portfolio VaR for 10 assets × 2,520 days with a
- * cold and a warm cache, breach-to-event latency through the outbox and JetStream, and NAV updates
+ * cold and a warm cache (and at lookback 1,000), risk.pretrade.check beside a bare NATS echo, breach-to-event latency through the outbox and JetStream, and NAV updates
  * per second through the durable consumer.
  */
 export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Record<string, number> }> {
@@ -26,6 +27,7 @@ export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Re
   process.env.LOG_LEVEL ??= 'error';
   process.env.NATS_NAV_DURABLE ??= `risk-service-nav-bench-${process.pid}`;
   process.env.NATS_NAV_INACTIVE_SECONDS ??= '300';
+  await startNavDurableAtNew(process.env.NATS_URL, process.env.NATS_NAV_DURABLE);
   const app = await createApp();
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
@@ -89,6 +91,19 @@ export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Re
     }, 60));
     rows.push(await measureAsync('service', `stored ${method} VaR, warm cache (10×2520)`, 2520, () => call('POST', `/v1/portfolios/${pid}/var`, body), 200));
   }
+  // Issue 11's figure: 10 assets × 2,520 days, lookback 1,000, warm cache.
+  for (const method of ['historical', 'parametric']) {
+    const body = { method, confidence: 99, lookback_days: 1000 };
+    const row = await measureAsync('service', `stored ${method} VaR, lookback 1000, warm (10×2520)`, 1000, () => call('POST', `/v1/portfolios/${pid}/var`, body), 500, 20);
+    rows.push(row);
+    figures[`stored_var_${method}_lookback1000_p50_ms`] = Math.round(row.p50_us / 10) / 100;
+    figures[`stored_var_${method}_lookback1000_p99_ms`] = Math.round(row.p99_us / 10) / 100;
+  }
+  // The pre-trade check over NATS beside a bare echo responder (same run, same message sizes).
+  await app.startAllMicroservices();
+  const preTrade = await runPreTradeBench(process.env.NATS_URL!, pid, assets, run);
+  rows.push(...preTrade.rows);
+  Object.assign(figures, preTrade.figures);
 
   // Breach-to-event latency: each new portfolio's first breach emits one risk.limit.breach.
   const nc = await connect({ servers: process.env.NATS_URL });
@@ -143,4 +158,22 @@ export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Re
   await nc.close();
   await app.close();
   return { rows, figures };
+}
+
+/**
+ * The bench's NAV durable is new each run; made by the service it would start at the first message
+ * of the RISK stream and replay every NAV update of earlier runs (thousands, one transaction each)
+ * while the stored-VaR and pre-trade figures are measured. Made here first, it starts at new
+ * messages (the service finds it and keeps it). Nothing to do on a broker without the stream yet.
+ */
+async function startNavDurableAtNew(natsUrl: string, durable: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    await jsm.consumers
+      .add('RISK', { durable_name: durable, inactive_threshold: 300e9, filter_subject: 'risk.nav.updated', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, ack_wait: 10e9, max_ack_pending: 1000 })
+      .catch(() => undefined);
+  } finally {
+    await nc.close();
+  }
 }

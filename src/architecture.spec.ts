@@ -21,7 +21,7 @@ describe('module layout', () => {
 
   it('serves the stored-risk routes from portfolio-risk and none from limits', () => {
     const routes = (dir: string) => source.filter((s) => s.file.startsWith(`${dir}/`)).flatMap((s) => [...s.text.matchAll(/@(?:Get|Post|Put)\('([^']*)'\)/g)].map((m) => m[1]));
-    expect(routes('portfolio-risk').sort()).toEqual([':id', 'cvar', 'returns', 'stress', 'var', 'var-history']); // :id: GET /v1/risk-runs/:id
+    expect(routes('portfolio-risk').sort()).toEqual([':id', 'cvar', 'returns', 'stress', 'var', 'var-history', 'what-if']); // :id: GET /v1/risk-runs/:id
     expect(routes('limits').filter((r) => /var/.test(r))).toEqual([]);
     expect(source.filter((s) => s.file.startsWith('portfolio-risk/')).some((s) => s.text.includes('HANDLER.portfolioVar'))).toBe(true);
   });

@@ -6,6 +6,7 @@ import { CalculationController } from './calculation.controller';
 import { CalculationNatsController } from './calculation.nats.controller';
 import { CalculationPool } from './calculation-pool.service';
 import { CalculationService } from './calculation.service';
+import { PortfolioBookCache } from './portfolio-book.cache';
 import { PortfolioCalculator } from './portfolio-calculator.service';
 import { PositionSizingService } from './position-sizing.service';
 
@@ -13,7 +14,7 @@ import { PositionSizingService } from './position-sizing.service';
 @Module({
   imports: [LimitsModule],
   controllers: [CalculationController, AnalyticsController, CalculationNatsController],
-  providers: [CalculationService, AnalyticsService, PositionSizingService, PortfolioCalculator, CalculationPool],
-  exports: [CalculationService, PositionSizingService, PortfolioCalculator],
+  providers: [CalculationService, AnalyticsService, PositionSizingService, PortfolioCalculator, CalculationPool, PortfolioBookCache],
+  exports: [CalculationService, PositionSizingService, PortfolioCalculator, PortfolioBookCache, CalculationPool],
 })
 export class CalculationModule {}

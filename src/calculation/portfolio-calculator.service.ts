@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
-import { InvalidStateError, NotFoundError, UnprocessableError } from '../common/errors';
+import { InvalidStateError, UnprocessableError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
 import { PortfolioRiskResult, portfolioReturns, VarMethod } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { CvarContribution, Portfolio, Position, VarContribution } from '../persistence/models';
-import { PortfolioRepository, PositionRepository } from '../persistence/repositories';
-import { ReturnSeriesCache } from '../persistence/return-series.cache';
 import { CalculationPool } from './calculation-pool.service';
+import { PortfolioBookCache } from './portfolio-book.cache';
 
 export interface PortfolioRiskRequest {
   /** Any method; filtered_historical has no Euler contributions (docs/math.md "Volatility-model VaR"). */
@@ -50,9 +49,7 @@ export interface PortfolioReturnSeries {
 @Injectable()
 export class PortfolioCalculator {
   constructor(
-    private readonly portfolios: PortfolioRepository,
-    private readonly positions: PositionRepository,
-    private readonly series: ReturnSeriesCache,
+    private readonly books: PortfolioBookCache,
     private readonly metrics: CalculationMetrics,
     private readonly pool: CalculationPool,
   ) {}
@@ -99,32 +96,17 @@ export class PortfolioCalculator {
 
   /** The book, its market-value weights and the aligned return columns of its assets (newest `lookback` dates). */
   private async alignedBook(portfolioId: string, lookback: number) {
-    const portfolio = await this.portfolios.findById(portfolioId);
-    if (!portfolio) throw new NotFoundError(`portfolio ${portfolioId} not found`);
-    const positions = await this.positions.findByPortfolio(portfolioId);
+    // One round trip for the book (and the series versions); the aligned matrix from the cache when the versions match.
+    const book = await this.books.load(portfolioId);
+    const { portfolio, positions } = book.snapshot;
     if (positions.length === 0) throw new UnprocessableError(`portfolio ${portfolioId} has no positions: PUT /v1/portfolios/${portfolioId}/positions first`);
     const total = positions.reduce((acc, p) => acc.plus(p.marketValue), new Big(0));
     if (total.lte(0)) throw new InvalidStateError(`portfolio ${portfolioId} has a net market value of ${formatMoney(total)}: weights need a positive value`);
     const weights = positions.map((p) => Number(new Big(p.marketValue).div(total)));
     const ids = positions.map((p) => p.assetId);
-    const loaded = await this.series.getSeries(ids);
-    const missing = ids.filter((id) => !loaded.has(id));
-    if (missing.length) throw new UnprocessableError(`no returns stored for ${missing.join(', ')}: PUT /v1/assets/{asset_id}/returns first`);
-    const { dates, columns } = align(ids.map((id) => loaded.get(id)!), lookback);
+    const { dates, columns } = await this.books.aligned(ids, book, lookback);
     return { portfolio, positions, total, weights, ids, dates, columns };
   }
 }
 
-/** Dates on which every series has a value, ascending; the newest `lookback` of them. */
-export function align(series: Array<{ dates: string[]; values: Float64Array }>, lookback: number): { dates: string[]; columns: Float64Array[] } {
-  const index = series.map((s) => new Map(s.dates.map((d, i) => [d, i])));
-  const shortest = series.reduce((a, b) => (b.dates.length < a.dates.length ? b : a));
-  const common = shortest.dates.filter((d) => index.every((m) => m.has(d)));
-  const dates = common.slice(Math.max(0, common.length - lookback));
-  const columns = series.map((s, k) => {
-    const col = new Float64Array(dates.length);
-    dates.forEach((d, t) => (col[t] = s.values[index[k].get(d)!]));
-    return col;
-  });
-  return { dates, columns };
-}
+export { align } from './portfolio-book.cache';

@@ -14,6 +14,7 @@ export const HANDLER = {
   cvarCalculate: 'risk.cvar.calculate',
   positionSizeCalculate: 'risk.position_size.calculate',
   portfolioVar: 'risk.portfolio.var',
+  preTradeCheck: 'risk.pretrade.check',
   navUpdated: 'risk.nav.updated',
 } as const;
 export const QUEUE_GROUP = 'risk-service';

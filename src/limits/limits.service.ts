@@ -13,6 +13,7 @@ import { OutboxService } from '../events/outbox.service';
 import { SUBJECT } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
 import { Alert, LimitBreach, RiskLimit } from '../persistence/models';
+import { ReturnSeriesCache } from '../persistence/return-series.cache';
 import { AuditLogRepository, LimitBreachRepository, PortfolioRepository, RiskLimitRepository, TransactionRunner, Tx } from '../persistence/repositories';
 import { BreachResponseDto } from './dto/breach-response.dto';
 import { LimitsResponseDto, PutLimitsDto } from './dto/limits.dto';
@@ -52,6 +53,11 @@ export interface LimitAssessment {
   limits: EffectiveLimits;
   /** null when there is no limit. */
   evaluation: LimitEvaluation | null;
+  /**
+   * false when the portfolio had no unresolved alert of this type when the assessment locked its row
+   * (lockAndAssess): at ok there is then nothing to resolve. Undefined: not known.
+   */
+  openAlert?: boolean;
   /** On the one severity scale; ok when there is no limit. */
   level: Level;
   at: Date;
@@ -83,6 +89,7 @@ export class LimitsService {
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
     @InjectMetric(METRIC.limitBreaches) private readonly breachCounter: Counter,
+    private readonly changes: ReturnSeriesCache,
   ) {}
 
   async put(portfolioId: string, dto: PutLimitsDto): Promise<LimitsResponseDto> {
@@ -109,6 +116,7 @@ export class LimitsService {
       await this.audit.append({ actor: currentActor(), action: 'limits.add_version', entity: 'portfolio', entityId: portfolioId, details: { ...dto, id: v.id }, correlationId: currentCorrelationId() }, t);
       return v;
     });
+    await this.changes.portfoliosChanged([portfolioId]); // the cached limits of the pre-trade check (here and on the other replicas)
     return toResponse(portfolioId, { ...version, isDefault: false });
   }
 
@@ -138,7 +146,11 @@ export class LimitsService {
   }
 
   async inForce(portfolioId: string, at = new Date(), tx?: Tx): Promise<EffectiveLimits> {
-    const l = await this.limits.findInForce(portfolioId, at, tx);
+    return this.effective(await this.limits.findInForce(portfolioId, at, tx));
+  }
+
+  /** A stored version as the limits in force, or the configured defaults when there is none. */
+  effective(l: RiskLimit | null): EffectiveLimits {
     if (l) return { ...l, isDefault: false };
     const d = this.config.defaultLimits;
     return {
@@ -159,7 +171,20 @@ export class LimitsService {
    * limit's horizon_days) (square-root-of-time, docs/api.md "Horizons and limits").
    */
   async assess(portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, tx: Tx, horizonDays = 1): Promise<LimitAssessment> {
-    const limits = await this.inForce(portfolioId, at, tx);
+    return this.assessAgainst(await this.inForce(portfolioId, at, tx), portfolioId, type, measuredPercent, at, horizonDays);
+  }
+
+  /**
+   * As assess, after locking the portfolio row in `tx`, and noting whether an alert of `type` is
+   * open (one statement for all three: the stored VaR's transaction); null when the portfolio does
+   * not exist.
+   */
+  async lockAndAssess(portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, tx: Tx, horizonDays = 1): Promise<LimitAssessment | null> {
+    const found = await this.limits.lockPortfolioFindInForce(portfolioId, at, type, tx);
+    return found && { ...this.assessAgainst(this.effective(found.limit), portfolioId, type, measuredPercent, at, horizonDays), openAlert: found.openAlert };
+  }
+
+  private assessAgainst(limits: EffectiveLimits, portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, horizonDays: number): LimitAssessment {
     const limitPercent = type === 'VAR' ? scaledVarLimit(limits, horizonDays) : limits.maxDrawdownPercent;
     const evaluation = limitPercent ? evaluateLimit(measuredPercent, limitPercent, this.config.limitThresholds) : null;
     return { portfolioId, type, measuredPercent, limitPercent, horizonDays, limits, evaluation, level: evaluation?.status ?? 'ok', at };
@@ -176,6 +201,9 @@ export class LimitsService {
    */
   async recordEvaluation(a: LimitAssessment, context: { subject: string; varResultId?: string | null }, tx: Tx): Promise<EvaluationRecord> {
     if (a.level === 'ok' || !a.evaluation || !a.limitPercent) {
+      // Alerts of a figure are opened only under its portfolio's row lock (held since lockAndAssess):
+      // none open then, none to resolve now.
+      if (a.openAlert === false) return { alert: null, opened: false, escalated: false, breach: null };
       const resolved = await this.alerts.resolveOnRecovery(a.portfolioId, a.type, a.at, tx);
       return { alert: resolved, opened: false, escalated: false, breach: null };
     }

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { AlertRepository } from './alert.repository';
 import { ApiKeyRepository } from './api-key.repository';
 import { AuditLogRepository } from './audit-log.repository';
+import { BookSnapshotRepository } from './book-snapshot.repository';
 import { buildDataSourceOptions } from './data-source';
 import { DrawdownEventRepository } from './drawdown-event.repository';
 import { DrawdownStateRepository } from './drawdown-state.repository';
@@ -19,6 +20,7 @@ import { TransactionRunner } from './transaction-runner';
 import { TypeOrmAlertRepository } from './typeorm/typeorm-alert.repository';
 import { TypeOrmApiKeyRepository } from './typeorm/typeorm-api-key.repository';
 import { TypeOrmAuditLogRepository } from './typeorm/typeorm-audit-log.repository';
+import { TypeOrmBookSnapshotRepository } from './typeorm/typeorm-book-snapshot.repository';
 import { TypeOrmDrawdownEventRepository } from './typeorm/typeorm-drawdown-event.repository';
 import { TypeOrmDrawdownStateRepository } from './typeorm/typeorm-drawdown-state.repository';
 import { TypeOrmLimitBreachRepository } from './typeorm/typeorm-limit-breach.repository';
@@ -47,6 +49,7 @@ const bindings = [
   { provide: ApiKeyRepository, useClass: TypeOrmApiKeyRepository },
   { provide: AuditLogRepository, useClass: TypeOrmAuditLogRepository },
   { provide: RiskRunRepository, useClass: TypeOrmRiskRunRepository },
+  { provide: BookSnapshotRepository, useClass: TypeOrmBookSnapshotRepository },
 ];
 
 /**

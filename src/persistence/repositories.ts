@@ -6,6 +6,7 @@
 export { AlertRepository } from './alert.repository';
 export { ApiKeyRepository } from './api-key.repository';
 export { AuditLogRepository } from './audit-log.repository';
+export { BookSnapshotRepository } from './book-snapshot.repository';
 export { DrawdownEventRepository } from './drawdown-event.repository';
 export { DrawdownStateRepository } from './drawdown-state.repository';
 export { DuplicateKeyError, StaleVersionError } from './errors';

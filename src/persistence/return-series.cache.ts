@@ -6,12 +6,21 @@ import { AppConfig } from '../config/app-config';
 import { ReturnSeries, ReturnsRepository } from './returns.repository';
 
 type Counts = { hits: number; misses: number };
+/** A change announced on the invalidation channel: assets whose series changed, portfolios whose book or limits changed. */
+export interface DataChange {
+  assets: string[];
+  portfolios: string[];
+}
 /**
  * v3: one key per asset and series version, JSON { d, v, s } (v1 was binary, v2 had no version: a
  * new prefix keeps replicas of any of them apart). An entry is never stale: a new version is a new key.
  */
 const KEY = (assetId: string, version: string) => `risk:returns:v3:${assetId}:${version}`;
-/** Invalidations published to the other replicas: JSON { from: instance id, ids: asset ids }. */
+/**
+ * Invalidations published to the other replicas: JSON { from: instance id, ids: asset ids,
+ * portfolios?: portfolio ids } (`portfolios`: a book or its limits changed, for the per-portfolio
+ * cache of calculation/portfolio-book.cache.ts; a replica that predates it ignores the field).
+ */
 export const INVALIDATION_CHANNEL = 'risk:returns:invalidate';
 
 /**
@@ -34,6 +43,7 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
   private readonly subscribed: Promise<void> = Promise.resolve();
   private readonly instanceId = randomUUID();
   private readonly counts = { lru: { hits: 0, misses: 0 } as Counts, redis: { hits: 0, misses: 0 } as Counts };
+  private readonly listeners: Array<(change: DataChange) => void> = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -96,8 +106,25 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
     return out;
   }
 
+  /**
+   * Calls `listener` for every change made by this replica (invalidate, portfoliosChanged) and,
+   * with Redis, every change another replica announces. Delivery across replicas is at most once
+   * (Redis pub/sub): a listener that caches must bound how long it trusts an entry without it.
+   */
+  onChange(listener: (change: DataChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Announces that the books or limits of these portfolios changed (here and, with Redis, to the other replicas). */
+  async portfoliosChanged(portfolioIds: string[]): Promise<void> {
+    if (portfolioIds.length === 0) return;
+    this.emit({ assets: [], portfolios: portfolioIds });
+    await this.publish({ from: this.instanceId, ids: [], portfolios: portfolioIds });
+  }
+
   /** Drops the series from the local LRU and Redis, and tells the other replicas to drop theirs (memory only: see above). */
   async invalidate(assetIds: string[]): Promise<void> {
+    this.emit({ assets: assetIds, portfolios: [] });
     const keys = assetIds.flatMap((id) => {
       const held = this.lru.get(id);
       return held ? [KEY(id, held.version)] : [];
@@ -138,11 +165,33 @@ export class ReturnSeriesCache implements OnApplicationShutdown {
 
   private onInvalidation(text: string): void {
     try {
-      const msg = JSON.parse(text) as { from?: unknown; ids?: unknown };
+      const msg = JSON.parse(text) as { from?: unknown; ids?: unknown; portfolios?: unknown };
       if (msg.from === this.instanceId || !Array.isArray(msg.ids)) return;
-      for (const id of msg.ids) if (typeof id === 'string') this.lru.delete(id);
+      const strings = (xs: unknown): string[] => (Array.isArray(xs) ? xs.filter((x): x is string => typeof x === 'string') : []);
+      const assets = strings(msg.ids);
+      for (const id of assets) this.lru.delete(id);
+      this.emit({ assets, portfolios: strings(msg.portfolios) });
     } catch {
       this.logger.warn('ignored a malformed cache invalidation message');
+    }
+  }
+
+  private emit(change: DataChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.logger.warn(`cache change listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private async publish(message: object): Promise<void> {
+    if (!this.redis) return;
+    try {
+      await this.redis.publish(INVALIDATION_CHANNEL, JSON.stringify(message));
+    } catch (err) {
+      this.logger.warn(`redis invalidation failed: ${(err as Error).message}`);
     }
   }
 

@@ -18,6 +18,12 @@ export abstract class RiskLimitRepository {
   abstract addVersion(l: RiskLimit, tx?: Tx): Promise<void>;
   /** The version with the latest effective_date ≤ at (ties: the latest created). */
   abstract findInForce(portfolioId: string, at: Date, tx?: Tx): Promise<RiskLimit | null>;
+  /**
+   * Locks the portfolio row (FOR UPDATE, until `tx` ends) and reads the version in force at `at`
+   * and whether the portfolio has an alert of `alertType` that is not resolved, in one statement;
+   * null when the portfolio does not exist.
+   */
+  abstract lockPortfolioFindInForce(portfolioId: string, at: Date, alertType: string, tx: Tx): Promise<{ limit: RiskLimit | null; openAlert: boolean } | null>;
   /** Every version, effective_date DESC, created_at DESC. */
   abstract history(portfolioId: string, tx?: Tx): Promise<RiskLimit[]>;
 }

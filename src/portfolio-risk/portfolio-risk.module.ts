@@ -10,6 +10,9 @@ import { RiskRunsController } from './risk-runs.controller';
 import { RiskRunsService } from './risk-runs.service';
 import { StressController } from './stress.controller';
 import { StressService } from './stress.service';
+import { PreTradeNatsController } from './pretrade.nats.controller';
+import { WhatIfController } from './what-if.controller';
+import { WhatIfService } from './what-if.service';
 
 /**
  * Stored VaR / CVaR of a portfolio: compute (calculation), check and record (limits), announce
@@ -18,8 +21,8 @@ import { StressService } from './stress.service';
  */
 @Module({
   imports: [CalculationModule, LimitsModule, EventsModule],
-  controllers: [PortfolioRiskController, PortfolioRiskNatsController, RiskRunsController, StressController],
-  providers: [PortfolioRiskService, RiskRunsService, RiskRunConsumer, StressService],
+  controllers: [PortfolioRiskController, PortfolioRiskNatsController, RiskRunsController, StressController, WhatIfController, PreTradeNatsController],
+  providers: [PortfolioRiskService, RiskRunsService, RiskRunConsumer, StressService, WhatIfService],
   exports: [PortfolioRiskService],
 })
 export class PortfolioRiskModule {}

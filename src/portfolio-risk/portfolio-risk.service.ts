@@ -101,9 +101,9 @@ export class PortfolioRiskService {
     const { portfolioId, kind, method, varReturn, calculatedAt: now } = result;
     const isVar = kind === 'VAR';
     const confidence = result.confidenceLevel;
-    if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
-    // The limit in force is read inside the transaction that records the result.
-    const assessment = await this.limits.assess(portfolioId, 'VAR', measuredPercent, now, t, result.horizonDays);
+    // The portfolio row locked and the limit in force read in one statement, inside the transaction that records the result.
+    const assessment = await this.limits.lockAndAssess(portfolioId, 'VAR', measuredPercent, now, t, result.horizonDays);
+    if (!assessment) throw new NotFoundError(`portfolio ${portfolioId} not found`);
     const { limits, evaluation } = assessment;
     const limitCheck: LimitCheck = {
       max_var_percent: limits.maxVarPercent,

@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { InvalidStateError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
-import { marginalVar, portfolioRisk, RiskOptions, Series } from '../math';
+import { marginalVar, portfolioRisk, PortfolioRiskResult, RiskOptions, Series } from '../math';
 
 export interface WhatIfInput {
   /** Every asset of the current or the new book, in one order. */
@@ -58,17 +58,45 @@ export function whatIf(input: WhatIfInput): WhatIfResult {
   if (marketValues.length !== assetIds.length || changes.length !== assetIds.length || assetReturns.length !== assetIds.length) {
     throw new Error(`whatIf needs one market value, change and return series per asset (${assetIds.length})`);
   }
-  const now = book(marketValues, 'current');
-  const next = book(
-    marketValues.map((v, i) => v.plus(changes[i])),
-    'new',
-  );
-  const before = portfolioRisk({ ...options, weights: now.weights, assetReturns });
-  const after = portfolioRisk({ ...options, seed: before.monteCarlo?.seed ?? options.seed, weights: next.weights, assetReturns });
+  const books = whatIfBooks(marketValues, changes);
+  const before = portfolioRisk({ ...options, weights: books.now.weights, assetReturns });
+  const after = portfolioRisk({ ...options, seed: before.monteCarlo?.seed ?? options.seed, weights: books.next.weights, assetReturns });
+  return whatIfFrom(assetIds, books, before, after);
+}
+
+/**
+ * The current book (vᵢ) and the book after the changes (vᵢ + Δᵢ): weights and values; 422 when a
+ * net value is not positive. `now`, when given, is the current book already computed (a cache).
+ */
+export function whatIfBooks(marketValues: readonly Big[], changes: readonly Big[], now?: WhatIfBooks['now']): WhatIfBooks {
+  return {
+    now: now ?? currentBook(marketValues),
+    next: book(
+      marketValues.map((v, i) => v.plus(changes[i])),
+      'new',
+    ),
+  };
+}
+
+/** The weights and net value of the current book (422 when the value is not positive). */
+export function currentBook(marketValues: readonly Big[]): WhatIfBooks['now'] {
+  return book(marketValues, 'current');
+}
+
+export interface WhatIfBooks {
+  now: { weights: number[]; total: Big };
+  next: { weights: number[]; total: Big };
+}
+
+/**
+ * The what-if answer from the risk of both books (`before` of books.now, `after` of books.next,
+ * computed by the caller with the same options: inline by `whatIf`, or on the worker pool).
+ */
+export function whatIfFrom(assetIds: readonly string[], books: WhatIfBooks, before: Pick<PortfolioRiskResult, 'varReturn' | 'varComponents'>, after: Pick<PortfolioRiskResult, 'varReturn'>): WhatIfResult {
   const money = (varReturn: number, total: Big): WhatIfVar => ({ varReturn, var: formatMoney(scaleMoney(varReturn, total)) });
-  const b = money(before.varReturn, now.total);
-  const a = money(after.varReturn, next.total);
-  const marginal = before.varComponents === null ? assetIds.map(() => null) : marginalVar(now.weights, before.varComponents);
+  const b = money(before.varReturn, books.now.total);
+  const a = money(after.varReturn, books.next.total);
+  const marginal = before.varComponents === null ? assetIds.map(() => null) : marginalVar(books.now.weights, before.varComponents);
   return {
     before: b,
     after: a,

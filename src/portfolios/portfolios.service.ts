@@ -66,6 +66,7 @@ export class PortfoliosService {
       await this.portfolios.touch(id, t);
       await this.audit.append({ actor: currentActor(), action: 'positions.replace', entity: 'portfolio', entityId: id, details: { positions: book }, correlationId: currentCorrelationId() }, t);
     });
+    await this.cache.portfoliosChanged([id]); // the cached books of the pre-trade check (here and on the other replicas)
     return this.get(id);
   }
 

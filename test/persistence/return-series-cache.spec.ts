@@ -1,7 +1,7 @@
 import { TestingModule } from '@nestjs/testing';
 import { AppConfig } from '../../src/config/app-config';
 import { ReturnsRepository } from '../../src/persistence/repositories';
-import { decode, encode, ReturnSeriesCache } from '../../src/persistence/return-series.cache';
+import { DataChange, decode, encode, ReturnSeriesCache } from '../../src/persistence/return-series.cache';
 import { eventually, startPersistence, uid } from './support';
 
 describe('series encoding for Redis', () => {
@@ -86,6 +86,20 @@ describe('return series cache: LRU, then Redis, then PostgreSQL', () => {
     expect((await other.getSeries([a])).get(a)!.values[0]).toBe(0.02);
     expect(delta(s0, other.stats()).redis).toEqual({ hits: 0, misses: 1 }); // the Redis key went too
     expect((await cache.getSeries([a])).get(a)!.values[0]).toBe(0.02);
+  });
+
+  it('announces asset and portfolio changes to listeners here at once and on the other replicas (the per-portfolio cache)', async () => {
+    const other = await replica();
+    const here: DataChange[] = [];
+    const there: DataChange[] = [];
+    cache.onChange((c) => here.push(c));
+    other.onChange((c) => there.push(c));
+    const [a, p] = [`N-${uid()}`, `P-${uid()}`];
+    await cache.invalidate([a]);
+    await cache.portfoliosChanged([p]);
+    expect(here).toEqual([{ assets: [a], portfolios: [] }, { assets: [], portfolios: [p] }]);
+    await eventually(() => there.length === 2);
+    expect(there).toEqual(here);
   });
 
   it('never answers a cached series older than the database holds, without any invalidation', async () => {

@@ -39,6 +39,38 @@ export class TypeOrmRiskLimitRepository extends RiskLimitRepository {
     return row ? toModel(row) : null;
   }
 
+  async lockPortfolioFindInForce(portfolioId: string, at: Date, alertType: string, tx: Tx): Promise<{ limit: RiskLimit | null; openAlert: boolean } | null> {
+    const rows: Array<Record<string, any>> = await managerOf(this.ds, tx).query(
+      `SELECT p.id AS portfolio_id,
+              EXISTS (SELECT 1 FROM alerts a WHERE a.portfolio_id = p.id AND a.type = $3 AND a.status <> 'resolved') AS open_alert, l.id, l.max_var_percent, l.max_drawdown_percent, l.max_position_size_percent, l.confidence_level,
+              l.horizon_days, l.effective_date, l.created_at, l.created_by
+         FROM portfolios p
+         LEFT JOIN LATERAL (SELECT * FROM risk_limits r WHERE r.portfolio_id = p.id AND r.effective_date <= $2
+                             ORDER BY r.effective_date DESC, r.created_at DESC LIMIT 1) l ON true
+        WHERE p.id = $1 FOR UPDATE OF p`,
+      [portfolioId, at, alertType],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const openAlert = r.open_alert === true;
+    if (r.id === null) return { limit: null, openAlert };
+    return {
+      openAlert,
+      limit: {
+        id: r.id,
+        portfolioId: r.portfolio_id,
+        maxVarPercent: r.max_var_percent,
+        maxDrawdownPercent: r.max_drawdown_percent,
+        maxPositionSizePercent: r.max_position_size_percent,
+        confidenceLevel: r.confidence_level,
+        horizonDays: r.horizon_days,
+        effectiveDate: new Date(r.effective_date),
+        createdAt: new Date(r.created_at),
+        createdBy: r.created_by,
+      },
+    };
+  }
+
   async history(portfolioId: string, tx?: Tx): Promise<RiskLimit[]> {
     return (await managerOf(this.ds, tx).find(RiskLimitEntity, { where: { portfolioId }, order: NEWEST })).map(toModel);
   }

@@ -1,0 +1,50 @@
+import { connect, NatsConnection } from 'nats';
+import { BenchRow, measureAsync } from './harness';
+
+/**
+ * risk.pretrade.check through a plain `nats` client (request / reply, one at a time, warm caches)
+ * beside a bare NATS echo responder on its own connection in the same process, answering a reply
+ * of the same size to a request of the same size: the difference is the service's own time; and
+ * the floor of any Nest NATS handler (risk.var.calculate over 20 returns) in the same run.
+ */
+export async function runPreTradeBench(natsUrl: string, portfolioId: string, assets: string[], run: string): Promise<{ rows: BenchRow[]; figures: Record<string, number> }> {
+  const rows: BenchRow[] = [];
+  const figures: Record<string, number> = {};
+  const client = await connect({ servers: natsUrl });
+  const echo = await connect({ servers: natsUrl });
+  const iterations = 5000;
+  try {
+    for (const method of ['historical', 'parametric']) {
+      const request = new TextEncoder().encode(
+        JSON.stringify({ portfolio_id: portfolioId, trades: [{ asset_id: assets[0], market_value_change: '25000' }], method, confidence: 99, lookback_days: 1000 }),
+      );
+      const answer = await client.request('risk.pretrade.check', request, { timeout: 5000 });
+      const text = new TextDecoder().decode(answer.data);
+      if (!text.includes('"incremental_var"')) throw new Error(`risk.pretrade.check answered ${text}`);
+      const replySize = answer.data.length;
+      const subject = `bench.echo.${run}.${method}`;
+      const reply = new Uint8Array(replySize).fill(0x20);
+      const sub = echo.subscribe(subject, { callback: (_err, m) => m.respond(reply) });
+      await echo.flush();
+      const size = assets.length;
+      const check = await measureAsync('service', `risk.pretrade.check ${method} (10 assets × 1,000 dates)`, size, () => client.request('risk.pretrade.check', request, { timeout: 5000 }), iterations, 500);
+      const bare = await measureAsync('baseline', `bare NATS echo, same sizes (${request.length} B → ${replySize} B)`, size, () => client.request(subject, request, { timeout: 5000 }), iterations, 500);
+      rows.push(check, bare);
+      figures[`pretrade_${method}_p50_us`] = check.p50_us;
+      figures[`pretrade_${method}_p99_us`] = check.p99_us;
+      figures[`nats_echo_${method}_p50_us`] = bare.p50_us;
+      figures[`nats_echo_${method}_p99_us`] = bare.p99_us;
+      sub.unsubscribe();
+    }
+    // The floor of a Nest NATS handler (deserializer, correlation / tracing interceptor, validation
+    // pipe, serializer) with next to no work: a 20-return historical VaR.
+    const floor = new TextEncoder().encode(JSON.stringify({ returns: Array.from({ length: 20 }, (_, i) => ((i * 7919) % 41) / 1000 - 0.02), confidence: 95 }));
+    const handler = await measureAsync('service', 'risk.var.calculate, 20 returns (Nest handler floor)', 20, () => client.request('risk.var.calculate', floor, { timeout: 5000 }), iterations, 500);
+    rows.push(handler);
+    figures.nats_handler_floor_p50_us = handler.p50_us;
+    figures.nats_handler_floor_p99_us = handler.p99_us;
+  } finally {
+    await Promise.all([client, echo].map((nc: NatsConnection) => nc.close()));
+  }
+  return { rows, figures };
+}
