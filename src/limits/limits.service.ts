@@ -138,19 +138,7 @@ export class LimitsService {
   }
 
   async inForce(portfolioId: string, at = new Date(), tx?: Tx): Promise<EffectiveLimits> {
-    const l = await this.limits.findInForce(portfolioId, at, tx);
-    if (l) return { ...l, isDefault: false };
-    const d = this.config.defaultLimits;
-    return {
-      id: null,
-      maxVarPercent: d.maxVarPercent,
-      maxDrawdownPercent: d.maxDrawdownPercent,
-      maxPositionSizePercent: d.maxPositionSizePercent,
-      confidenceLevel: d.confidenceLevel,
-      horizonDays: 1,
-      effectiveDate: null,
-      isDefault: true,
-    };
+    return effectiveLimits(await this.limits.findInForce(portfolioId, at, tx), this.config);
   }
 
   /**
@@ -159,7 +147,11 @@ export class LimitsService {
    * limit's horizon_days) (square-root-of-time, docs/api.md "Horizons and limits").
    */
   async assess(portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, tx: Tx, horizonDays = 1): Promise<LimitAssessment> {
-    const limits = await this.inForce(portfolioId, at, tx);
+    return this.assessAgainst(await this.inForce(portfolioId, at, tx), portfolioId, type, measuredPercent, at, horizonDays);
+  }
+
+  /** assess() against limits the caller already holds (the limits in force at `at`, e.g. from LimitHistoryCache). */
+  assessAgainst(limits: EffectiveLimits, portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, horizonDays = 1): LimitAssessment {
     const limitPercent = type === 'VAR' ? scaledVarLimit(limits, horizonDays) : limits.maxDrawdownPercent;
     const evaluation = limitPercent ? evaluateLimit(measuredPercent, limitPercent, this.config.limitThresholds) : null;
     return { portfolioId, type, measuredPercent, limitPercent, horizonDays, limits, evaluation, level: evaluation?.status ?? 'ok', at };
@@ -238,6 +230,22 @@ export class LimitsService {
   private async requirePortfolio(id: string) {
     if (!(await this.portfolios.findById(id))) throw new NotFoundError(`portfolio ${id} not found`);
   }
+}
+
+/** A stored version as the limits in force, or the configured defaults when there is none. */
+export function effectiveLimits(l: RiskLimit | null, config: Pick<AppConfig, 'defaultLimits'>): EffectiveLimits {
+  if (l) return { ...l, isDefault: false };
+  const d = config.defaultLimits;
+  return {
+    id: null,
+    maxVarPercent: d.maxVarPercent,
+    maxDrawdownPercent: d.maxDrawdownPercent,
+    maxPositionSizePercent: d.maxPositionSizePercent,
+    confidenceLevel: d.confidenceLevel,
+    horizonDays: 1,
+    effectiveDate: null,
+    isDefault: true,
+  };
 }
 
 /** max_var_percent × √(h / horizon_days of the limit); exactly max_var_percent when the horizons match. null: no VaR limit. */
