@@ -5,6 +5,7 @@ import { NatsConnectionService } from '../src/events/nats-connection.service';
 import { ReturnSeriesCache } from '../src/persistence/return-series.cache';
 import { Xoshiro128 } from '../src/math';
 import { BenchRow, measureAsync } from './harness';
+import { measureNav } from './nav.bench';
 
 const json = JSONCodec();
 
@@ -125,21 +126,8 @@ export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Re
   sub.unsubscribe();
 
   // NAV updates per second through NATS (published to JetStream, consumed by the durable consumer).
-  const navPid = `nav-${run}`;
-  await call('POST', '/v1/portfolios', { id: navPid, name: navPid });
-  const js = nc.jetstream();
-  const N = 5000;
-  const tNav = Date.now();
-  t0 = performance.now();
-  await Promise.all(Array.from({ length: N }, (_, i) => js.publish('risk.nav.updated', json.encode({ portfolio_id: navPid, value: String(1_000_000 + (i % 97) * 100), at: new Date(tNav + i).toISOString() }))));
-  const last = new Date(tNav + N - 1).toISOString();
-  for (;;) {
-    const s = await call('GET', `/v1/portfolios/${navPid}/drawdown`).catch(() => null);
-    if (s?.current_at === last) break;
-    if (performance.now() - t0 > 120_000) throw new Error('NAV updates not processed within 120 s');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  figures.nav_updates_per_second = Math.round(N / ((performance.now() - t0) / 1000));
+  figures.nav_updates_per_second = await measureNav(nc, call, run, 1);
+  figures.nav_updates_per_second_20_portfolios = await measureNav(nc, call, run, 20);
   await nc.close();
   await app.close();
   return { rows, figures };
