@@ -10,6 +10,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/hostile-input';
 import { NatsConnectionService } from '../events/nats-connection.service';
 import { AppConfig } from '../config/app-config';
 import { HANDLER, RISK_STREAM } from '../events/subjects';
+import { ExclusiveLease } from '../persistence/repositories';
 import { RiskMathError } from '../math/errors';
 import { METRIC } from '../observability/metrics';
 import { ID_PATTERN } from '../common/ids';
@@ -35,6 +36,8 @@ export const NAV_BATCH_MAX = 256;
 export const NAV_BATCH_LINGER_MS = 5;
 /** Portfolios of one batch applied at a time (each in its own transaction, on its own pooled connection). */
 export const NAV_GROUP_CONCURRENCY = 4;
+/** A replica standing by tries to take the consumer lease this often. */
+export const NAV_LEASE_RETRY_MS = 2000;
 
 interface Pending {
   m: JsMsg;
@@ -86,6 +89,7 @@ export class NavConsumerService implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly nats: NatsConnectionService,
     private readonly monitor: DrawdownMonitorService,
+    private readonly lease: ExclusiveLease,
     private readonly config: AppConfig,
     @InjectMetric(METRIC.navRejected) private readonly rejected: Counter<'reason'>,
   ) {}
@@ -116,7 +120,17 @@ export class NavConsumerService implements OnApplicationBootstrap, OnApplication
     let delay = 500;
     while (!this.stopped) {
       try {
+        if (!(await this.takeLease())) break;
         const consumer = await this.openConsumer();
+        // The replica that held the lease before may have died with messages in hand: they come back
+        // after ack_wait, and must be applied before anything newer, so nothing is pulled before then.
+        const { num_ack_pending: pending, config } = await consumer.info();
+        if (pending > 0) {
+          const wait = Math.round((config.ack_wait ?? 0) / 1e6);
+          this.logger.log(`${pending} NAV messages taken by an earlier consumer are unacknowledged: waiting ${wait} ms (ack_wait) for their redelivery`);
+          await this.pause(wait);
+          if (this.stopped) break;
+        }
         // Two batches buffered: the next one arrives while this one is applied.
         const messages = await consumer.consume({ max_messages: 2 * NAV_BATCH_MAX, expires: 5000 });
         this.messages = messages;
@@ -129,18 +143,47 @@ export class NavConsumerService implements OnApplicationBootstrap, OnApplication
         this.logger.log(`consuming ${HANDLER.navUpdated} as durable ${this.config.natsNavDurable} (max_deliver ${this.config.natsNavMaxDeliver}, batches of ≤ ${NAV_BATCH_MAX})`);
         const batches = new BatchReader(messages[Symbol.asyncIterator]());
         for (let batch = await batches.next(); batch; batch = await batches.next()) {
+          if (!(await this.lease.held())) {
+            // The lease's session ended (the database connection dropped): another replica may consume
+            // now. This batch stays unacknowledged; whoever holds the lease next waits for its redelivery.
+            this.logger.warn('lost the NAV consumer lease (database session ended): stopping, then taking it again');
+            break;
+          }
           await this.handleBatch(batch);
           if (this.stopped) break;
         }
         // Taken but not applied (stopping): back to the stream at once, ahead of newer messages.
         batches.release();
+        await bounded(messages.close(), 2000);
       } catch (err) {
         if (this.stopped) break;
         this.logger.warn(`NAV consumer unavailable, retrying in ${delay} ms: ${(err as Error).message}`);
-        await new Promise<void>((wake) => (this.retryTimer = { timer: setTimeout(wake, delay), wake }));
+        await this.pause(delay);
         delay = Math.min(delay * 2, 10_000);
       }
     }
+    await this.lease.release();
+  }
+
+  /**
+   * One replica consumes NAV updates at a time (ExclusiveLease, per durable): JetStream would otherwise
+   * hand each replica different messages, and two replicas could apply one portfolio's updates out of
+   * stream order. The others stand by and take over when its database session ends. False: stopped.
+   */
+  private async takeLease(): Promise<boolean> {
+    let standingBy = false;
+    while (!this.stopped) {
+      if (await this.lease.tryAcquire(`nav-consumer:${this.config.natsNavDurable}`)) return true;
+      if (!standingBy) this.logger.log(`another replica consumes ${HANDLER.navUpdated} (durable ${this.config.natsNavDurable}): standing by`);
+      standingBy = true;
+      await this.pause(NAV_LEASE_RETRY_MS);
+    }
+    return false;
+  }
+
+  /** Waits `ms`, or less when stop() is called. */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((wake) => (this.retryTimer = { timer: setTimeout(wake, ms), wake }));
   }
 
   /** Checks each message (a poison one is terminated here), then applies each portfolio's group. */
