@@ -29,6 +29,7 @@ export interface NavUpdate {
  * max_drawdown_percent, or recovering, stores a drawdown event, runs the limit flow
  * (LimitsService.recordEvaluation: DRAWDOWN alert raised / escalated / resolved, breach row and
  * risk.limit.breach at high or critical) and emits risk.drawdown.alert, in one transaction.
+ * applyBatch applies several updates of one portfolio in one transaction (the NAV consumer's batches).
  */
 @Injectable()
 export class DrawdownMonitorService {

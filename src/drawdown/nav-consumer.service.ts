@@ -63,13 +63,15 @@ interface Pending {
  * acknowledged, never applied twice. Groups of other portfolios are independent transactions: one
  * failing neither loses nor repeats another's.
  *
- * Several replicas on the same durable: JetStream hands each replica different messages, so two
- * replicas can hold updates of the same portfolio at once. Their transactions are serialised by the
- * portfolio's row lock, and the `at` rule keeps the state exact in the sense documented for late
- * messages: never applied twice, never moved back in time; but an update that reaches the database
- * after a newer one of its portfolio (held by the other replica) is ignored, as a late message is.
- * Per-portfolio order across replicas needs the publisher's order to reach one consumer at a time
- * (one replica consuming, or NATS ≥ 2.11 pinned priority groups); see README "NAV updates".
+ * Several replicas on the same durable: JetStream would hand each replica different messages, and two
+ * replicas applying at once could apply one portfolio's updates out of stream order (their
+ * transactions are serialised by the portfolio's row lock, and the `at` rule keeps the state
+ * consistent, but it would then ignore the older update as a late one instead of applying it). So one
+ * replica consumes at a time: it holds ExclusiveLease `nav-consumer:<durable>` (a PostgreSQL advisory
+ * lock on a session of its own), the others stand by. A replica that takes over while messages are
+ * still unacknowledged (the previous holder died with a batch in hand) waits one ack_wait before
+ * pulling: JetStream then redelivers those first, so they are applied before anything newer. See
+ * README "NAV updates: batches, exactly-once state, replicas".
  *
  * A message that can never succeed (not JSON, an invalid portfolio id, value or time, an unknown
  * portfolio, any other 4xx) is terminated at once, on its own, logged with its stream sequence and
@@ -114,6 +116,8 @@ export class NavConsumerService implements OnApplicationBootstrap, OnApplication
     }
     await bounded(this.messages?.close(), 2000);
     await bounded(this.loop, 3000);
+    // Also when the batch in hand outlived the bound: the lease's connection must go back before the pool closes.
+    await this.lease.release();
   }
 
   private async run(): Promise<void> {

@@ -6,7 +6,7 @@
  * (one process per database) always granted.
  */
 export abstract class ExclusiveLease {
-  /** Takes the lease named `name` if free; false when another session holds it. */
+  /** Takes the lease named `name` if free; false when another session holds it; rejects when the database is unavailable. */
   abstract tryAcquire(name: string): Promise<boolean>;
   /** Whether the lease taken is still held (its session answers); false also when never taken. */
   abstract held(): Promise<boolean>;

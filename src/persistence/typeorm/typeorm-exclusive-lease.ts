@@ -35,8 +35,9 @@ export class TypeOrmExclusiveLease extends ExclusiveLease {
         this.session = session;
         return true;
       }
-    } catch {
-      // the database is unavailable: not taken
+    } catch (err) {
+      await session.release().catch(() => undefined);
+      throw err; // the database is unavailable: the caller retries
     }
     await session.release().catch(() => undefined);
     return false;
