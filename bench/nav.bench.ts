@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { connect, JSONCodec, NatsConnection } from 'nats';
-import { createApp } from '../src/app.factory';
+import { AckPolicy, connect, DeliverPolicy, JSONCodec, NatsConnection } from 'nats';
 import { NatsConnectionService } from '../src/events/nats-connection.service';
+import { startBenchApp } from './bench-app';
 
 const json = JSONCodec();
 
@@ -37,10 +37,31 @@ export async function measureNav(nc: NatsConnection, call: Call, run: string, po
 }
 
 /**
- * Waits until the service's durable has nothing pending: a new durable starts at the stream's first
- * message, so the NAV messages of earlier runs (most for portfolios that no longer exist) would
- * otherwise be counted in the first figure.
+ * Makes the bench's NAV durable (NATS_NAV_DURABLE, one per bench process) before the service starts,
+ * starting at the next message: the service finds it and uses it, and the stream's older NAV messages
+ * (earlier runs, tests) are not consumed first and counted in the figures.
  */
+export async function freshNavDurable(): Promise<void> {
+  process.env.NATS_URL ??= 'nats://127.0.0.1:4222';
+  process.env.NATS_NAV_DURABLE ??= `risk-service-nav-bench-${process.pid}`;
+  const nc = await connect({ servers: process.env.NATS_URL });
+  try {
+    await (await nc.jetstreamManager()).consumers.add('RISK', {
+      durable_name: process.env.NATS_NAV_DURABLE,
+      filter_subject: 'risk.nav.updated',
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      ack_wait: 10e9,
+      max_ack_pending: 1000,
+      max_deliver: Number(process.env.NATS_NAV_MAX_DELIVER ?? 20),
+      inactive_threshold: 300e9,
+    });
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Waits until the service's durable has nothing pending (the previous figure's messages all acknowledged). */
 async function caughtUp(nc: NatsConnection): Promise<void> {
   const jsm = await nc.jetstreamManager();
   const end = Date.now() + 300_000;
@@ -54,21 +75,8 @@ async function caughtUp(nc: NatsConnection): Promise<void> {
 
 /** `node dist/bench/run.js nav`: the NAV figures alone (one portfolio, then 20), `runs` times each. */
 export async function runNavBench(runs = 3): Promise<Record<string, number[]>> {
-  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
-  process.env.NATS_URL ??= 'nats://127.0.0.1:4222';
-  process.env.ADMIN_API_KEY ??= `bench-${randomUUID()}`;
-  process.env.LOG_LEVEL ??= 'error';
-  process.env.NATS_NAV_DURABLE ??= `risk-service-nav-bench-${process.pid}`;
-  process.env.NATS_NAV_INACTIVE_SECONDS ??= '300';
-  const app = await createApp();
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const call: Call = async (method, path, body) => {
-    const res = await fetch(base + path, { method, headers: { 'x-api-key': process.env.ADMIN_API_KEY!, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
+  await freshNavDurable();
+  const { app, call } = await startBenchApp();
   const nc = await connect({ servers: process.env.NATS_URL });
   await app.get(NatsConnectionService).jetstream();
   const figures: Record<string, number[]> = { nav_updates_per_second: [], nav_updates_per_second_20_portfolios: [] };

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { connect, consumerOpts, JSONCodec } from 'nats';
-import { createApp } from '../src/app.factory';
 import { NatsConnectionService } from '../src/events/nats-connection.service';
 import { ReturnSeriesCache } from '../src/persistence/return-series.cache';
 import { Xoshiro128 } from '../src/math';
+import { startBenchApp } from './bench-app';
 import { BenchRow, measureAsync } from './harness';
-import { measureNav } from './nav.bench';
+import { freshNavDurable, measureNav } from './nav.bench';
 
 const json = JSONCodec();
 
@@ -20,23 +20,8 @@ function pct(sorted: number[], p: number) {
  * per second through the durable consumer.
  */
 export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Record<string, number> }> {
-  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
-  process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
-  process.env.NATS_URL ??= 'nats://127.0.0.1:4222';
-  process.env.ADMIN_API_KEY ??= `bench-${randomUUID()}`;
-  process.env.LOG_LEVEL ??= 'error';
-  process.env.NATS_NAV_DURABLE ??= `risk-service-nav-bench-${process.pid}`;
-  process.env.NATS_NAV_INACTIVE_SECONDS ??= '300';
-  const app = await createApp();
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const key = process.env.ADMIN_API_KEY!;
-  const call = async (method: string, path: string, body?: unknown, type = 'application/json') => {
-    const res = await fetch(base + path, { method, headers: { 'x-api-key': key, 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<any>;
-  };
+  await freshNavDurable();
+  const { app, base, key, call } = await startBenchApp();
   const rows: BenchRow[] = [];
   const figures: Record<string, number> = {};
   const run = randomUUID().slice(0, 8);
