@@ -1,11 +1,13 @@
 import { printTable, writeResults } from './harness';
 import { printHttpTable, runHttpBench } from './http.bench';
 import { runMathBench } from './math.bench';
+import { runNavBench } from './nav.bench';
 import { runServiceBench } from './service.bench';
 
 /**
  * `npm run bench` (maths, in process), `npm run bench:service` (the running stack) and
- * `npm run bench:http` (the built service against a bare node:http server): prints tables
+ * `npm run bench:http` (the built service against a bare node:http server), `npm run bench:nav` (the NAV
+ * figures alone): prints tables
  * and merges the figures into bench/results.json.
  */
 async function main() {
@@ -22,6 +24,11 @@ async function main() {
     printTable(rows);
     console.log('\nservice figures:', figures);
     out.service = { rows, figures };
+  }
+  if (suites.includes('nav')) {
+    const figures = await runNavBench();
+    console.log('\nNAV figures (updates/s, one per run):', figures);
+    out.nav = { figures, measured_at: new Date().toISOString() };
   }
   if (suites.includes('http')) {
     const { rows, settings } = await runHttpBench();

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AckPolicy, connect, consumerOpts, DeliverPolicy, JSONCodec } from 'nats';
-import { createApp } from '../src/app.factory';
+import { connect, consumerOpts, JSONCodec } from 'nats';
 import { NatsConnectionService } from '../src/events/nats-connection.service';
 import { ReturnSeriesCache } from '../src/persistence/return-series.cache';
 import { Xoshiro128 } from '../src/math';
+import { startBenchApp } from './bench-app';
 import { BenchRow, measureAsync } from './harness';
 import { runPreTradeBench } from './pretrade.bench';
+import { freshNavDurable, measureNav } from './nav.bench';
 
 const json = JSONCodec();
 
@@ -20,24 +21,8 @@ function pct(sorted: number[], p: number) {
  * per second through the durable consumer.
  */
 export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Record<string, number> }> {
-  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
-  process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
-  process.env.NATS_URL ??= 'nats://127.0.0.1:4222';
-  process.env.ADMIN_API_KEY ??= `bench-${randomUUID()}`;
-  process.env.LOG_LEVEL ??= 'error';
-  process.env.NATS_NAV_DURABLE ??= `risk-service-nav-bench-${process.pid}`;
-  process.env.NATS_NAV_INACTIVE_SECONDS ??= '300';
-  await startNavDurableAtNew(process.env.NATS_URL, process.env.NATS_NAV_DURABLE);
-  const app = await createApp();
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const key = process.env.ADMIN_API_KEY!;
-  const call = async (method: string, path: string, body?: unknown, type = 'application/json') => {
-    const res = await fetch(base + path, { method, headers: { 'x-api-key': key, 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<any>;
-  };
+  await freshNavDurable();
+  const { app, base, key, call } = await startBenchApp();
   const rows: BenchRow[] = [];
   const figures: Record<string, number> = {};
   const run = randomUUID().slice(0, 8);
@@ -140,40 +125,10 @@ export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Re
   sub.unsubscribe();
 
   // NAV updates per second through NATS (published to JetStream, consumed by the durable consumer).
-  const navPid = `nav-${run}`;
-  await call('POST', '/v1/portfolios', { id: navPid, name: navPid });
-  const js = nc.jetstream();
-  const N = 5000;
-  const tNav = Date.now();
-  t0 = performance.now();
-  await Promise.all(Array.from({ length: N }, (_, i) => js.publish('risk.nav.updated', json.encode({ portfolio_id: navPid, value: String(1_000_000 + (i % 97) * 100), at: new Date(tNav + i).toISOString() }))));
-  const last = new Date(tNav + N - 1).toISOString();
-  for (;;) {
-    const s = await call('GET', `/v1/portfolios/${navPid}/drawdown`).catch(() => null);
-    if (s?.current_at === last) break;
-    if (performance.now() - t0 > 120_000) throw new Error('NAV updates not processed within 120 s');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  figures.nav_updates_per_second = Math.round(N / ((performance.now() - t0) / 1000));
+  figures.nav_updates_per_second = await measureNav(nc, call, run, 1);
+  figures.nav_updates_per_second_20_portfolios = await measureNav(nc, call, run, 20);
   await nc.close();
   await app.close();
   return { rows, figures };
 }
 
-/**
- * The bench's NAV durable is new each run; made by the service it would start at the first message
- * of the RISK stream and replay every NAV update of earlier runs (thousands, one transaction each)
- * while the stored-VaR and pre-trade figures are measured. Made here first, it starts at new
- * messages (the service finds it and keeps it). Nothing to do on a broker without the stream yet.
- */
-async function startNavDurableAtNew(natsUrl: string, durable: string): Promise<void> {
-  const nc = await connect({ servers: natsUrl });
-  try {
-    const jsm = await nc.jetstreamManager();
-    await jsm.consumers
-      .add('RISK', { durable_name: durable, inactive_threshold: 300e9, filter_subject: 'risk.nav.updated', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, ack_wait: 10e9, max_ack_pending: 1000 })
-      .catch(() => undefined);
-  } finally {
-    await nc.close();
-  }
-}

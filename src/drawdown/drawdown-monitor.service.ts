@@ -3,15 +3,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import Big from 'big.js';
 import type { Counter } from 'prom-client';
+import { runWithCorrelationId } from '../common/correlation-id';
 import { NotFoundError, ValidationError } from '../common/errors';
 import { formatMoney, parseMoney } from '../common/money';
 import { newEvent } from '../events/events.factory';
 import { OutboxService } from '../events/outbox.service';
 import { SUBJECT } from '../events/subjects';
+import { LimitHistoryCache, LimitsAt } from '../limits/limit-history.cache';
 import { LimitsService } from '../limits/limits.service';
 import { METRIC } from '../observability/metrics';
 import { DrawdownState, DrawdownStatus } from '../persistence/models';
-import { DrawdownEventRepository, DrawdownStateRepository, PortfolioRepository, TransactionRunner } from '../persistence/repositories';
+import { DrawdownEventRepository, DrawdownStateRepository, PortfolioRepository, TransactionRunner, Tx } from '../persistence/repositories';
 import { DrawdownStateResponseDto, NavUpdateResponseDto } from './dto/drawdown-state-response.dto';
 
 export interface NavUpdate {
@@ -27,6 +29,7 @@ export interface NavUpdate {
  * max_drawdown_percent, or recovering, stores a drawdown event, runs the limit flow
  * (LimitsService.recordEvaluation: DRAWDOWN alert raised / escalated / resolved, breach row and
  * risk.limit.breach at high or critical) and emits risk.drawdown.alert, in one transaction.
+ * applyBatch applies several updates of one portfolio in one transaction (the NAV consumer's batches).
  */
 @Injectable()
 export class DrawdownMonitorService {
@@ -35,62 +38,92 @@ export class DrawdownMonitorService {
     private readonly events: DrawdownEventRepository,
     private readonly portfolios: PortfolioRepository,
     private readonly limits: LimitsService,
+    private readonly limitHistory: LimitHistoryCache,
     private readonly outbox: OutboxService,
     private readonly tx: TransactionRunner,
     @InjectMetric(METRIC.drawdownAlerts) private readonly alertCounter: Counter,
   ) {}
 
   async update(portfolioId: string, nav: NavUpdate): Promise<NavUpdateResponseDto> {
-    const value = parseMoney(nav.value, 'value', { positive: true });
-    const at = parseAt(nav.at);
-    const outcome = await this.tx.run(async (t) => {
+    const outcome = await this.applyBatch(portfolioId, [checkNav(nav)]);
+    return { ...toResponse(outcome.state), applied: outcome.applied[0] };
+  }
+
+  /**
+   * Applies NAV updates of one portfolio, in the order given, in ONE transaction: the portfolio's
+   * row lock (the lock a limits write takes) and the state row FOR UPDATE are taken once, the limits
+   * in force come from LimitHistoryCache (one stamp read), the updates are folded in memory (each
+   * one not newer than the state so far is ignored, exactly as one update at a time), every status
+   * change still writes its drawdown event, limit flow and outbox row, and the state is written once.
+   * Nothing is kept when the transaction rolls back (the caller may send the same updates again:
+   * those already stored are then not newer and are ignored). `correlationId`, when given, is the
+   * correlation ID of that update's events. An empty list answers the stored state (404 without one).
+   */
+  async applyBatch(portfolioId: string, updates: readonly CheckedNav[]): Promise<BatchOutcome> {
+    return this.tx.run(async (t) => {
       if (!(await this.portfolios.lock(portfolioId, t))) throw new NotFoundError(`portfolio ${portfolioId} not found`);
-      const prev = await this.states.get(portfolioId, t, true);
-      if (prev && at.getTime() <= prev.currentAt.getTime()) return { state: prev, applied: false };
-      const newPeak = !prev || value.gt(prev.peakValue);
-      const peak = newPeak ? value : new Big(prev!.peakValue);
-      const drawdown = Number(new Big(1).minus(value.div(peak)));
-      // The limit in force at the NAV's time, read inside the transaction.
-      const assessment = await this.limits.assess(portfolioId, 'DRAWDOWN', drawdown * 100, at, t);
-      const status: DrawdownStatus = assessment.level;
-      const state: DrawdownState = {
-        portfolioId,
-        peakValue: peak.toFixed(),
-        peakAt: newPeak ? at : prev!.peakAt,
-        currentValue: value.toFixed(),
-        currentAt: at,
-        maxDrawdown: Math.max(prev?.maxDrawdown ?? 0, drawdown),
-        status,
-        updatedAt: new Date(),
-      };
-      const from: DrawdownStatus = prev?.status ?? 'ok';
-      // Only a change of status is recorded: a drawdown event, the limit flow, risk.drawdown.alert.
-      if (status !== from) {
-        await this.events.insert({ id: randomUUID(), portfolioId, fromStatus: from, toStatus: status, drawdown, value: value.toFixed(), at }, t);
-        const record = await this.limits.recordEvaluation(assessment, { subject: `drawdown ${(drawdown * 100).toFixed(2)} % from the peak ${formatMoney(peak)}` }, t);
-        if (status !== 'ok' && (record.opened || record.escalated)) t.afterCommit(() => this.alertCounter.inc({ portfolio_id: portfolioId, severity: status }));
-        await this.outbox.enqueue(
-          [
-            newEvent(SUBJECT.drawdownAlert, portfolioId, {
-              from_status: from,
-              to_status: status,
-              recovered: status === 'ok',
-              current_drawdown: drawdown,
-              max_drawdown_percent: assessment.limitPercent,
-              utilization: assessment.evaluation?.utilization ?? null,
-              peak_value: formatMoney(peak),
-              current_value: formatMoney(value),
-              at: at.toISOString(),
-              alert_id: record.alert?.id ?? null,
-            }),
-          ],
-          t,
-        );
+      const stored = await this.states.get(portfolioId, t, true);
+      const limitsAt = await this.limitHistory.inForce(portfolioId, t);
+      let state = stored;
+      const applied: boolean[] = [];
+      for (const u of updates) {
+        if (state && u.at.getTime() <= state.currentAt.getTime()) {
+          applied.push(false);
+          continue;
+        }
+        const prev = state;
+        state = await (u.correlationId ? runWithCorrelationId(u.correlationId, () => this.fold(portfolioId, prev, u, limitsAt, t)) : this.fold(portfolioId, prev, u, limitsAt, t));
+        applied.push(true);
       }
-      await this.states.save(state, t);
-      return { state, applied: true };
+      if (!state) throw new NotFoundError(`no NAV update received for portfolio ${portfolioId} yet`);
+      if (state !== stored) await this.states.save({ ...state, version: undefined }, t);
+      return { state, applied };
     });
-    return { ...toResponse(outcome.state), applied: outcome.applied };
+  }
+
+  /** One update on top of `prev` (null: the first NAV): the new state, and a status change recorded in `t`. */
+  private async fold(portfolioId: string, prev: DrawdownState | null, u: CheckedNav, limitsAt: LimitsAt, t: Tx): Promise<DrawdownState> {
+    const { value, at } = u;
+    const newPeak = !prev || value.gt(prev.peakValue);
+    const peak = newPeak ? value : new Big(prev!.peakValue);
+    const drawdown = Number(new Big(1).minus(value.div(peak)));
+    // The limit in force at the NAV's time.
+    const assessment = this.limits.assessAgainst(limitsAt(at), portfolioId, 'DRAWDOWN', drawdown * 100, at);
+    const status: DrawdownStatus = assessment.level;
+    const from: DrawdownStatus = prev?.status ?? 'ok';
+    // Only a change of status is recorded: a drawdown event, the limit flow, risk.drawdown.alert.
+    if (status !== from) {
+      await this.events.insert({ id: randomUUID(), portfolioId, fromStatus: from, toStatus: status, drawdown, value: value.toFixed(), at }, t);
+      const record = await this.limits.recordEvaluation(assessment, { subject: `drawdown ${(drawdown * 100).toFixed(2)} % from the peak ${formatMoney(peak)}` }, t);
+      if (status !== 'ok' && (record.opened || record.escalated)) t.afterCommit(() => this.alertCounter.inc({ portfolio_id: portfolioId, severity: status }));
+      await this.outbox.enqueue(
+        [
+          newEvent(SUBJECT.drawdownAlert, portfolioId, {
+            from_status: from,
+            to_status: status,
+            recovered: status === 'ok',
+            current_drawdown: drawdown,
+            max_drawdown_percent: assessment.limitPercent,
+            utilization: assessment.evaluation?.utilization ?? null,
+            peak_value: formatMoney(peak),
+            current_value: formatMoney(value),
+            at: at.toISOString(),
+            alert_id: record.alert?.id ?? null,
+          }),
+        ],
+        t,
+      );
+    }
+    return {
+      portfolioId,
+      peakValue: peak.toFixed(),
+      peakAt: newPeak ? at : prev!.peakAt,
+      currentValue: value.toFixed(),
+      currentAt: at,
+      maxDrawdown: Math.max(prev?.maxDrawdown ?? 0, drawdown),
+      status,
+      updatedAt: new Date(),
+    };
   }
 
   async get(portfolioId: string): Promise<DrawdownStateResponseDto> {
@@ -99,6 +132,31 @@ export class DrawdownMonitorService {
     if (!s) throw new NotFoundError(`no NAV update received for portfolio ${portfolioId} yet`);
     return toResponse(s);
   }
+}
+
+/** A NAV update checked and parsed: what applyBatch folds. */
+export interface CheckedNav {
+  value: Big;
+  at: Date;
+  /** The correlation ID of the message that carried it (its events carry it); absent: the current context's. */
+  correlationId?: string;
+}
+
+export interface BatchOutcome {
+  /** The stored state after the batch. */
+  state: DrawdownState;
+  /** For each update, in order: applied, or ignored as not newer than the state before it. */
+  applied: boolean[];
+}
+
+/**
+ * Checks an update's fields (400 naming the field): value a positive decimal amount, at an ISO 8601
+ * time; a missing `at` is `receivedAt` (the NAV consumer passes the time JetStream stored the
+ * message, so a redelivery keeps its time), else now.
+ */
+export function checkNav(nav: NavUpdate, receivedAt?: Date): CheckedNav {
+  const value = parseMoney(nav.value, 'value', { positive: true });
+  return { value, at: nav.at === undefined || nav.at === null ? (receivedAt ?? new Date()) : parseAt(nav.at) };
 }
 
 function parseAt(raw: unknown): Date {

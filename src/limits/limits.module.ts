@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { EventsModule } from '../events/events.module';
+import { LimitHistoryCache } from './limit-history.cache';
 import { LimitsController } from './limits.controller';
 import { LimitsService } from './limits.service';
 
@@ -8,7 +9,7 @@ import { LimitsService } from './limits.service';
 @Module({
   imports: [AlertsModule, EventsModule],
   controllers: [LimitsController],
-  providers: [LimitsService],
-  exports: [LimitsService],
+  providers: [LimitsService, LimitHistoryCache],
+  exports: [LimitsService, LimitHistoryCache],
 })
 export class LimitsModule {}

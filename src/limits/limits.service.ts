@@ -151,18 +151,7 @@ export class LimitsService {
 
   /** A stored version as the limits in force, or the configured defaults when there is none. */
   effective(l: RiskLimit | null): EffectiveLimits {
-    if (l) return { ...l, isDefault: false };
-    const d = this.config.defaultLimits;
-    return {
-      id: null,
-      maxVarPercent: d.maxVarPercent,
-      maxDrawdownPercent: d.maxDrawdownPercent,
-      maxPositionSizePercent: d.maxPositionSizePercent,
-      confidenceLevel: d.confidenceLevel,
-      horizonDays: 1,
-      effectiveDate: null,
-      isDefault: true,
-    };
+    return effectiveLimits(l, this.config);
   }
 
   /**
@@ -184,7 +173,8 @@ export class LimitsService {
     return found && { ...this.assessAgainst(this.effective(found.limit), portfolioId, type, measuredPercent, at, horizonDays), openAlert: found.openAlert };
   }
 
-  private assessAgainst(limits: EffectiveLimits, portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, horizonDays: number): LimitAssessment {
+  /** assess() against limits the caller already holds (the limits in force at `at`, e.g. from LimitHistoryCache). */
+  assessAgainst(limits: EffectiveLimits, portfolioId: string, type: LimitedFigure, measuredPercent: number, at: Date, horizonDays = 1): LimitAssessment {
     const limitPercent = type === 'VAR' ? scaledVarLimit(limits, horizonDays) : limits.maxDrawdownPercent;
     const evaluation = limitPercent ? evaluateLimit(measuredPercent, limitPercent, this.config.limitThresholds) : null;
     return { portfolioId, type, measuredPercent, limitPercent, horizonDays, limits, evaluation, level: evaluation?.status ?? 'ok', at };
@@ -266,6 +256,22 @@ export class LimitsService {
   private async requirePortfolio(id: string) {
     if (!(await this.portfolios.findById(id))) throw new NotFoundError(`portfolio ${id} not found`);
   }
+}
+
+/** A stored version as the limits in force, or the configured defaults when there is none. */
+export function effectiveLimits(l: RiskLimit | null, config: Pick<AppConfig, 'defaultLimits'>): EffectiveLimits {
+  if (l) return { ...l, isDefault: false };
+  const d = config.defaultLimits;
+  return {
+    id: null,
+    maxVarPercent: d.maxVarPercent,
+    maxDrawdownPercent: d.maxDrawdownPercent,
+    maxPositionSizePercent: d.maxPositionSizePercent,
+    confidenceLevel: d.confidenceLevel,
+    horizonDays: 1,
+    effectiveDate: null,
+    isDefault: true,
+  };
 }
 
 /** max_var_percent × √(h / horizon_days of the limit); exactly max_var_percent when the horizons match. null: no VaR limit. */

@@ -8,6 +8,7 @@ import { BookSnapshotRepository } from './book-snapshot.repository';
 import { buildDataSourceOptions } from './data-source';
 import { DrawdownEventRepository } from './drawdown-event.repository';
 import { DrawdownStateRepository } from './drawdown-state.repository';
+import { ExclusiveLease } from './exclusive-lease';
 import { LimitBreachRepository } from './limit-breach.repository';
 import { OutboxRepository } from './outbox.repository';
 import { PortfolioRepository } from './portfolio.repository';
@@ -30,6 +31,7 @@ import { TypeOrmPositionRepository } from './typeorm/typeorm-position.repository
 import { TypeOrmReturnsRepository } from './typeorm/typeorm-returns.repository';
 import { TypeOrmRiskLimitRepository } from './typeorm/typeorm-risk-limit.repository';
 import { TypeOrmRiskRunRepository } from './typeorm/typeorm-risk-run.repository';
+import { TypeOrmExclusiveLease } from './typeorm/typeorm-exclusive-lease';
 import { TypeOrmTransactionRunner } from './typeorm/typeorm-transaction-runner';
 import { TypeOrmVarResultRepository } from './typeorm/typeorm-var-result.repository';
 import { VarResultRepository } from './var-result.repository';
@@ -50,6 +52,7 @@ const bindings = [
   { provide: AuditLogRepository, useClass: TypeOrmAuditLogRepository },
   { provide: RiskRunRepository, useClass: TypeOrmRiskRunRepository },
   { provide: BookSnapshotRepository, useClass: TypeOrmBookSnapshotRepository },
+  { provide: ExclusiveLease, useClass: TypeOrmExclusiveLease },
 ];
 
 /**

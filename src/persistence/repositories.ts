@@ -19,4 +19,5 @@ export { RiskLimitRepository } from './risk-limit.repository';
 export { RiskRunRepository } from './risk-run.repository';
 export { TransactionRunner } from './transaction-runner';
 export type { Tx } from './transaction-runner';
+export { ExclusiveLease } from './exclusive-lease';
 export { VarResultRepository } from './var-result.repository';

@@ -26,4 +26,10 @@ export abstract class RiskLimitRepository {
   abstract lockPortfolioFindInForce(portfolioId: string, at: Date, alertType: string, tx: Tx): Promise<{ limit: RiskLimit | null; openAlert: boolean } | null>;
   /** Every version, effective_date DESC, created_at DESC. */
   abstract history(portfolioId: string, tx?: Tx): Promise<RiskLimit[]>;
+  /**
+   * What identifies the portfolio's set of versions: their number and the newest created_at (the
+   * table is append-only, so a new version always changes it). One index-only aggregate: what a
+   * cache of the history compares, inside the reader's transaction, before trusting its copy.
+   */
+  abstract stamp(portfolioId: string, tx?: Tx): Promise<string>;
 }

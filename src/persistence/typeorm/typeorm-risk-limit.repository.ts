@@ -74,4 +74,12 @@ export class TypeOrmRiskLimitRepository extends RiskLimitRepository {
   async history(portfolioId: string, tx?: Tx): Promise<RiskLimit[]> {
     return (await managerOf(this.ds, tx).find(RiskLimitEntity, { where: { portfolioId }, order: NEWEST })).map(toModel);
   }
+
+  async stamp(portfolioId: string, tx?: Tx): Promise<string> {
+    const [row] = (await managerOf(this.ds, tx).query(
+      `SELECT count(*)::int AS n, (extract(epoch FROM max(created_at)) * 1000000)::bigint::text AS newest FROM risk_limits WHERE portfolio_id = $1`,
+      [portfolioId],
+    )) as { n: number; newest: string | null }[];
+    return `${row.n}:${row.newest ?? '-'}`;
+  }
 }
