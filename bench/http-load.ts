@@ -58,12 +58,22 @@ export function call(agent: Agent, t: Target): Promise<{ status: number; body: s
  * `warmedUp` runs after the 20 warm-up calls, before the measured ones.
  */
 export async function pausedLoop(t: Target, calls: number, pauseMs: number, warmedUp?: () => Promise<unknown>): Promise<number[]> {
+  return loop(t, (i) => i < calls, pauseMs, warmedUp);
+}
+
+/** The same loop for `seconds` (measured after the warm-up) rather than a number of calls. */
+export async function pausedLoopFor(t: Target, seconds: number, pauseMs: number, warmedUp?: () => Promise<unknown>): Promise<number[]> {
+  let end = Infinity;
+  return loop(t, (i) => (i === 0 && (end = performance.now() + seconds * 1000), performance.now() < end), pauseMs, warmedUp);
+}
+
+async function loop(t: Target, goOn: (i: number) => boolean, pauseMs: number, warmedUp?: () => Promise<unknown>): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const wire: number[] = [];
   try {
     for (let i = 0; i < 20; i++) await call(agent, t); // warm-up: connection, JIT
     await warmedUp?.();
-    for (let i = 0; i < calls; i++) {
+    for (let i = 0; goOn(i); i++) {
       const t0 = process.hrtime.bigint();
       const res = await call(agent, t);
       wire.push(Number(process.hrtime.bigint() - t0) / 1000);
@@ -108,6 +118,19 @@ export function histogramOf(text: string, name: string, labels: Record<string, s
     }
   }
   return { buckets, count };
+}
+
+/** The sum of the counter `name`'s series (Prometheus text) whose labels include every `labels` pair; 0 when absent. */
+export function counterOf(text: string, name: string, labels: Record<string, string> = {}): number {
+  const wanted = Object.entries(labels);
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})?\s+(\S+)/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const pairs = new Map([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((p) => [p[1], p[2]] as const));
+    if (wanted.every(([k, v]) => pairs.get(k) === v)) sum += Number(m[3]);
+  }
+  return sum;
 }
 
 /** Observations between two samples of one histogram above `le` (a bucket bound), and their total. */

@@ -13,8 +13,8 @@ import { AppConfig } from './config/app-config';
 import { setupSwagger } from './observability/swagger';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { registerContentParsers } from './common/content-parsers';
-import { CORRELATION_HEADER } from './common/correlation-id';
-import { correlationIdOf } from './observability/logging';
+import { CORRELATION_HEADER, runWithCorrelationId } from './common/correlation-id';
+import { correlationIdOf, registerRequestLog } from './observability/logging';
 import { registerGracefulShutdown } from './common/graceful-shutdown';
 import { registerRateLimit } from './common/rate-limit';
 import { frameworkErrorOptions, registerClosingAnswer } from './common/framework-errors';
@@ -34,12 +34,18 @@ export async function createApp(): Promise<NestFastifyApplication> {
     // The request id is the correlation id (x-correlation-id when well-formed, else a UUID).
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
     requestIdHeader: false,
+    // No Nest middleware (the request log and context are Fastify hooks): no @fastify/middie layer.
+    skipMiddie: true,
     ...frameworkErrorOptions(),
   });
   registerClosingAnswer(adapter.getInstance());
+  // The request's async context (correlation id, then the key's name and portfolio scope), opened
+  // by the first hook: Fastify carries it through the body parser, hooks and handler. A Fastify
+  // hook rather than nestjs-cls's ClsModule, whose middleware and global no-op guard and interceptor
+  // cost each request an interceptor chain (issue 11).
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_HEADER, request.id);
-    done();
+    runWithCorrelationId(request.id, done);
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: true,
@@ -57,6 +63,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   registerRateLimit(app);
   registerGracefulShutdown(app);
   registerHttpMetrics(app);
+  registerRequestLog(app);
   setupSwagger(app, config);
   if (config.natsUrl && config.natsHandlersEnabled) {
     app.connectMicroservice<MicroserviceOptions>(

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppConfig } from './config/app-config';
@@ -15,17 +14,13 @@ import { PersistenceModule } from './persistence/persistence.module';
 import { PortfolioRiskModule } from './portfolio-risk/portfolio-risk.module';
 import { PortfoliosModule } from './portfolios/portfolios.module';
 import { ReportModule } from './report/report.module';
-import { correlationIdOf, loggerParams } from './observability/logging';
+import { loggerParams } from './observability/logging';
 import { ObservabilityModule } from './observability/observability.module';
 import { ReadinessService } from './observability/readiness.service';
 
 @Module({
   imports: [
     ConfigModule,
-    ClsModule.forRoot({
-      global: true,
-      middleware: { mount: true, generateId: true, idGenerator: (req) => correlationIdOf(req) },
-    }),
     LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
     ObservabilityModule,
     PersistenceModule,

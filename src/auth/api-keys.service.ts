@@ -19,6 +19,9 @@ export function hashKey(key: string): string {
 export class ApiKeysService implements OnApplicationBootstrap {
   private readonly logger = new Logger('ApiKeys');
   private readonly cache = new LRUCache<string, ApiKey | false>({ max: 10_000, ttl: 10_000 });
+  private readonly lookups = new Map<string, Promise<ApiKey | null>>();
+  /** Bumped by a revocation: lookups started before it do not fill the cache. */
+  private generation = 0;
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -45,9 +48,22 @@ export class ApiKeysService implements OnApplicationBootstrap {
     const hash = hashKey(key);
     const cached = this.cache.get(hash);
     if (cached !== undefined) return cached || null;
-    const found = await this.keys.findActiveByHash(hash);
-    this.cache.set(hash, found ?? false);
-    return found;
+    // Requests arriving together with a key not (or no longer) cached share one lookup: when the
+    // entry expires under load, one query rather than one per connection (issue 11).
+    let lookup = this.lookups.get(hash);
+    if (!lookup) {
+      const generation = this.generation;
+      lookup = this.keys
+        .findActiveByHash(hash)
+        .then((found) => {
+          // A key revoked while it was being looked up is not cached as it was before.
+          if (generation === this.generation) this.cache.set(hash, found ?? false);
+          return found;
+        })
+        .finally(() => this.lookups.delete(hash));
+      this.lookups.set(hash, lookup);
+    }
+    return lookup;
   }
 
   /** The key an `x-api-key` header names; UnauthorizedError when it is missing, unknown or revoked. */
@@ -83,6 +99,8 @@ export class ApiKeysService implements OnApplicationBootstrap {
       return ok;
     });
     if (!done) throw new NotFoundError(`active API key ${id} not found`);
+    this.generation++;
+    this.lookups.clear();
     this.cache.clear();
   }
 }

@@ -23,6 +23,7 @@ const CLOSE_OBJECT = 0x7d;
 /** True when the JSON text nests arrays / objects more than `max` levels deep (brackets inside strings do not count). */
 export function nestsDeeperThan(bytes: Uint8Array, max = MAX_JSON_DEPTH): boolean {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (opensAtMost(buf, max)) return false;
   let depth = 0;
   for (let i = 0, n = buf.length; i < n; i++) {
     const c = buf[i];
@@ -42,6 +43,19 @@ export function nestsDeeperThan(bytes: Uint8Array, max = MAX_JSON_DEPTH): boolea
     }
   }
   return false;
+}
+
+/**
+ * True when the bytes hold at most `max` opening brackets in all (inside strings or not): they
+ * cannot nest deeper. A few native searches (memchr) instead of a JavaScript loop over every byte,
+ * which is most bodies (a 1,000-number array has one `[`; issue 11).
+ */
+function opensAtMost(buf: Buffer, max: number): boolean {
+  let n = 0;
+  for (const open of [OPEN_ARRAY, OPEN_OBJECT]) {
+    for (let i = buf.indexOf(open); i >= 0; i = buf.indexOf(open, i + 1)) if (++n > max) return false;
+  }
+  return true;
 }
 
 /** Why a string may not be stored or processed, or null when it is fine. */

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { NatsContext } from '@nestjs/microservices';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { CLS_ID, ClsService } from 'nestjs-cls';
+import { CLS_ID, ClsServiceManager } from 'nestjs-cls';
 import type { Histogram } from 'prom-client';
 import { map, Observable } from 'rxjs';
 import { CorrelatedReply } from '../events/nats-serdes';
@@ -16,8 +16,9 @@ import { CORRELATION_HEADER, resolveCorrelationId } from './correlation-id';
  */
 @Injectable()
 export class RpcCorrelationInterceptor implements NestInterceptor {
+  private readonly cls = ClsServiceManager.getClsService();
+
   constructor(
-    private readonly cls: ClsService,
     @InjectMetric(METRIC.natsDuration) private readonly natsDuration: Histogram<'subject' | 'status_code'>,
   ) {}
 

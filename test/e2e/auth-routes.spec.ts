@@ -232,3 +232,27 @@ describe('METRICS_REQUIRE_API_KEY=true closes /metrics whatever its spelling', (
     expect((await get('/health/live')).status).toBe(200);
   });
 });
+
+/** The key lookup is cached (10 s) and shared by requests arriving together; a revocation still takes effect at once on the instance that revoked. */
+describe('API key lookups', () => {
+  let app: NestFastifyApplication;
+  let url: string;
+  beforeAll(async () => {
+    ({ app, url } = await startHttpApp());
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers many requests arriving together with a new key, then refuses the key once revoked', async () => {
+    const created = await request(url).post('/v1/api-keys').set('x-api-key', KEY).send({ name: `lookup-${Date.now()}`, role: 'viewer' });
+    expect(created.status).toBe(201);
+    const { id, key } = created.body as { id: string; key: string };
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => request(url).get('/v1/portfolios').set('x-api-key', key).then((r) => r.status)));
+    expect(statuses).toEqual(Array(20).fill(200));
+    expect((await request(url).delete(`/v1/api-keys/${id}`).set('x-api-key', KEY)).status).toBe(204);
+    const after = await request(url).get('/v1/portfolios').set('x-api-key', key);
+    expect(after.status).toBe(401);
+    expect(after.body).toMatchObject({ error_type: 'UNAUTHORIZED', message: ['x-api-key is not a valid key'] });
+  });
+});

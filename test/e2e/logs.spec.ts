@@ -40,6 +40,20 @@ describe('log lines of the running service (stdout)', () => {
     expect(mine('nats-log-line-1')).toEqual([expect.objectContaining({ status_code: 200, duration_ms: expect.any(Number) })]);
     expect(mine('nats-log-line-2')).toEqual([expect.objectContaining({ status_code: 422, error_type: 'INSUFFICIENT_DATA' })]);
   });
+
+  it('writes one JSON line per HTTP request once answered (not for probes), with its correlation_id', async () => {
+    const get = (path: string, id: string) => fetch(`${app.url}${path}`, { headers: { 'x-correlation-id': id } });
+    expect((await get('/v1/portfolios?limit=1', 'http-log-line-1')).status).toBe(401);
+    expect((await get('/health/live', 'http-log-probe')).status).toBe(200);
+    expect((await get('/v1/portfolios', 'http-log-line-2')).status).toBe(401);
+    const mine = (id: string) => app.lines.map(parse).filter((l) => l?.correlation_id === id);
+    const deadline = Date.now() + 5000;
+    while (mine('http-log-line-2').length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(mine('http-log-line-1')).toEqual([
+      expect.objectContaining({ level: 30, req: { method: 'GET', url: '/v1/portfolios?limit=1' }, res: { status_code: 401 }, responseTime: expect.any(Number), msg: expect.stringMatching(/^GET \/v1\/portfolios\?limit=1 401 \d+ms$/) }),
+    ]);
+    expect(mine('http-log-probe')).toEqual([]);
+  });
 });
 
 describe('a start-up failure', () => {
