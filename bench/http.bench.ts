@@ -33,7 +33,10 @@ export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: 
   ensureBuilt();
   const service = await ServiceProcess.start('service', {
     env: {
+      // As deployed: PostgreSQL, Redis (the shared rate limit) and NATS (its request handlers).
       DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
       ADMIN_API_KEY: key,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', // as deployed: one log line per request
       // The limiter runs and counts every request (in Redis when REDIS_URL is set), but a bench
@@ -85,7 +88,7 @@ export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: 
   } finally {
     await Promise.all([service.stop(), bare.stop()]);
   }
-  return { rows, settings: { seconds_per_figure: seconds, loop_calls: loopCalls, service_log_level: process.env.LOG_LEVEL ?? 'info', database: 'PostgreSQL (DATABASE_URL)', client: 'autocannon 8 in the bench process, keep-alive' } };
+  return { rows, settings: { seconds_per_figure: seconds, loop_calls: loopCalls, service_log_level: process.env.LOG_LEVEL ?? 'info', database: 'PostgreSQL (DATABASE_URL), Redis (REDIS_URL), NATS (NATS_URL)', client: 'autocannon 8 in the bench process, keep-alive' } };
 }
 
 function round(x: number): number {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../config/app-config';
 import { RateLimitedError } from './errors';
+import { LocalRateWindows, RateDecision as Decision } from './local-rate-windows';
 
 const WINDOW_MS = 60_000;
 const NAME = 'per-key';
@@ -56,16 +56,10 @@ interface KnownWindow {
   flushing: boolean;
 }
 
-interface Decision {
-  isBlocked: boolean;
-  /** seconds */
-  retryAfter: number;
-}
-
 /**
  * Rate limit per API key (api.md "Hardening"): RATE_LIMIT_PER_MINUTE requests per fixed minute
  * window: in Redis when REDIS_URL is set (one count shared by every replica), else in process
- * (@nestjs/throttler's storage). Over the limit: 429 RATE_LIMITED with Retry-After, the key blocked
+ * (LocalRateWindows, the same rules). Over the limit: 429 RATE_LIMITED with Retry-After, the key blocked
  * until its window ends.
  *
  * A Fastify onRequest hook, so it runs before the body is read and before the key's database
@@ -86,7 +80,7 @@ export function registerRateLimit(app: NestFastifyApplication): void {
   const limit = config.rateLimitPerMinute;
   if (limit === 0) return;
   const logger = new Logger('RateLimit');
-  const local = new ThrottlerStorageService();
+  const local = new LocalRateWindows(limit, WINDOW_MS);
   let redis: WindowRedis | undefined;
   if (config.redisUrl) {
     redis = new Redis(config.redisUrl, {
@@ -167,8 +161,7 @@ export function registerRateLimit(app: NestFastifyApplication): void {
       // Probe Redis in the background; until it answers, count here.
       addShared(key, 1).then(sharedUp, () => undefined);
     }
-    const record = await local.increment(key, WINDOW_MS, limit, WINDOW_MS, NAME);
-    return { isBlocked: record.isBlocked, retryAfter: Math.max(1, record.timeToBlockExpire || record.timeToExpire) };
+    return local.hit(key);
   };
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -184,7 +177,6 @@ export function registerRateLimit(app: NestFastifyApplication): void {
   });
   fastify.addHook('onClose', async () => {
     if (timer) clearTimeout(timer);
-    local.onApplicationShutdown();
     if (redis) redis.disconnect();
   });
 }

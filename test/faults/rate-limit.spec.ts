@@ -47,4 +47,19 @@ describe('rate limit per API key', () => {
     expect((await api(one.url, b).get('/v1/portfolios')).status).toBe(200);
     for (let i = 0; i < 10; i++) expect((await request(one.url).get('/health/live')).status).toBe(200);
   });
+
+  it('counts in process, by the same rules, when no REDIS_URL is set (the embedded default)', async () => {
+    const key = await newKey();
+    const alone = await startHttpApp({ ...env, REDIS_URL: undefined });
+    try {
+      for (let i = 0; i < 5; i++) expect((await api(alone.url, key).get('/v1/portfolios')).status).toBe(200);
+      const over = await api(alone.url, key).get('/v1/portfolios');
+      expect(over.status).toBe(429);
+      expect(over.body.error_type).toBe('RATE_LIMITED');
+      expect(Number(over.headers['retry-after'])).toBe(60); // blocked for a window from the 6th request
+      expect((await request(alone.url).get('/health/live')).status).toBe(200);
+    } finally {
+      await alone.app.close();
+    }
+  });
 });
