@@ -19,7 +19,7 @@ interface Window {
  * window starts at a key's first hit; past `limit` hits the key is blocked for a window; once the
  * block ends a new window starts. One counter per key (O(1) a hit: @nestjs/throttler's in-process
  * storage kept and filtered every hit's expiry, O(hits in the window) a request), and at most
- * `maxKeys` keys (least recently used dropped: any x-api-key value is counted before the lookup).
+ * `maxKeys` keys (least recently used dropped: on public routes any x-api-key value is counted).
  */
 export class LocalRateWindows {
   private readonly windows: LRUCache<string, Window>;

@@ -62,8 +62,9 @@ interface KnownWindow {
  * (LocalRateWindows, the same rules). Over the limit: 429 RATE_LIMITED with Retry-After, the key blocked
  * until its window ends.
  *
- * A Fastify onRequest hook, so it runs before the body is read and before the key's database
- * lookup. Keys are counted by their SHA-256 (the key itself never reaches Redis); requests without
+ * A Fastify onRequest hook, so it runs before the body is read; it is registered after the API-key
+ * hook, so a refused key is answered 401 uncounted (a public route, e.g. /health, is counted under
+ * whatever x-api-key it carries). Keys are counted by their SHA-256 (the key itself never reaches Redis); requests without
  * a key are not counted (they are refused 401). With Redis unreachable each replica counts on
  * its own until it returns (the limit then holds per replica): the API stays up.
  *
@@ -94,7 +95,7 @@ export function registerRateLimit(app: NestFastifyApplication): void {
     redis.on('error', () => undefined); // reported below, once per outage
     redis.defineCommand('riskRateWindow', { numberOfKeys: 2, lua: WINDOW_SCRIPT });
   }
-  // Bounded: any x-api-key value is counted before the key is looked up.
+  // Bounded: on public routes any x-api-key value is counted (the key hook checks no key there).
   const known = new LRUCache<string, KnownWindow>({ max: 10_000 });
   let sharedDown = false;
   const sharedUp = () => {
