@@ -28,6 +28,12 @@ describe('cornishFisherVar', () => {
     }
   });
 
+  it('gives a finite VaR for a series whose dispersion underflows the higher moments (the fuzz: [0, 3.14e-162])', () => {
+    const v = cornishFisherVar([0, 3.1434555694052576e-162], 95);
+    expect(Number.isFinite(v)).toBe(true);
+    expect(v).toBeLessThan(0);
+  });
+
   it('reduces to the Gaussian quantile without skewness and excess kurtosis, and follows the expansion otherwise', () => {
     const z = normalQuantile(0.01);
     expect(cornishFisherZ(z, 0, 0)).toBe(z);

@@ -32,11 +32,13 @@ export interface CentralMoments {
 
 /**
  * Whether m2 is indistinguishable from 0 given the rounding of μ: m2 ≤ (1e-15·μ)²
- * (scipy.stats.skew uses the same test and returns NaN there; we report 0, never NaN).
+ * (scipy.stats.skew uses the same test and returns NaN there; we report 0, never NaN); or so small
+ * that m2² underflows to 0 (m2 < ≈ 1.5e-162), where S = m3 / m2^1.5 and K = m4 / m2² would be 0/0
+ * (scipy: NaN as well; the fuzz found [0, 3.14e-162], whose Cornish–Fisher VaR was NaN).
  */
 export function isDegenerateVariance(m2: number, mean: number): boolean {
   const eps = 1e-15 * mean;
-  return m2 <= eps * eps;
+  return m2 <= eps * eps || m2 * m2 === 0;
 }
 
 /**

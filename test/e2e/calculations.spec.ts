@@ -36,6 +36,15 @@ describe('stateless calculations, health and the API document over HTTP', () => 
   }
 
   describe('POST /v1/var', () => {
+    it('answers a series whose dispersion underflows the higher moments (the fuzz found a 500 on [0, 3.14e-162])', async () => {
+      for (const path of ['/v1/var', '/v1/cvar']) {
+        const res = await post(path, { returns: [0, 3.1434555694052576e-162], method: 'cornish_fisher' });
+        expect(res.status).toBe(200);
+        expect(Number.isFinite(res.body.var_return)).toBe(true);
+        expect(res.body.statistics).toMatchObject({ skewness: 0, excess_kurtosis: 0 });
+      }
+    });
+
     it('answers the reference historical VaR of the SMI in return and money terms', async () => {
       const res = await post('/v1/var', { returns: SMI, confidence: 95, portfolio_value: '1000000', portfolio_id: 'desk-7' });
       expect(res.status).toBe(200);
