@@ -171,6 +171,19 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
     { weight: 3, arbitrary: fc.array(fc.oneof({ weight: 6, arbitrary: validScenario }, { weight: 1, arbitrary: around(validScenario, scenarioKeys) }), { maxLength: 4 }).map((scenarios) => ({ scenarios })) },
     { weight: 1, arbitrary: around(fc.record({ scenarios: fc.array(validScenario, { minLength: 1, maxLength: 3 }) }), ['scenarios']) },
   );
+  // What-if / pre-trade: trades on the book's assets (and ones without returns), every method.
+  const signedMoney = fc.oneof(fc.integer({ min: -2_000_000, max: 2_000_000 }).map(String), fc.constantFrom('250000', '-1000000', '0', '0.01', '-0.5'));
+  const validWhatIf = fc.record({
+    trades: fc.array(fc.record({ asset_id: fc.constantFrom(...assets, 'X'), market_value_change: signedMoney }), { minLength: 1, maxLength: 3 }),
+    method: fc.constantFrom('historical', 'parametric', 'cornish_fisher', 'ewma', 'filtered_historical'), confidence: fc.constantFrom(90, 95, 99),
+    horizon_days: fc.integer({ min: 1, max: 12 }), lookback_days: fc.integer({ min: 2, max: 300 }), lambda: fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+  }, { requiredKeys: ['trades'] });
+  const whatIfKeys = ['trades', 'method', 'confidence', 'horizon_days', 'lookback_days', 'lambda'];
+  const whatIfFields = {
+    trades: fc.oneof(fc.array(body({ asset_id: fc.constantFrom(...assets, 'X'), market_value_change: money }), { maxLength: 4 }), hostileValue),
+    method: fc.constantFrom('historical', 'parametric', 'monte_carlo', 'ewma', 'VaR'), confidence, horizon_days: horizon,
+    lookback_days: fc.integer({ min: 0, max: 400 }), lambda: fc.double({ min: -0.5, max: 1.5, noNaN: true }),
+  };
   const validBook = fc.uniqueArray(fc.record({ asset_id: fc.constantFrom(...assets, 'X', 'Y'), market_value: positive }), { selector: (p) => p.asset_id, minLength: 1, maxLength: 4 });
   const validRows = fc.uniqueArray(fc.record({ date: isoDate, return_pct: fc.double({ min: -0.5, max: 0.5, noNaN: true }) }), { selector: (r) => r.date, minLength: 1, maxLength: 30 });
   const validLimits = fc.record({
@@ -235,6 +248,7 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
       )],
       ['POST …/var, …/cvar (stored)', post(fc.tuple(segment([risk]), fc.constantFrom('var', 'cvar')).map(([p, k]) => `/v1/portfolios/${p}/${k}`), storedBody)],
       ['POST …/stress', post(segment([risk, risk, books[0]]).map((p) => `/v1/portfolios/${p}/stress`), stressBody)],
+      ['POST …/what-if', post(segment([risk, risk, books[0]]).map((p) => `/v1/portfolios/${p}/what-if`), mix(validWhatIf, whatIfKeys, whatIfFields))],
       ['PUT …/limits', post(segment(limits).map((p) => `/v1/portfolios/${p}/limits`), mix(validLimits, ['max_var_percent', 'max_drawdown_percent', 'max_position_size_percent', 'confidence', 'effective_date'], {
         max_var_percent: fc.double({ min: 0, max: 200, noNaN: true }), max_drawdown_percent: fc.double({ min: 0, max: 200, noNaN: true }),
         max_position_size_percent: fc.double({ min: 0, max: 2000, noNaN: true }), confidence, effective_date: isoTime,
@@ -323,6 +337,7 @@ describe('fuzz: hostile input never gets a 5xx (REST and NATS)', () => {
         portfolio_id: fc.constantFrom(risk, risk, 'nope', books[0]), kind: fc.constantFrom('var', 'cvar', 'VaR'), method: fc.constantFrom('historical', 'parametric', 'monte_carlo'),
         confidence, horizon_days: horizon, lookback_days: fc.integer({ min: 0, max: 400 }), simulations: fc.integer({ min: 0, max: 5_000 }),
       }, [validStored.map((v) => ({ ...v, portfolio_id: risk })), ['portfolio_id', 'kind', ...storedKeys]])],
+      ['risk.pretrade.check', natsBody({ ...whatIfFields, portfolio_id: fc.constantFrom(risk, risk, 'nope', books[0]) }, [validWhatIf.map((v) => ({ ...v, portfolio_id: risk })), ['portfolio_id', ...whatIfKeys]])],
     ];
   };
 
