@@ -99,7 +99,7 @@ export class PortfolioCalculator {
     // One round trip for the book (and the series versions); the aligned matrix from the cache when the versions match.
     const book = await this.books.load(portfolioId);
     const { portfolio, positions } = book.snapshot;
-    if (positions.length === 0) throw new UnprocessableError(`portfolio ${portfolioId} has no positions: PUT /v1/portfolios/${portfolioId}/positions first`);
+    requirePositions(portfolioId, positions);
     const total = positions.reduce((acc, p) => acc.plus(p.marketValue), new Big(0));
     if (total.lte(0)) throw new InvalidStateError(`portfolio ${portfolioId} has a net market value of ${formatMoney(total)}: weights need a positive value`);
     const weights = positions.map((p) => Number(new Big(p.marketValue).div(total)));
@@ -107,6 +107,11 @@ export class PortfolioCalculator {
     const { dates, columns } = await this.books.aligned(ids, book, lookback);
     return { portfolio, positions, total, weights, ids, dates, columns };
   }
+}
+
+/** 422 for a book without positions (stored VaR / CVaR, what-if, pre-trade check, stress). */
+export function requirePositions(portfolioId: string, positions: readonly unknown[]): void {
+  if (positions.length === 0) throw new UnprocessableError(`portfolio ${portfolioId} has no positions: PUT /v1/portfolios/${portfolioId}/positions first`);
 }
 
 export { align } from './portfolio-book.cache';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
+import { requirePositions } from '../calculation/portfolio-calculator.service';
 import { align } from '../calculation/portfolio-calculator.service';
 import { InvalidStateError, NotFoundError, UnprocessableError, ValidationError } from '../common/errors';
 import { formatMoney } from '../common/money';
@@ -46,7 +47,7 @@ export class StressService {
 
   private async book(portfolioId: string, needsReturns: boolean): Promise<StressBook> {
     const positions = await this.positions.findByPortfolio(portfolioId);
-    if (positions.length === 0) throw new UnprocessableError(`portfolio ${portfolioId} has no positions: PUT /v1/portfolios/${portfolioId}/positions first`);
+    requirePositions(portfolioId, positions);
     const ids = positions.map((p) => p.assetId);
     const values = positions.map((p) => new Big(p.marketValue));
     const total = values.reduce((acc, v) => acc.plus(v), new Big(0));

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
+import { requirePositions } from '../calculation/portfolio-calculator.service';
 import { rejectMonteCarloOnlyFields } from '../calculation/dto/risk-request.dto';
 import { CalculationPool } from '../calculation/calculation-pool.service';
 import { CachedBook, PortfolioBookCache } from '../calculation/portfolio-book.cache';
@@ -69,7 +70,7 @@ export class WhatIfService {
     });
     const book = await read();
     const positions = book.snapshot.positions;
-    if (positions.length === 0) throw new UnprocessableError(`portfolio ${portfolioId} has no positions: PUT /v1/portfolios/${portfolioId}/positions first`);
+    requirePositions(portfolioId, positions);
     const held = new Map(positions.map((p) => [p.assetId, p.marketValue]));
     const assetIds = [...new Set([...held.keys(), ...changes.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const marketValues = assetIds.map((id) => new Big(held.get(id) ?? 0));
