@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
-import { requirePositions } from '../calculation/portfolio-calculator.service';
-import { align } from '../calculation/portfolio-calculator.service';
+import { align, requirePositions } from '../calculation/portfolio-calculator.service';
 import { InvalidStateError, NotFoundError, UnprocessableError, ValidationError } from '../common/errors';
 import { formatMoney } from '../common/money';
 import { compoundedReturn, historicalScenarioReturns, portfolioReturns, shockReturns, worstWindow } from '../math';
