@@ -11,6 +11,21 @@ const cac = Object.freeze(simpleReturns(reference.series.CAC.prices));
 const E = reference.series.CAC.expected;
 
 describe('computeRisk (the facade of /v1/var and /v1/cvar)', () => {
+  it('refuses returns whose statistics overflow float64 (INVALID_INPUT on returns), never a NaN VaR (the fuzz: [1.94e154, 0], monte_carlo)', () => {
+    for (const method of ['parametric', 'cornish_fisher', 'monte_carlo'] as VarMethod[]) {
+      for (const wantCvar of [false, true]) {
+        let caught: unknown;
+        try {
+          computeRisk({ returns: [1.9395909213103956e154, 0], method, confidence: 95, horizonDays: 2, simulations: 100, wantCvar });
+        } catch (err) {
+          caught = err;
+        }
+        expect(caught).toBeInstanceOf(InvalidInputError);
+        expect((caught as InvalidInputError).field).toBe('returns');
+      }
+    }
+  });
+
   it('answers every method with the statistics of the input', () => {
     for (const method of ['historical', 'parametric', 'cornish_fisher', 'monte_carlo'] as const) {
       const r = computeRisk({ returns: cac, confidence: 99, method, wantCvar: true, seed: 1 });

@@ -9,6 +9,7 @@ import { gaussianVar } from './parametric-var';
 import { quantileType7 } from './quantile';
 import { McDistribution, Scaling, Series, VarMethod } from './types';
 import { assertReturns, minObservationsHistorical, requireObservations, RiskOptions, riskOptions, tailProbability } from './validation';
+import { InvalidInputError } from './errors';
 
 export interface RiskInput extends RiskOptions {
   /** Simple returns as fractions, oldest first; each finite and > −1 (not mutated). */
@@ -85,6 +86,16 @@ export function minObservations(method: VarMethod, confidence: number, distribut
  * methods ignore them (the HTTP layer rejects them there).
  */
 export function computeRisk(input: RiskInput): RiskResult {
+  const result = riskOf(input);
+  // Finite returns can still overflow float64 on the way (σ² of returns near 1e154): a VaR that
+  // is not a number is refused as the input's fault, for every method, never answered as NaN.
+  if (!Number.isFinite(result.varReturn) || (result.cvarReturn !== undefined && !Number.isFinite(result.cvarReturn))) {
+    throw new InvalidInputError(`returns are too large for ${VAR_LABEL[input.method]} in float64 (the VaR overflows): send returns as fractions, 0.012 for 1.2 %`, 'returns');
+  }
+  return result;
+}
+
+function riskOf(input: RiskInput): RiskResult {
   const { returns, confidence, method } = input;
   const { horizonDays, simulations, distribution, lambda } = riskOptions(input);
   assertReturns(returns);
