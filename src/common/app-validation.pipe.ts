@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import { RpcParamtype } from '@nestjs/microservices/enums/rpc-paramtype.enum';
+import { fastValidatorFor } from './fast-validation';
 import { nullFieldsAsAbsent } from './hostile-input';
 import { MalformedPayload } from './malformed-payload';
 import { ValidationError } from './errors';
@@ -22,9 +23,10 @@ export class AppValidationPipe extends ValidationPipe {
     // REST bodies and NATS payloads (@Payload(): RpcParamtype.PAYLOAD) share the DTOs.
     const isBody = metadata.type === 'body' || (metadata.type as unknown) === RpcParamtype.PAYLOAD;
     // null for a field of a DTO is the field left out (api.md Hardening).
-    if ((isBody || metadata.type === 'query') && isDto(metadata.metatype)) value = nullFieldsAsAbsent(value);
+    const dtoInput = (isBody || metadata.type === 'query') && isDto(metadata.metatype);
+    if (dtoInput) value = nullFieldsAsAbsent(value);
     const arrays = isBody ? numericArraysOf(metadata.metatype) : undefined;
-    if (!arrays) return super.transform(value, metadata);
+    if (!arrays) return (dtoInput && this.accepted(value, metadata)) || super.transform(value, metadata);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new ValidationError('body must be a JSON object');
     }
@@ -43,13 +45,20 @@ export class AppValidationPipe extends ValidationPipe {
     }
     let dto: object;
     try {
-      dto = (await super.transform(rest, metadata)) as object;
+      dto = this.accepted(rest, metadata) || ((await super.transform(rest, metadata)) as object);
     } catch (err) {
       if (err instanceof ValidationError) throw new ValidationError([...problems, ...err.messages]);
       throw err;
     }
     if (problems.length > 0) throw new ValidationError(problems);
     return Object.assign(dto, parsed);
+  }
+
+  /** The DTO when the accept-only fast path (fast-validation.ts) passes every field, else null (class-validator decides). */
+  private accepted(value: unknown, metadata: ArgumentMetadata): object | null {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return null;
+    const fast = fastValidatorFor(metadata.metatype as Function);
+    return fast ? fast(value as Record<string, unknown>) : null;
   }
 }
 

@@ -1,0 +1,109 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import { Xoshiro128 } from '../math';
+import { AppValidationPipe } from './app-validation.pipe';
+import { fastValidatorFor } from './fast-validation';
+import { numericArraysOf } from './numeric-array';
+import { RiskRequestDto } from '../calculation/dto/risk-request.dto';
+
+/** Every DTO class of the service: the exports of src/**\/dto/*.ts with class-validator decorators. */
+function dtoClasses(): Array<new () => object> {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\/dto\/[^/]+\.ts$/.test(path) && !path.endsWith('.spec.ts')) files.push(path);
+    }
+  };
+  walk(join(__dirname, '..'));
+  const storage = getMetadataStorage();
+  const classes = new Set<new () => object>();
+  for (const file of files) {
+    for (const value of Object.values(require(file) as Record<string, unknown>)) {
+      if (typeof value === 'function' && storage.getTargetValidationMetadatas(value, '', false, false).length > 0) classes.add(value as new () => object);
+    }
+  }
+  return [...classes];
+}
+
+const GENERIC: unknown[] = [
+  0, 1, -1, 0.5, -0.5, 1.5, 50, 95, 99, 99.9, 100, 250, 251, 1_000_000, 1_000_001, 4294967295, 4294967296, 1e308, -1e-300, 2 ** 53,
+  '', 'abc', '1', '1000000', '12.34', '-5', '1e3', '0.00', ' 1', '2024-01-02', '2024-02-30', 'a'.repeat(129), 'EQUITY', 'historical',
+  true, false, [], [1, 2], ['2024-01-02', '2024-01-03'], ['x'], [null], {}, { a: 1 }, null,
+];
+
+/** Values worth trying for one property: its IsIn choices and the numbers around its Min / Max, then the generic pool. */
+function candidates(cls: Function, property: string): unknown[] {
+  const out: unknown[] = [];
+  for (const m of getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false)) {
+    if (m.propertyName !== property || m.type !== ValidationTypes.CUSTOM_VALIDATION) continue;
+    for (const c of (m.constraints ?? []) as unknown[]) {
+      if (Array.isArray(c)) out.push(...c, [c[0]], c.slice(0, 2));
+      else if (typeof c === 'number') out.push(c, c - 1, c + 1, c - 0.5, c + 0.5);
+    }
+  }
+  return [...out, ...GENERIC];
+}
+
+describe('fast validation (the pipe\'s accept-only path)', () => {
+  const classes = dtoClasses();
+  // The reference: Nest's ValidationPipe with the options of AppValidationPipe, without the fast path.
+  const reference = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+
+  it('finds the service\'s DTO classes', () => {
+    expect(classes.length).toBeGreaterThan(15);
+    expect(classes).toContain(RiskRequestDto);
+  });
+
+  it('accepts exactly what class-validator accepts, and gives the same DTO, on 400 random bodies per DTO', async () => {
+    const rng = new Xoshiro128(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.nextDouble() * xs.length)];
+    let fastAccepted = 0;
+    for (const cls of classes) {
+      const fast = fastValidatorFor(cls);
+      if (!fast) continue;
+      const arrays = numericArraysOf(cls);
+      const properties = [...new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false).map((m) => m.propertyName))].filter((p) => !arrays?.has(p));
+      for (let i = 0; i < 400; i++) {
+        const body: Record<string, unknown> = {};
+        // Mostly a few fields from the likely values; now and then an unknown field.
+        for (const p of properties) if (rng.nextDouble() < 0.6) body[p] = pick(candidates(cls, p));
+        if (rng.nextDouble() < 0.05) body.unknown_field = 1;
+        for (const k of Object.keys(body)) if (body[k] === null) delete body[k]; // null is absent (nullFieldsAsAbsent runs first)
+        const quick = fast(structuredClone(body));
+        let slow: unknown;
+        let refused = false;
+        try {
+          slow = await reference.transform(structuredClone(body), { type: 'body', metatype: cls });
+        } catch {
+          refused = true;
+        }
+        if (quick !== null) {
+          fastAccepted++;
+          expect({ cls: cls.name, body, refused }).toEqual({ cls: cls.name, body, refused: false });
+          expect(Object.getPrototypeOf(quick)).toBe(cls.prototype);
+          expect(quick).toEqual(slow);
+        }
+      }
+    }
+    expect(fastAccepted).toBeGreaterThan(500);
+  });
+
+  it('takes the fast path for a usual POST /v1/var body and leaves every error to class-validator', async () => {
+    expect(fastValidatorFor(RiskRequestDto)!({ confidence: 99, portfolio_value: '1000000', method: 'parametric' })).toBeInstanceOf(RiskRequestDto);
+    expect(fastValidatorFor(RiskRequestDto)!({ confidence: 'high' })).toBeNull();
+    expect(fastValidatorFor(RiskRequestDto)!({ horizon_days: 0 })).toBeNull();
+    expect(fastValidatorFor(RiskRequestDto)!({ extra: 1 })).toBeNull();
+    const pipe = new AppValidationPipe();
+    await expect(pipe.transform({ returns: [0.01, -0.02], confidence: 'high', horizon_days: 0 }, { type: 'body', metatype: RiskRequestDto })).rejects.toMatchObject({
+      messages: expect.arrayContaining(['confidence must be a number (a percentage, e.g. 95)', 'horizon_days must not be less than 1']),
+    });
+    const dto = (await pipe.transform({ returns: [0.01, -0.02], confidence: 99 }, { type: 'body', metatype: RiskRequestDto })) as RiskRequestDto;
+    expect(dto).toBeInstanceOf(RiskRequestDto);
+    expect(Array.from(dto.returns)).toEqual([0.01, -0.02]);
+    expect(dto.confidence).toBe(99);
+  });
+});
