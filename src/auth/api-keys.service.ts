@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash as digest, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { currentActor } from '../common/actor';
@@ -9,9 +9,13 @@ import { ApiKey, Role } from '../persistence/models';
 import { ApiKeyRepository, AuditLogRepository, TransactionRunner } from '../persistence/repositories';
 import { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key-response.dto';
 
-/** SHA-256 of the key: keys are 256-bit random, so a fast hash is enough to make a stolen table useless. */
+/**
+ * SHA-256 of the key: keys are 256-bit random, so a fast hash is enough to make a stolen table
+ * useless. crypto.hash (one call, no Hash object) rather than createHash().update().digest(): a
+ * third of the time, on every authenticated request (issue 11).
+ */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return digest('sha256', key, 'hex');
 }
 
 /** API keys: stored hashed, shown once at creation, revocable. Lookups are cached for 10 s. */

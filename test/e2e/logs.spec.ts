@@ -54,6 +54,17 @@ describe('log lines of the running service (stdout)', () => {
     ]);
     expect(mine('http-log-probe')).toEqual([]);
   });
+
+  it('never writes a request\'s x-api-key or authorization header', async () => {
+    const secret = `rk_never-logged-${Date.now()}`;
+    const res = await fetch(`${app.url}/v1/portfolios`, { headers: { 'x-api-key': secret, authorization: `Bearer ${secret}`, 'x-correlation-id': 'http-log-secret' } });
+    expect(res.status).toBe(401);
+    const deadline = Date.now() + 5000;
+    while (!app.lines.some((l) => l.includes('http-log-secret')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const line = app.lines.find((l) => l.includes('http-log-secret'));
+    expect(parse(line ?? '')).toEqual(expect.objectContaining({ req: { method: 'GET', url: '/v1/portfolios' }, res: { status_code: 401 } }));
+    expect(app.lines.filter((l) => l.includes('never-logged'))).toEqual([]);
+  });
 });
 
 describe('a start-up failure', () => {
