@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import { InvalidStateError } from '../common/errors';
-import { formatMoney, scaleMoney } from '../common/money';
+import { formatMoney, ratioOf, scaleMoney } from '../common/money';
 import { marginalVar, portfolioRisk, PortfolioRiskResult, RiskOptions, Series } from '../math';
 
 export interface WhatIfInput {
@@ -39,7 +39,8 @@ export interface WhatIfResult {
 function book(values: readonly Big[], label: string): { weights: number[]; total: Big } {
   const total = values.reduce((acc, v) => acc.plus(v), new Big(0));
   if (total.lte(0)) throw new InvalidStateError(`the ${label} book has a net market value of ${formatMoney(total)}: weights need a positive value`);
-  return { weights: values.map((v) => Number(v.div(total))), total };
+  // Number(v.div(total)), to the bit (ratioOf), as the stored VaR weighs a book.
+  return { weights: values.map((v) => ratioOf(v, total)), total };
 }
 
 /**
