@@ -49,10 +49,21 @@ function candidates(cls: Function, property: string): unknown[] {
   return [...out, ...GENERIC];
 }
 
+// The reference: Nest's ValidationPipe with the options of AppValidationPipe, without the fast path.
+const reference = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+
+/** A body through the fast path and through the reference (each on its own copy). */
+async function bothPaths(cls: new () => object, body: Record<string, unknown>): Promise<{ quick: object | null; slow: unknown; refused: boolean }> {
+  const quick = fastValidatorFor(cls)!(structuredClone(body));
+  try {
+    return { quick, slow: await reference.transform(structuredClone(body), { type: 'body', metatype: cls }), refused: false };
+  } catch {
+    return { quick, slow: undefined, refused: true };
+  }
+}
+
 describe('fast validation (the pipe\'s accept-only path)', () => {
   const classes = dtoClasses();
-  // The reference: Nest's ValidationPipe with the options of AppValidationPipe, without the fast path.
-  const reference = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
 
   it('finds the service\'s DTO classes', () => {
     expect(classes.length).toBeGreaterThan(15);
@@ -74,14 +85,7 @@ describe('fast validation (the pipe\'s accept-only path)', () => {
         for (const p of properties) if (rng.nextDouble() < 0.6) body[p] = pick(candidates(cls, p));
         if (rng.nextDouble() < 0.05) body.unknown_field = 1;
         for (const k of Object.keys(body)) if (body[k] === null) delete body[k]; // null is absent (nullFieldsAsAbsent runs first)
-        const quick = fast(structuredClone(body));
-        let slow: unknown;
-        let refused = false;
-        try {
-          slow = await reference.transform(structuredClone(body), { type: 'body', metatype: cls });
-        } catch {
-          refused = true;
-        }
+        const { quick, slow, refused } = await bothPaths(cls, body);
         if (quick !== null) {
           fastAccepted++;
           expect({ cls: cls.name, body, refused }).toEqual({ cls: cls.name, body, refused: false });
@@ -136,7 +140,6 @@ describe('fast validation (the pipe\'s accept-only path)', () => {
       if (rng.nextDouble() < 0.03) t.extra = 1;
       return t;
     };
-    const reference = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
     let accepted = 0;
     for (let i = 0; i < 2000; i++) {
       const cls = i % 2 ? PreTradeMessageDto : WhatIfRequestDto;
@@ -148,14 +151,7 @@ describe('fast validation (the pipe\'s accept-only path)', () => {
       if (rng.nextDouble() < 0.5) body.horizon_days = field([1, 10, 250], [0, 251, 1.5]);
       if (rng.nextDouble() < 0.5) body.lookback_days = field([2, 252, 1000], [1, 100_001, '252']);
       if (rng.nextDouble() < 0.03) body.unknown_field = 1;
-      const quick = fastValidatorFor(cls)!(structuredClone(body));
-      let slow: unknown;
-      let refused = false;
-      try {
-        slow = await reference.transform(structuredClone(body), { type: 'body', metatype: cls });
-      } catch {
-        refused = true;
-      }
+      const { quick, slow, refused } = await bothPaths(cls, body);
       if (quick === null) continue;
       accepted++;
       expect({ body, refused }).toEqual({ body, refused: false });

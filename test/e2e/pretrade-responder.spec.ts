@@ -2,17 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, createInbox, headers, JSONCodec, Msg, NatsConnection, StringCodec } from 'nats';
 import request from 'supertest';
-import { api, businessDays } from '../support/api';
+import { api } from '../support/api';
 import { startHttpApp } from '../support/http-app';
 import { sample } from '../support/metric-sample';
 import { PrivateNatsServer } from '../support/nats-server';
-import { loadReference, simpleReturns } from '../support/reference';
+import { storeReferenceReturns } from '../support/reference';
 
 const json = JSONCodec();
-const ref = loadReference();
-const SMI = simpleReturns(ref.series.SMI.prices);
-const CAC = simpleReturns(ref.series.CAC.prices);
-const DATES = businessDays(SMI.length);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -23,23 +19,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 describe('the raw pre-trade responder', () => {
   const server = new PrivateNatsServer();
+  const run = randomUUID().slice(0, 8);
   let natsUrl: string;
   let app: NestFastifyApplication;
   let url: string;
   let nc: NatsConnection;
   let a: ReturnType<typeof api>;
-  const run = randomUUID().slice(0, 8);
-  const smiId = `SMI-${run}`;
-  const cacId = `CAC-${run}`;
-  const rows = (xs: number[]) => xs.map((r, i) => ({ date: DATES[i], return_pct: r }));
+  let smiId: string;
+  let cacId: string;
 
   beforeAll(async () => {
     natsUrl = await server.start([]);
     ({ app, url } = await startHttpApp({ NATS_URL: natsUrl }));
     a = api(url);
     nc = await connect({ servers: natsUrl });
-    expect((await a.put(`/v1/assets/${smiId}/returns`, rows(SMI))).status).toBe(200);
-    expect((await a.put(`/v1/assets/${cacId}/returns`, rows(CAC))).status).toBe(200);
+    ({ smiId, cacId } = await storeReferenceReturns(a.put));
   });
   afterAll(async () => {
     await nc?.close();
