@@ -90,14 +90,28 @@ export function ratioOf(a: Big, b: Big): number {
   // value = coefficient (the digits as an integer) × 10^(e − digits + 1)
   const p = a.e - ac.length + 1 - (b.e - bc.length + 1) + dp;
   if (p <= -POW10.length || p >= POW10.length || dp >= POW10.length) return Number(a.div(b));
-  let n = BigInt(ac.join(''));
-  let d = BigInt(bc.join(''));
+  let n = coefficientOf(a);
+  let d = coefficientOf(b);
   if (p >= 0) n *= POW10[p];
   else d *= POW10[-p];
   let q = n / d;
   if ((n - q * d) * 2n >= d) q += 1n;
   if (q === 0n) return Number(a.div(b));
   return Number(`${a.s * b.s < 0 ? '-' : ''}${q}e-${dp}`);
+}
+
+/**
+ * The digits of a Big as an integer, kept per digit array: a book's held values are weighed on every
+ * check. big.js gives each result a new array and never writes a value's digits afterwards.
+ */
+const coefficients = new WeakMap<number[], bigint>();
+function coefficientOf(x: Big): bigint {
+  let c = coefficients.get(x.c);
+  if (c === undefined) {
+    c = BigInt(x.c.join(''));
+    coefficients.set(x.c, c);
+  }
+  return c;
 }
 
 /** class-validator: a decimal amount given as a string or a finite JSON number (sign rules are the use case's). */
