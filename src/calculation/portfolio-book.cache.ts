@@ -6,6 +6,7 @@ import { EffectiveLimits, LimitsService } from '../limits/limits.service';
 import { BookSnapshot } from '../persistence/book-snapshot.repository';
 import { BookSnapshotRepository } from '../persistence/repositories';
 import { DataChange, ReturnSeriesCache } from '../persistence/return-series.cache';
+import { markCheckedReturns } from '../math/validation';
 
 /** A portfolio's book and limits as read in one snapshot, with the series versions of the assets it has been priced on. */
 export interface CachedBook {
@@ -118,6 +119,8 @@ export class PortfolioBookCache {
     if (missing.length) throw new UnprocessableError(`no returns stored for ${missing.join(', ')}: PUT /v1/assets/{asset_id}/returns first`);
     const series = assetIds.map((id) => loaded.get(id)!);
     const matrix = align(series, lookback);
+    // The matrix is never written again: checked once here, not by every calculation that reads it.
+    for (const column of matrix.columns) markCheckedReturns(column);
     this.matrices.set(matrixKey(assetIds, series.map((s) => s.version), lookback), matrix);
     if (generation === this.generation && this.books.get(book.snapshot.portfolioId) === book) {
       for (const [i, id] of assetIds.entries()) {

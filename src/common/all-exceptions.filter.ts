@@ -3,7 +3,7 @@ import { throwError } from 'rxjs';
 import { CalculationRejections } from '../observability/calculation-rejections';
 import { CORRELATION_HEADER, currentCorrelationId, resolveCorrelationId } from './correlation-id';
 import { DEPENDENCY_RETRY_AFTER_SECONDS } from './dependency-errors';
-import { toErrorBody } from './error-body';
+import { ErrorBody, toErrorBody } from './error-body';
 import { RateLimitedError } from './errors';
 
 interface ReplyLike {
@@ -18,17 +18,12 @@ interface ReplyLike {
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   constructor(@Optional() private readonly rejections?: CalculationRejections) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
     const correlationId = currentCorrelationId() ?? correlationFromHost(host);
-    const body = toErrorBody(exception, correlationId);
+    const body = reportedErrorBody(exception, correlationId);
     this.rejections?.count(exception, host, body.error_type);
-    if (body.status_code >= 500) {
-      this.logger.error({ err: exception, correlation_id: correlationId }, 'request failed');
-    }
     if (host.getType() === 'rpc') {
       // Plain object, so the NATS serializer answers `{ "error": { … } }` as it is.
       return throwError(() => ({ error: body }));
@@ -39,6 +34,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     reply.status(body.status_code).header('content-type', 'application/json; charset=utf-8').send(body);
   }
+}
+
+const logger = new Logger('Errors');
+
+/**
+ * The docs/api.md error body of `exception`; a 5xx is logged here with its stack (the answer has no
+ * internals). The filter's answer, and that of the raw pre-trade responder (PreTradeResponder).
+ */
+export function reportedErrorBody(exception: unknown, correlationId: string | undefined): ErrorBody {
+  const body = toErrorBody(exception, correlationId);
+  if (body.status_code >= 500) logger.error({ err: exception, correlation_id: correlationId }, 'request failed');
+  return body;
 }
 
 function correlationFromHost(host: ArgumentsHost): string | undefined {

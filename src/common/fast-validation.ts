@@ -9,7 +9,8 @@ const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
 
 /**
  * The accept-only fast path of the global validation pipe (issue 11): for a DTO made of flat
- * fields (no nested DTO, no class-transformer decorator), the class-validator decorators are read
+ * fields (no class-transformer decorator), or of arrays of such DTOs (@ValidateNested() with
+ * @Type(() => X) alone, e.g. a what-if's trades), the class-validator decorators are read
  * once per class and run directly on the body. When every field passes, the answer is the DTO
  * instance class-transformer + class-validator would have given (`new Dto()` with the body's own
  * fields, arrays copied). When anything fails, or the body or the class falls outside what this
@@ -24,6 +25,8 @@ interface FieldRule {
   property: string;
   conditions: ValidationMetadata[];
   checks: Array<{ metadata: ValidationMetadata; constraints: ConstraintMetadata[] }>;
+  /** @ValidateNested() + @Type(() => X) over an array: the fast validator of X, run on each element. */
+  nested?: FastValidator;
 }
 
 const compiled = new Map<Function, FastValidator | null>();
@@ -32,6 +35,7 @@ const compiled = new Map<Function, FastValidator | null>();
 export function fastValidatorFor(metatype: Function): FastValidator | null {
   let v = compiled.get(metatype);
   if (v === undefined) {
+    compiled.set(metatype, null); // a class nested in itself takes the long way
     v = compile(metatype as new () => object);
     compiled.set(metatype, v);
   }
@@ -45,21 +49,22 @@ function compile(metatype: new () => object): FastValidator | null {
   if (metadatas.length === 0) return null; // class-validator's "unknown value" error
   const byProperty = new Map<string, ValidationMetadata[]>();
   for (const m of metadatas) {
-    if (m.type === ValidationTypes.NESTED_VALIDATION || m.type === ValidationTypes.PROMISE_VALIDATION) return null;
+    if (m.type === ValidationTypes.PROMISE_VALIDATION) return null;
     const list = byProperty.get(m.propertyName) ?? [];
     list.push(m);
     byProperty.set(m.propertyName, list);
   }
   const rules: FieldRule[] = [];
   for (const [property, list] of byProperty) {
-    if (hasTransformerMetadata(metatype, property)) return null;
-    const rule: FieldRule = { property, conditions: [], checks: [] };
+    const nested = list.some((m) => m.type === ValidationTypes.NESTED_VALIDATION) ? nestedValidator(metatype, property) : undefined;
+    if (nested === null || (!nested && hasTransformerMetadata(metatype, property))) return null;
+    const rule: FieldRule = { property, conditions: [], checks: [], nested };
     // class-validator's order: IS_DEFINED checks, then the other custom validations.
     const defined = list.filter((m) => m.type === ValidationTypes.IS_DEFINED);
     const custom = list.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION);
     for (const m of list) {
       if (m.type === ValidationTypes.CONDITIONAL_VALIDATION) rule.conditions.push(m);
-      else if (m.type !== ValidationTypes.IS_DEFINED && m.type !== ValidationTypes.CUSTOM_VALIDATION && m.type !== ValidationTypes.WHITELIST) return null;
+      else if (m.type !== ValidationTypes.IS_DEFINED && m.type !== ValidationTypes.CUSTOM_VALIDATION && m.type !== ValidationTypes.WHITELIST && m.type !== ValidationTypes.NESTED_VALIDATION) return null;
     }
     for (const m of [...defined, ...custom]) {
       const constraints = storage.getTargetValidatorConstraints(m.constraintCls);
@@ -70,6 +75,7 @@ function compile(metatype: new () => object): FastValidator | null {
   }
   if (defaultMetadataStorage.getStrategy(metatype) !== 'none' || defaultMetadataStorage.getExposedMetadatas(metatype).length > 0 || defaultMetadataStorage.getExcludedMetadatas(metatype).length > 0) return null;
   const known = new Set(byProperty.keys());
+  const nestedRules = new Map(rules.filter((r) => r.nested).map((r) => [r.property, r.nested!]));
   const targetName = metatype.name;
 
   return (plain) => {
@@ -77,7 +83,20 @@ function compile(metatype: new () => object): FastValidator | null {
     for (const key of Object.keys(plain)) {
       if (!known.has(key)) return null; // whitelist + forbidNonWhitelisted: class-validator names it
       const value = plain[key];
-      if (value !== null && typeof value === 'object') {
+      const nested = nestedRules.get(key);
+      if (nested) {
+        // What class-transformer's @Type gives for an array of plain objects: one instance each.
+        if (!Array.isArray(value)) return null;
+        const items = new Array<object>(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (!isPlainObject(item)) return null;
+          const checked = nested(item);
+          if (checked === null) return null;
+          items[i] = checked;
+        }
+        instance[key] = items;
+      } else if (value !== null && typeof value === 'object') {
         // Arrays of plain values are copied as class-transformer copies them; anything nested goes the long way.
         if (!Array.isArray(value) || !value.every(isPrimitive)) return null;
         instance[key] = value.slice();
@@ -108,13 +127,32 @@ function compile(metatype: new () => object): FastValidator | null {
   };
 }
 
+/**
+ * The fast validator of the class an array property's elements are validated as (@ValidateNested()
+ * with @Type(() => X), no other class-transformer decorator on it); null when it has none.
+ */
+function nestedValidator(metatype: Function, property: string): FastValidator | null {
+  const type = defaultMetadataStorage.findTypeMetadata(metatype, property);
+  if (!type || type.options?.discriminator || typeof type.typeFunction !== 'function' || hasTransformerMetadata(metatype, property, true)) return null;
+  const cls = type.typeFunction() as unknown;
+  return typeof cls === 'function' && cls !== Object ? fastValidatorFor(cls) : null;
+}
+
+/** A JSON object: its prototype is an Object.prototype (of any realm: JSON.parse, structuredClone), not a class's. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto !== null && Object.getPrototypeOf(proto) === null;
+}
+
 function isPrimitive(v: unknown): boolean {
   return v === null || (typeof v !== 'object' && typeof v !== 'function');
 }
 
-function hasTransformerMetadata(metatype: Function, property: string): boolean {
+/** Whether class-transformer has a decorator on the property (@Type aside when `exceptType`). */
+function hasTransformerMetadata(metatype: Function, property: string, exceptType = false): boolean {
   return (
-    defaultMetadataStorage.findTypeMetadata(metatype, property) !== undefined ||
+    (!exceptType && defaultMetadataStorage.findTypeMetadata(metatype, property) !== undefined) ||
     defaultMetadataStorage.findTransformMetadatas(metatype, property, 1 /* PLAIN_TO_CLASS */).length > 0 ||
     defaultMetadataStorage.findExposeMetadata(metatype, property) !== undefined ||
     defaultMetadataStorage.findExcludeMetadata(metatype, property) !== undefined

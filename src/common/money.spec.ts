@@ -1,6 +1,7 @@
 import Big from 'big.js';
 import { ValidationError } from './errors';
-import { formatMoney, parseMoney, scaleMoney } from './money';
+import { Xoshiro128 } from '../math';
+import { formatMoney, parseMoney, ratioOf, scaleMoney } from './money';
 
 describe('money', () => {
   it('parses strings and numbers exactly as written', () => {
@@ -34,6 +35,51 @@ describe('money', () => {
     // 0.1 + 0.2 style error would show as ...0000000004 if done in floats
     expect(formatMoney(scaleMoney(-0.015655012, new Big('1000000')))).toBe('-15655.01');
     expect(scaleMoney(0.3, new Big('0.1')).toFixed()).toBe('0.03');
+  });
+});
+
+describe('ratioOf (a book\'s weights)', () => {
+  it('is Number(a.div(b)) to the bit, on 100,000 random amounts, ties at the last place and extreme scales', () => {
+    const rng = new Xoshiro128(3);
+    const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rng.nextDouble() * 10)).join('');
+    const amount = () => {
+      const int = digits(1 + Math.floor(rng.nextDouble() * 12)).replace(/^0+(?=\d)/, '');
+      const frac = rng.nextDouble() < 0.5 ? '' : `.${digits(1 + Math.floor(rng.nextDouble() * 20))}`;
+      const exp = rng.nextDouble() < 0.1 ? `e${Math.floor(rng.nextDouble() * 40) - 20}` : '';
+      return new Big(`${rng.nextDouble() < 0.2 ? '-' : ''}${int}${frac}${exp}`);
+    };
+    const pairs: Array<[Big, Big]> = [
+      [new Big('5e-21'), new Big(1)], // a tie at the 21st place: half-up
+      [new Big('-5e-21'), new Big(1)],
+      [new Big('4.9e-21'), new Big(1)], // rounds to 0
+      [new Big(1), new Big(3)],
+      [new Big(2), new Big(3)],
+      [new Big('125000'), new Big('1125000')],
+      [new Big('1e17'), new Big('1e-20')],
+      [new Big(0), new Big(7)],
+    ];
+    for (let i = 0; i < 100_000; i++) pairs.push([amount(), amount()]);
+    let compared = 0;
+    for (const [a, b] of pairs) {
+      if (b.eq(0)) continue;
+      compared++;
+      const expected = Number(a.div(b));
+      if (!Object.is(ratioOf(a, b), expected)) expect({ a: a.toString(), b: b.toString(), got: ratioOf(a, b) }).toEqual({ a: a.toString(), b: b.toString(), got: expected });
+    }
+    expect(compared).toBeGreaterThan(99_000);
+  });
+
+  it('follows Big.DP, and is big.js\'s division under another rounding mode', () => {
+    const [dp, rm] = [Big.DP, Big.RM];
+    try {
+      Big.DP = 3;
+      expect(ratioOf(new Big(2), new Big(3))).toBe(0.667);
+      Big.RM = Big.roundDown;
+      expect(ratioOf(new Big(2), new Big(3))).toBe(0.666);
+    } finally {
+      Big.DP = dp;
+      Big.RM = rm;
+    }
   });
 });
 

@@ -20,13 +20,7 @@ const codec = JSONCodec();
  */
 export class PlainJsonDeserializer implements ConsumerDeserializer {
   deserialize(value: Uint8Array, options?: { channel?: string; replyTo?: string }): IncomingRequest {
-    let decoded: unknown;
-    try {
-      // The same hostile-input rules as REST bodies (depth, NUL, lone surrogates, prototype keys).
-      decoded = value.length === 0 ? {} : parseUntrustedJson(value, 'payload');
-    } catch (err) {
-      decoded = new MalformedPayload(err instanceof ValidationError ? err.messages : [String((err as Error).message)]);
-    }
+    const decoded = decodePayload(value);
     if (isNestEnvelope(decoded)) return decoded as IncomingRequest;
     const packet = { pattern: options?.channel ?? '', data: decoded } as IncomingRequest;
     if (options?.replyTo) (packet as { id?: string }).id = `${PLAIN_PREFIX}${randomUUID()}`;
@@ -77,7 +71,21 @@ function withCorrelationHeader(out: { data: Uint8Array; headers?: unknown }, pac
   return { ...out, headers: h };
 }
 
-function isNestEnvelope(v: unknown): boolean {
+/**
+ * A request payload as the handlers take it: its JSON under the same hostile-input rules as REST
+ * bodies (depth, NUL, lone surrogates, prototype keys), {} when empty, or a MalformedPayload that
+ * the validation pipe answers as INVALID_INPUT.
+ */
+export function decodePayload(value: Uint8Array): unknown {
+  try {
+    return value.length === 0 ? {} : parseUntrustedJson(value, 'payload');
+  } catch (err) {
+    return new MalformedPayload(err instanceof ValidationError ? err.messages : [String((err as Error).message)]);
+  }
+}
+
+/** A Nest client's envelope `{ pattern, data, id? }` (answered in Nest's shape), not a plain payload. */
+export function isNestEnvelope(v: unknown): v is { pattern: unknown; data: unknown; id?: unknown } {
   return !!v && typeof v === 'object' && !(v instanceof MalformedPayload) && 'pattern' in v && 'data' in v;
 }
 

@@ -5,6 +5,7 @@ import {
   assertHorizon,
   assertMethod,
   assertReturns,
+  markCheckedReturns,
   assertSeed,
   assertSimulations,
   minObservationsHistorical,
@@ -44,6 +45,17 @@ describe('input guards', () => {
   it.each([100, 50, 0, -95, 150, NaN, Infinity])('rejects confidence %p', (c) => {
     expect(() => assertConfidence(c)).toThrow(InvalidInputError);
     expect(() => assertConfidence(c)).toThrow(/confidence must be/);
+  });
+
+  it('scans a series marked as checked once, and never a bad one', () => {
+    const good = Float64Array.from([0.01, -0.02, 0.03]);
+    markCheckedReturns(good);
+    good[1] = -2; // written after the mark (its owner promises not to): no longer scanned
+    expect(() => assertReturns(good)).not.toThrow();
+    const bad = Float64Array.from([0.01, -1]);
+    markCheckedReturns(bad);
+    expect(() => assertReturns(bad, 'asset_returns[0]')).toThrow('asset_returns[0][1] must be greater than -1');
+    expect(() => assertReturns(Float64Array.from([0.01, -2]))).toThrow(InvalidInputError);
   });
 
   it('accepts 50 < c < 100', () => {

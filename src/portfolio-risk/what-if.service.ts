@@ -15,6 +15,16 @@ import { InsufficientDataError } from '../math/errors';
 import { PositionSizeCheckDto, PreTradeMessageDto, WhatIfLimitDto, WhatIfRequestDto, WhatIfResponseDto } from './dto/what-if.dto';
 import { currentBook, whatIfBooks, whatIfFrom } from './what-if';
 
+const ZERO = new Big(0);
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A book's positions by asset id (ordered), their market values parsed, and the key of that asset list. */
+function heldBook(positions: ReadonlyArray<{ assetId: string; marketValue: string }>) {
+  const values = new Map(positions.map((p) => [p.assetId, new Big(p.marketValue)]));
+  const assetIds = [...values.keys()].sort(byId);
+  return { values, assetIds, marketValues: assetIds.map((id) => values.get(id)!), assetKey: assetIds.join(',') };
+}
+
 /** A value derived from one cache entry, computed once per entry (a rejected promise is not kept). */
 function memo<T>(book: CachedBook, key: string, make: () => T): T {
   if (book.memo.has(key)) return book.memo.get(key) as T;
@@ -69,13 +79,16 @@ export class WhatIfService {
       changes.set(t.asset_id, (changes.get(t.asset_id) ?? new Big(0)).plus(amount));
     });
     const book = await read();
-    const positions = book.snapshot.positions;
-    requirePositions(portfolioId, positions);
-    const held = new Map(positions.map((p) => [p.assetId, p.marketValue]));
-    const assetIds = [...new Set([...held.keys(), ...changes.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const marketValues = assetIds.map((id) => new Big(held.get(id) ?? 0));
-    const deltas = assetIds.map((id) => changes.get(id) ?? new Big(0));
-    const assetKey = assetIds.join(',');
+    requirePositions(portfolioId, book.snapshot.positions);
+    // The held book, parsed and ordered once per entry; trades of held assets (the usual case) keep it as it is.
+    const held = memo(book, 'held', () => heldBook(book.snapshot.positions));
+    let { assetIds, marketValues, assetKey } = held;
+    if (![...changes.keys()].every((id) => held.values.has(id))) {
+      assetIds = [...new Set([...assetIds, ...changes.keys()])].sort(byId);
+      marketValues = assetIds.map((id) => held.values.get(id) ?? ZERO);
+      assetKey = assetIds.join(',');
+    }
+    const deltas = assetIds.map((id) => changes.get(id) ?? ZERO);
     const books = whatIfBooks(marketValues, deltas, memo(book, `now|${assetKey}`, () => currentBook(marketValues)));
     const { dates, columns } = await this.books.aligned(assetIds, book, lookbackDays);
     const options: Omit<PortfolioRiskInput, 'weights'> = {

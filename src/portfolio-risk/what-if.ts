@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import { InvalidStateError } from '../common/errors';
-import { formatMoney, scaleMoney } from '../common/money';
+import { formatMoney, ratioOf, scaleMoney } from '../common/money';
 import { marginalVar, portfolioRisk, PortfolioRiskResult, RiskOptions, Series } from '../math';
 
 export interface WhatIfInput {
@@ -35,11 +35,11 @@ export interface WhatIfResult {
   marginal: Array<{ assetId: string; marginalVarReturn: number | null }>;
 }
 
-/** Weights wᵢ = vᵢ / Σv of a book whose net value is positive, and that value. */
-function book(values: readonly Big[], label: string): { weights: number[]; total: Big } {
-  const total = values.reduce((acc, v) => acc.plus(v), new Big(0));
+/** Weights wᵢ = vᵢ / Σv of a book whose net value is positive, and that value (Σv when not given). */
+function book(values: readonly Big[], label: string, total = values.reduce((acc, v) => acc.plus(v), new Big(0))): { weights: number[]; total: Big } {
   if (total.lte(0)) throw new InvalidStateError(`the ${label} book has a net market value of ${formatMoney(total)}: weights need a positive value`);
-  return { weights: values.map((v) => Number(v.div(total))), total };
+  // Number(v.div(total)), to the bit (ratioOf), as the stored VaR weighs a book.
+  return { weights: values.map((v) => ratioOf(v, total)), total };
 }
 
 /**
@@ -69,13 +69,15 @@ export function whatIf(input: WhatIfInput): WhatIfResult {
  * net value is not positive. `now`, when given, is the current book already computed (a cache).
  */
 export function whatIfBooks(marketValues: readonly Big[], changes: readonly Big[], now?: WhatIfBooks['now']): WhatIfBooks {
-  return {
-    now: now ?? currentBook(marketValues),
-    next: book(
-      marketValues.map((v, i) => v.plus(changes[i])),
-      'new',
-    ),
-  };
+  const current = now ?? currentBook(marketValues);
+  // Decimal addition is exact: an untraded position keeps its value, and Σ(vᵢ + Δᵢ) = Σvᵢ + ΣΔᵢ.
+  let traded = new Big(0);
+  const next = marketValues.map((v, i) => {
+    if (changes[i].eq(0)) return v;
+    traded = traded.plus(changes[i]);
+    return v.plus(changes[i]);
+  });
+  return { now: current, next: book(next, 'new', current.total.plus(traded)) };
 }
 
 /** The weights and net value of the current book (422 when the value is not positive). */

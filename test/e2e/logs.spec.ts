@@ -41,6 +41,22 @@ describe('log lines of the running service (stdout)', () => {
     expect(mine('nats-log-line-2')).toEqual([expect.objectContaining({ status_code: 422, error_type: 'INSUFFICIENT_DATA' })]);
   });
 
+  it('writes the same line for risk.pretrade.check (served by a raw subscription, not a Nest handler)', async () => {
+    const nc = await connect({ servers: process.env.NATS_URL });
+    try {
+      const h = natsHeaders();
+      h.set('x-correlation-id', 'nats-log-pretrade-1');
+      const reply = await nc.request('risk.pretrade.check', json.encode({ portfolio_id: 'no-such-book-logs', trades: [{ asset_id: 'X', market_value_change: '1' }] }), { timeout: 5000, headers: h });
+      expect(json.decode(reply.data)).toMatchObject({ error: { status_code: 404, correlation_id: 'nats-log-pretrade-1' } });
+    } finally {
+      await nc.close();
+    }
+    const mine = () => app.lines.map(parse).filter((l) => l?.correlation_id === 'nats-log-pretrade-1');
+    const deadline = Date.now() + 5000;
+    while (mine().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(mine()).toEqual([expect.objectContaining({ subject: 'risk.pretrade.check', status_code: 404, error_type: 'NOT_FOUND', duration_ms: expect.any(Number) })]);
+  });
+
   it('writes one JSON line per HTTP request once answered (not for probes), with its correlation_id', async () => {
     const get = (path: string, id: string) => fetch(`${app.url}${path}`, { headers: { 'x-correlation-id': id } });
     expect((await get('/v1/portfolios?limit=1', 'http-log-line-1')).status).toBe(401);

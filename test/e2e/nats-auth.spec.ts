@@ -75,6 +75,14 @@ describe('NATS broker authentication and role permissions (deploy/nats/nats-serv
     expect(body.var).toMatch(/^-\d+\.\d{2}$/);
   });
 
+  it('answers an analyst’s risk.pretrade.check (its raw responder connects with the service’s credentials), refused to a viewer at the broker', async () => {
+    const analyst = await as('analyst');
+    const msg = await analyst.request('risk.pretrade.check', json.encode({ portfolio_id: `none-${randomUUID().slice(0, 8)}`, trades: [{ asset_id: 'X', market_value_change: '1' }] }), { timeout: 5000 });
+    expect(json.decode(msg.data)).toMatchObject({ error: { status_code: 404, error_type: 'NOT_FOUND' } });
+    const viewer = await as('viewer');
+    await expect(viewer.request('risk.pretrade.check', json.encode({}), { timeout: 2000 })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+  });
+
   it('refuses a viewer’s request to risk.portfolio.var at the broker (permission violation)', async () => {
     const nc = await as('viewer');
     await expect(nc.request('risk.portfolio.var', json.encode({ portfolio_id: 'x' }), { timeout: 2000 })).rejects.toMatchObject({

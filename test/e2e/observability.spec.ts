@@ -3,17 +3,10 @@ import { connect, headers as natsHeaders, JSONCodec, NatsConnection } from 'nats
 import request from 'supertest';
 import { api } from '../support/api';
 import { startHttpApp } from '../support/http-app';
+import { sample } from '../support/metric-sample';
 
 const json = JSONCodec();
 const RETURNS = Array.from({ length: 40 }, (_, i) => ((i * 7919) % 41) / 1000 - 0.02);
-
-/** The value of one sample on /metrics (0 when the series does not exist yet). */
-async function sample(url: string, name: string, labels: Record<string, string>): Promise<number> {
-  const text = (await request(url).get('/metrics')).text;
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && wanted.every((w) => l.includes(w)));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-}
 
 describe('NATS replies and error counting', () => {
   let app: NestFastifyApplication;

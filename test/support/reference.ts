@@ -80,3 +80,20 @@ export function stressHistories(): {
     aligned: [shared.map(([, i]) => smi[i]), shared.map(([d]) => cacByDate.get(d)!)],
   };
 }
+
+/**
+ * The reference SMI and CAC returns stored under asset ids of their own (`SMI-<suffix>`,
+ * `CAC-<suffix>`, a fresh suffix), dated from businessDays, through `put` (an api() caller).
+ */
+export async function storeReferenceReturns(put: (path: string, body: unknown) => PromiseLike<{ status: number }>): Promise<{ smiId: string; cacId: string }> {
+  const ref = loadReference();
+  const suffix = Math.random().toString(36).slice(2, 10);
+  const ids = { smiId: `SMI-${suffix}`, cacId: `CAC-${suffix}` };
+  for (const [id, name] of [[ids.smiId, 'SMI'], [ids.cacId, 'CAC']] as const) {
+    const returns = simpleReturns(ref.series[name].prices);
+    const dates = businessDays(returns.length);
+    const res = await put(`/v1/assets/${id}/returns`, returns.map((r, i) => ({ date: dates[i], return_pct: r })));
+    if (res.status !== 200) throw new Error(`storing ${id}: ${res.status}`);
+  }
+  return ids;
+}
