@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { OutboxEventEntity } from '../entities';
 import { NewOutboxEvent, OutboxEvent, OutboxRepository } from '../outbox.repository';
 import { Tx } from '../transaction-runner';
@@ -48,9 +48,15 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
     }));
   }
 
-  async markSent(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.ds.manager.update(OutboxEventEntity, { id: In(ids) }, { sentAt: () => 'clock_timestamp()', claimedUntil: null });
+  async markSent(ids: string[]): Promise<number> {
+    if (ids.length === 0) return this.countPending();
+    // The count reads the snapshot the UPDATE started from: the rows it marks are left out by id.
+    const [row]: Array<{ pending: number }> = await this.ds.query(
+      `WITH sent AS (UPDATE outbox_events SET sent_at = clock_timestamp(), claimed_until = NULL WHERE id = ANY($1::uuid[]))
+       SELECT count(*)::int AS pending FROM outbox_events WHERE sent_at IS NULL AND id <> ALL($1::uuid[])`,
+      [ids],
+    );
+    return row.pending;
   }
 
   async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {
