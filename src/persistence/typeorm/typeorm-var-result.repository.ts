@@ -7,7 +7,7 @@ import { NewOutboxEvent } from '../outbox.repository';
 import { Tx } from '../transaction-runner';
 import { VarResult, VarResultRepository } from '../var-result.repository';
 import { DuplicateKeyError } from '../errors';
-import { isUniqueViolation, managerOf } from './sql';
+import { isUniqueViolation, managerOf, preparedQuery } from './sql';
 
 const toModel = (e: VarResultEntity): VarResult => ({
   id: e.id,
@@ -91,7 +91,7 @@ export class TypeOrmVarResultRepository extends VarResultRepository {
       JSON.stringify(events.map((e) => ({ id: e.id, subject: e.subject, payload: e.payload, headers: e.headers, correlation_id: e.correlationId, traceparent: e.traceparent ?? null }))),
     ];
     try {
-      const rows: Array<{ stored: number }> = await this.ds.query(INSERT_IF_UNCHANGED, params);
+      const rows = await preparedQuery<{ stored: number }>(this.ds, 'var_result_insert_if_unchanged', INSERT_IF_UNCHANGED, params);
       return rows[0]?.stored === 1;
     } catch (err) {
       throw this.duplicate(err, r);
