@@ -197,18 +197,18 @@ function limitCheckOf(a: LimitAssessment): LimitCheck {
 function calculatedEvent(result: VarResult, limitCheck: LimitCheck): RiskEvent {
   return newEvent(SUBJECT.varCalculated, result.portfolioId, {
     result_id: result.id,
-    kind: result.kind === 'VAR' ? 'var' : 'cvar',
-    method: result.method,
-    confidence_level: result.confidenceLevel,
-    horizon_days: result.horizonDays,
-    scaling: result.scaling,
-    ...figuresOf(result),
+    ...calculationOf(result),
     ...volatilityOf(result),
     portfolio_value: result.portfolioValue,
     observations: result.observations,
     limit: limitCheck,
     ...(result.runId ? { run_id: result.runId } : {}),
   }, result.calculatedAt);
+}
+
+/** What was calculated (the same fields, in the same order, in the answer and in risk.var.calculated). */
+function calculationOf(r: VarResult): Pick<StoredRiskResponseDto, 'kind' | 'method' | 'confidence_level' | 'horizon_days' | 'scaling' | 'var_return' | 'var' | 'cvar_return' | 'cvar'> {
+  return { kind: r.kind === 'VAR' ? 'var' : 'cvar', method: r.method, confidence_level: r.confidenceLevel, horizon_days: r.horizonDays, scaling: r.scaling, ...figuresOf(r) };
 }
 
 /** var_return and var of both kinds; cvar_return and cvar of a CVaR result. */
@@ -225,12 +225,7 @@ function toResponse(r: VarResult, monteCarlo?: MonteCarloInfo): StoredRiskRespon
   return {
     id: r.id,
     portfolio_id: r.portfolioId,
-    kind: r.kind === 'VAR' ? 'var' : 'cvar',
-    method: r.method,
-    confidence_level: r.confidenceLevel,
-    horizon_days: r.horizonDays,
-    scaling: r.scaling,
-    ...figuresOf(r),
+    ...calculationOf(r),
     portfolio_value: r.portfolioValue,
     observations: r.observations,
     from: r.fromDate,
