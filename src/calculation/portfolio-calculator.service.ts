@@ -4,6 +4,7 @@ import { InvalidStateError, UnprocessableError } from '../common/errors';
 import { formatMoney, scaleMoney } from '../common/money';
 import { PortfolioRiskResult, portfolioReturns, VarMethod } from '../math';
 import { InsufficientDataError } from '../math/errors';
+import { EffectiveLimits } from '../limits/limits.service';
 import { CalculationMetrics } from '../observability/calculation-metrics.service';
 import { CvarContribution, Portfolio, Position, VarContribution } from '../persistence/models';
 import { CalculationPool } from './calculation-pool.service';
@@ -24,6 +25,8 @@ export interface PortfolioRiskRequest {
 
 export interface PortfolioRiskComputation {
   portfolio: Portfolio;
+  /** The limits in force when the book was read (same snapshot). */
+  limits: EffectiveLimits;
   positions: Position[];
   portfolioValue: Big;
   weights: number[];
@@ -55,7 +58,7 @@ export class PortfolioCalculator {
   ) {}
 
   async compute(portfolioId: string, req: PortfolioRiskRequest): Promise<PortfolioRiskComputation> {
-    const { portfolio, positions, total, weights, ids, dates, columns } = await this.alignedBook(portfolioId, req.lookbackDays);
+    const { portfolio, limits, positions, total, weights, ids, dates, columns } = await this.alignedBook(portfolioId, req.lookbackDays);
     let result: PortfolioRiskResult;
     try {
       result = await this.metrics.measureAsync(req.method, 'portfolio', () =>
@@ -81,7 +84,7 @@ export class PortfolioCalculator {
     const { varComponents: vc, cvarComponents: cc } = result;
     const varContributions = vc && ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_var_return: vc[i], component_var: money(vc[i]) }));
     const cvarContributions = cc && ids.map((id, i) => ({ asset_id: id, weight: weights[i], component_cvar_return: cc[i], component_cvar: money(cc[i]) }));
-    return { portfolio, positions, portfolioValue: total, weights, dates, result, varContributions, cvarContributions };
+    return { portfolio, limits, positions, portfolioValue: total, weights, dates, result, varContributions, cvarContributions };
   }
 
   /**
@@ -105,7 +108,7 @@ export class PortfolioCalculator {
     const weights = positions.map((p) => Number(new Big(p.marketValue).div(total)));
     const ids = positions.map((p) => p.assetId);
     const { dates, columns } = await this.books.aligned(ids, book, lookback);
-    return { portfolio, positions, total, weights, ids, dates, columns };
+    return { portfolio, limits: book.limits, positions, total, weights, ids, dates, columns };
   }
 }
 

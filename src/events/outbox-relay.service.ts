@@ -83,13 +83,16 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   /** One pass over due events; resolves when it is done (tests and shutdown use it). */
   async drain(): Promise<number> {
     let total = 0;
+    let pending: number | null = null; // as counted by the last markSent
     for (;;) {
       const batch = await this.outbox.claimDue(BATCH, LEASE_MS);
       if (batch.length === 0) break;
-      total += await this.deliver(batch);
+      const delivered = await this.deliver(batch);
+      total += delivered.sent;
+      pending = delivered.pending;
       if (batch.length < BATCH) break;
     }
-    this.pending.set(await this.outbox.countPending());
+    this.pending.set(pending ?? (await this.outbox.countPending()));
     return total;
   }
 
@@ -114,8 +117,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  /** Publishes in order; stops at the first failure so later events wait behind it. */
-  private async deliver(batch: OutboxEvent[]): Promise<number> {
+  /** Publishes in order; stops at the first failure so later events wait behind it. Answers how many were sent, and how many events are pending after it. */
+  private async deliver(batch: OutboxEvent[]): Promise<{ sent: number; pending: number }> {
     const sent: string[] = [];
     try {
       for (const e of batch) {
@@ -134,8 +137,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       // The rest of the batch waits for the same retry time (their lease is released now).
       for (const e of batch.slice(sent.length + 1)) await this.outbox.markFailed(e.id, 'waiting behind a failed publish', new Date(Date.now() + delay));
     }
-    await this.outbox.markSent(sent);
-    return sent.length;
+    const pending = await this.outbox.markSent(sent);
+    return { sent: sent.length, pending };
   }
 
   private async publish(e: OutboxEvent): Promise<void> {

@@ -26,7 +26,8 @@ export abstract class OutboxRepository {
   abstract add(events: NewOutboxEvent[], tx?: Tx): Promise<void>;
   /** Leases up to `limit` due events for `leaseMs` (other relays skip them meanwhile), oldest first. */
   abstract claimDue(limit: number, leaseMs: number): Promise<OutboxEvent[]>;
-  abstract markSent(ids: string[]): Promise<void>;
+  /** Marks them sent (releasing the lease) and answers the count of events still not sent after it (countPending, same statement). */
+  abstract markSent(ids: string[]): Promise<number>;
   /** attempts + 1, last_error, next_attempt_at; releases the lease. */
   abstract markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void>;
   /** Not yet sent. */

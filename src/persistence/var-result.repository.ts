@@ -1,4 +1,5 @@
 import type { Level } from '../common/severity';
+import { NewOutboxEvent } from './outbox.repository';
 import { Tx } from './transaction-runner';
 
 /** One asset's Euler allocation of a VaR result: the returns sum to var_return. */
@@ -75,6 +76,15 @@ export interface VarResult {
 export abstract class VarResultRepository {
   /** A second result of one portfolio in one risk run throws DuplicateKeyError. */
   abstract insert(r: VarResult, tx?: Tx): Promise<void>;
+  /**
+   * `r` and its outbox `events` in ONE statement (its own transaction, no BEGIN / COMMIT round
+   * trips), under the portfolio's row lock as TransactionRunner.run would take it, and only while
+   * what the caller assessed `r` against still holds: the limit version in force at r.calculatedAt
+   * is `expect.limitId` (null: none stored) and, when `expect.noOpenAlert` names an alert type, no
+   * alert of that type is open. Answers false, writing nothing, when either does not hold or the
+   * portfolio is gone.
+   */
+  abstract insertIfUnchanged(r: VarResult, events: NewOutboxEvent[], expect: { limitId: string | null; noOpenAlert: string | null }): Promise<boolean>;
   /** Newest first (calculated_at DESC, then id), at most `limit`, calculated_at >= since when given. */
   abstract history(portfolioId: string, opts: { since?: Date; limit: number }, tx?: Tx): Promise<VarResult[]>;
 }

@@ -13,7 +13,7 @@ import { RiskEvent, SUBJECT } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
 import { LimitCheck, VarResult } from '../persistence/models';
 import { PortfolioRepository, TransactionRunner, Tx, VarResultRepository } from '../persistence/repositories';
-import { LimitsService } from '../limits/limits.service';
+import { EffectiveLimits, LimitAssessment, LimitsService } from '../limits/limits.service';
 import { PortfolioRiskRequestDto } from './dto/portfolio-risk-request.dto';
 import { LimitCheckDto, StoredRiskResponseDto } from './dto/stored-risk-response.dto';
 import { PortfolioReturnsResponseDto } from './dto/portfolio-returns-response.dto';
@@ -41,7 +41,7 @@ export class PortfolioRiskService {
 
   async calculate(portfolioId: string, dto: PortfolioRiskRequestDto, kind: 'VAR' | 'CVAR'): Promise<StoredRiskResponseDto> {
     const computed = await this.compute(portfolioId, dto, kind);
-    await this.tx.run((t) => this.record(computed, t));
+    if (!(await this.recordQuiet(computed))) await this.tx.run((t) => this.record(computed, t));
     return toResponse(computed.result, computed.monteCarlo);
   }
 
@@ -89,7 +89,33 @@ export class PortfolioRiskService {
       calculatedAt: now,
       runId,
     };
-    return { result, measuredPercent, monteCarlo: c.result.monteCarlo };
+    return { result, measuredPercent, limits: c.limits, monteCarlo: c.result.monteCarlo };
+  }
+
+  /**
+   * The common case of `record` in ONE statement (VarResultRepository.insertIfUnchanged: no
+   * transaction round trips): a result assessed against the limits read with the book, when that
+   * assessment raises nothing and resolves nothing — a CVaR result, or a VaR at ok with no VaR alert
+   * open — and that limit version is still the one in force. The statement writes the same result
+   * and risk.var.calculated row as `record` would, under the same row lock, and runs the same
+   * after-commit work. false (nothing written): `record` must run (a warning or breach, an alert to
+   * resolve, the limits or alerts changed since the book was read, the portfolio gone).
+   */
+  private async recordQuiet(computed: ComputedRisk): Promise<boolean> {
+    const { result, measuredPercent, limits } = computed;
+    const isVar = result.kind === 'VAR';
+    const assessment = this.limits.assessAgainst(limits, result.portfolioId, 'VAR', measuredPercent, result.calculatedAt, result.horizonDays);
+    if (isVar && assessment.level !== 'ok') return false;
+    const limitCheck = limitCheckOf(assessment);
+    const stored = await this.results.insertIfUnchanged({ ...result, limitCheck }, this.outbox.rows([calculatedEvent(result, limitCheck)]), {
+      limitId: limits.id,
+      noOpenAlert: isVar ? 'VAR' : null,
+    });
+    if (!stored) return false;
+    result.limitCheck = limitCheck;
+    this.outbox.committed();
+    if (isVar) this.setGauge(result);
+    return true;
   }
 
   /**
@@ -98,47 +124,25 @@ export class PortfolioRiskService {
    */
   async record(computed: ComputedRisk, t: Tx): Promise<void> {
     const { result, measuredPercent } = computed;
-    const { portfolioId, kind, method, varReturn, calculatedAt: now } = result;
+    const { portfolioId, kind, calculatedAt: now } = result;
     const isVar = kind === 'VAR';
-    const confidence = result.confidenceLevel;
     // The portfolio row locked and the limit in force read in one statement, inside the transaction that records the result.
     const assessment = await this.limits.lockAndAssess(portfolioId, 'VAR', measuredPercent, now, t, result.horizonDays);
     if (!assessment) throw new NotFoundError(`portfolio ${portfolioId} not found`);
-    const { limits, evaluation } = assessment;
-    const limitCheck: LimitCheck = {
-      max_var_percent: limits.maxVarPercent,
-      horizon_days: limits.horizonDays,
-      scaled_max_var_percent: assessment.limitPercent,
-      var_percent: measuredPercent,
-      utilization: evaluation?.utilization ?? null,
-      status: evaluation?.status ?? 'ok',
-      confidence_level: limits.confidenceLevel,
-      is_default: limits.isDefault,
-    };
+    const limitCheck = limitCheckOf(assessment);
     result.limitCheck = limitCheck;
     await this.results.insert(result, t);
-    const events: RiskEvent[] = [
-      newEvent(SUBJECT.varCalculated, portfolioId, {
-        result_id: result.id,
-        kind: isVar ? 'var' : 'cvar',
-        method,
-        confidence_level: confidence,
-        horizon_days: result.horizonDays,
-        scaling: result.scaling,
-        ...figuresOf(result),
-        ...volatilityOf(result),
-        portfolio_value: result.portfolioValue,
-        observations: result.observations,
-        limit: limitCheck,
-        ...(result.runId ? { run_id: result.runId } : {}),
-      }, now),
-    ];
-    await this.outbox.enqueue(events, t);
+    await this.outbox.enqueue([calculatedEvent(result, limitCheck)], t);
     // Breaches are raised on VaR results; a CVaR result carries the comparison for information only.
     if (isVar) {
       await this.limits.recordEvaluation(assessment, { subject: `VaR ${measuredPercent.toFixed(2)} % of value`, varResultId: result.id }, t);
-      t.afterCommit(() => this.varGauge.set({ portfolio_id: portfolioId, confidence_level: String(confidence), horizon_days: String(result.horizonDays) }, varReturn as number)); // a computed result always has its VaR (null only on CVaR rows stored before the figures were split)
+      t.afterCommit(() => this.setGauge(result));
     }
+  }
+
+  private setGauge(r: VarResult): void {
+    // a computed result always has its VaR (null only on CVaR rows stored before the figures were split)
+    this.varGauge.set({ portfolio_id: r.portfolioId, confidence_level: String(r.confidenceLevel), horizon_days: String(r.horizonDays) }, r.varReturn as number);
   }
 
   /** GET …/returns: the portfolio return series the stored calculations use, newest `lookbackDays` dates. */
@@ -169,7 +173,42 @@ export interface ComputedRisk {
   result: VarResult;
   /** |value_return| in percent of value: what the limit is compared with. */
   measuredPercent: number;
+  /** The limits in force when the book was read (record reads them again under the row lock). */
+  limits: EffectiveLimits;
   monteCarlo?: MonteCarloInfo;
+}
+
+/** The `limit` block of a result: the VaR of the calculation against the limit in force. */
+function limitCheckOf(a: LimitAssessment): LimitCheck {
+  const { limits, evaluation } = a;
+  return {
+    max_var_percent: limits.maxVarPercent,
+    horizon_days: limits.horizonDays,
+    scaled_max_var_percent: a.limitPercent,
+    var_percent: a.measuredPercent,
+    utilization: evaluation?.utilization ?? null,
+    status: evaluation?.status ?? 'ok',
+    confidence_level: limits.confidenceLevel,
+    is_default: limits.isDefault,
+  };
+}
+
+/** risk.var.calculated for a result and its limit check. */
+function calculatedEvent(result: VarResult, limitCheck: LimitCheck): RiskEvent {
+  return newEvent(SUBJECT.varCalculated, result.portfolioId, {
+    result_id: result.id,
+    ...calculationOf(result),
+    ...volatilityOf(result),
+    portfolio_value: result.portfolioValue,
+    observations: result.observations,
+    limit: limitCheck,
+    ...(result.runId ? { run_id: result.runId } : {}),
+  }, result.calculatedAt);
+}
+
+/** What was calculated (the same fields, in the same order, in the answer and in risk.var.calculated). */
+function calculationOf(r: VarResult): Pick<StoredRiskResponseDto, 'kind' | 'method' | 'confidence_level' | 'horizon_days' | 'scaling' | 'var_return' | 'var' | 'cvar_return' | 'cvar'> {
+  return { kind: r.kind === 'VAR' ? 'var' : 'cvar', method: r.method, confidence_level: r.confidenceLevel, horizon_days: r.horizonDays, scaling: r.scaling, ...figuresOf(r) };
 }
 
 /** var_return and var of both kinds; cvar_return and cvar of a CVaR result. */
@@ -186,12 +225,7 @@ function toResponse(r: VarResult, monteCarlo?: MonteCarloInfo): StoredRiskRespon
   return {
     id: r.id,
     portfolio_id: r.portfolioId,
-    kind: r.kind === 'VAR' ? 'var' : 'cvar',
-    method: r.method,
-    confidence_level: r.confidenceLevel,
-    horizon_days: r.horizonDays,
-    scaling: r.scaling,
-    ...figuresOf(r),
+    ...calculationOf(r),
     portfolio_value: r.portfolioValue,
     observations: r.observations,
     from: r.fromDate,

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/persistence/data-source';
-import { PortfolioRepository, PositionRepository, ReturnsRepository, TransactionRunner } from '../../src/persistence/repositories';
+import { VarResult } from '../../src/persistence/models';
+import { BookSnapshotRepository, OutboxRepository, PortfolioRepository, PositionRepository, ReturnsRepository, TransactionRunner, VarResultRepository } from '../../src/persistence/repositories';
 import { ReturnSeriesCache } from '../../src/persistence/return-series.cache';
 import { startPersistence } from './support';
 
@@ -42,6 +44,26 @@ describe('embedded PGlite database', () => {
     expect(await ds.query(`SELECT 9007199254740993::int8 AS big, 0.1::numeric AS dec, '2024-02-29'::date AS day`)).toEqual([
       { big: '9007199254740993', dec: '0.1', day: '2024-02-29' },
     ]);
+  });
+
+  it('stores a result with its event in one statement, and the relay statements, as on PostgreSQL (query() instead of prepared statements)', async () => {
+    await moduleRef.get(PortfolioRepository).create({ id: 'emb-var', name: 'Embedded', baseCurrency: 'CHF' });
+    const results = moduleRef.get(VarResultRepository);
+    const outbox = moduleRef.get(OutboxRepository);
+    const r: VarResult = {
+      id: randomUUID(), portfolioId: 'emb-var', kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', varReturn: -0.02, var: '-20.00',
+      cvarReturn: null, cvar: null, portfolioValue: '1000.00', observations: 250, fromDate: '2024-01-02', toDate: '2024-12-31', contributions: [], lambda: null,
+      sigmaForecast: null, limitCheck: null, correlationId: null, calculatedAt: new Date(), runId: null,
+    };
+    const event = { id: randomUUID(), subject: 'risk.var.calculated', payload: { portfolio_id: 'emb-var' }, headers: {}, correlationId: null };
+    expect(await results.insertIfUnchanged({ ...r, id: randomUUID() }, [{ ...event, id: randomUUID() }], { limitId: randomUUID(), noOpenAlert: 'VAR' })).toBe(false);
+    expect(await results.insertIfUnchanged(r, [event], { limitId: null, noOpenAlert: 'VAR' })).toBe(true);
+    expect(await results.history('emb-var', { limit: 10 })).toEqual([r]);
+    expect((await moduleRef.get(BookSnapshotRepository).load('emb-var'))?.positions).toEqual([]);
+    const claimed = (await outbox.claimDue(1000, 60_000)).map((e) => e.id);
+    expect(claimed).toContain(event.id);
+    const pending = await outbox.countPending();
+    expect(await outbox.markSent(claimed)).toBe(pending - claimed.length);
   });
 
   it('upserts 100,000 rows in one call', async () => {

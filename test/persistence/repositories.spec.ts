@@ -257,6 +257,70 @@ describe('repositories on PostgreSQL', () => {
     });
   });
 
+  describe('a stored result with its events in one statement (insertIfUnchanged)', () => {
+    const varResult = (portfolioId: string, over: Partial<VarResult> = {}): VarResult => ({
+      id: randomUUID(), portfolioId, kind: 'VAR', method: 'historical', confidenceLevel: 99, horizonDays: 1, scaling: 'none', varReturn: -0.0123,
+      var: '-12.30', cvarReturn: null, cvar: null, portfolioValue: '1000.00', observations: 250, fromDate: '2024-01-02', toDate: '2024-12-31',
+      contributions: [{ asset_id: 'A', weight: 1, component_var_return: -0.0123, component_var: '-12.30' }], lambda: null, sigmaForecast: null,
+      limitCheck: { max_var_percent: 5, horizon_days: 1, scaled_max_var_percent: 5, var_percent: 1.23, utilization: 0.246, status: 'ok' },
+      correlationId: 'c-1', calculatedAt: new Date(), runId: null, ...over,
+    });
+    const event = (portfolioId: string, n: number) => {
+      const id = randomUUID();
+      return { id, subject: 'risk.var.calculated', payload: { id, n, portfolio_id: portfolioId, x: 0.1 + 0.2 }, headers: { 'x-correlation-id': 'c-1' }, correlationId: 'c-1', traceparent: n ? null : '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    };
+    const outboxRows = (ids: string[]) =>
+      get(DataSource).query(`SELECT id, subject, payload, headers, correlation_id, traceparent, attempts, sent_at FROM outbox_events WHERE id = ANY($1::uuid[]) ORDER BY seq`, [ids]);
+    const limit = (portfolioId: string, effectiveDate: Date) => ({
+      id: randomUUID(), portfolioId, maxVarPercent: 5, maxDrawdownPercent: null, maxPositionSizePercent: null, confidenceLevel: 99, horizonDays: 1,
+      effectiveDate, createdAt: new Date(), createdBy: 'test',
+    });
+
+    it('writes the result and its events (in order) while the limit in force is the expected one and no alert of the type is open', async () => {
+      const id = await newPortfolio();
+      const repo = get(VarResultRepository);
+      const inForce = limit(id, new Date(Date.now() - 60_000));
+      await get(RiskLimitRepository).addVersion(inForce);
+      await get(RiskLimitRepository).addVersion(limit(id, new Date(Date.now() + 86_400_000))); // scheduled: not in force yet
+      const r = varResult(id);
+      const events = [event(id, 0), event(id, 1)];
+      expect(await repo.insertIfUnchanged(r, events, { limitId: inForce.id, noOpenAlert: 'VAR' })).toBe(true);
+      expect(await repo.history(id, { limit: 10 })).toEqual([r]);
+      expect(await outboxRows(events.map((e) => e.id))).toEqual(events.map((e) => ({
+        id: e.id, subject: e.subject, payload: e.payload, headers: e.headers, correlation_id: e.correlationId, traceparent: e.traceparent, attempts: 0, sent_at: null,
+      })));
+    });
+
+    it('writes nothing when the limit in force changed, an alert of the type is open or the portfolio is gone', async () => {
+      const id = await newPortfolio();
+      const repo = get(VarResultRepository);
+      const tryInsert = async (expect_: { limitId: string | null; noOpenAlert: string | null }, portfolioId = id) => {
+        const r = varResult(portfolioId);
+        const e = event(portfolioId, 0);
+        const stored = await repo.insertIfUnchanged(r, [e], expect_);
+        const written = (await repo.history(portfolioId, { limit: 100 })).some((x) => x.id === r.id);
+        expect((await outboxRows([e.id])).length).toBe(written ? 1 : 0);
+        expect(written).toBe(stored);
+        return stored;
+      };
+      expect(await tryInsert({ limitId: null, noOpenAlert: 'VAR' })).toBe(true); // no version stored: the defaults
+      const v1 = limit(id, new Date(Date.now() - 60_000));
+      await get(RiskLimitRepository).addVersion(v1);
+      expect(await tryInsert({ limitId: null, noOpenAlert: 'VAR' })).toBe(false); // a version was added since the book was read
+      expect(await tryInsert({ limitId: randomUUID(), noOpenAlert: 'VAR' })).toBe(false);
+      expect(await tryInsert({ limitId: v1.id, noOpenAlert: 'VAR' })).toBe(true);
+      const now = new Date();
+      await get(AlertRepository).insert({
+        id: randomUUID(), portfolioId: id, type: 'VAR', severity: 'high', message: 'VaR over limit', thresholdPercent: 5, currentPercent: 6, triggeredAt: now,
+        lastTriggeredAt: now, status: 'acknowledged', occurrences: 1, acknowledgedBy: 'rm', acknowledgedAt: now, acknowledgeNote: null, resolvedAt: null, resolvedBy: null,
+      });
+      expect(await tryInsert({ limitId: v1.id, noOpenAlert: 'VAR' })).toBe(false); // acknowledged is still open: it has to be resolved
+      expect(await tryInsert({ limitId: v1.id, noOpenAlert: 'DRAWDOWN' })).toBe(true);
+      expect(await tryInsert({ limitId: v1.id, noOpenAlert: null })).toBe(true); // a CVaR result: alerts play no part
+      expect(await tryInsert({ limitId: null, noOpenAlert: null }, `none-${uid()}`)).toBe(false);
+    });
+  });
+
   describe('risk runs', () => {
     const newRun = async (portfolioIds: string[]): Promise<RiskRun> => {
       const run: RiskRun = {

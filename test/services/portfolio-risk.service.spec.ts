@@ -6,7 +6,7 @@ import { runWithCorrelationId } from '../../src/common/correlation-id';
 import { InvalidStateError, NotFoundError, UnprocessableError, ValidationError } from '../../src/common/errors';
 import { computeRisk } from '../../src/math';
 import { METRIC } from '../../src/observability/metrics';
-import { LimitBreachRepository } from '../../src/persistence/repositories';
+import { BookSnapshotRepository, LimitBreachRepository } from '../../src/persistence/repositories';
 import { PortfolioRiskModule } from '../../src/portfolio-risk/portfolio-risk.module';
 import { PortfolioRiskService } from '../../src/portfolio-risk/portfolio-risk.service';
 import { dayOf, Fixtures, startServices, syntheticReturns } from './support';
@@ -150,6 +150,37 @@ describe('PortfolioRiskService', () => {
     expect(await moduleRef.get(AlertsService).list({ portfolioId: p })).toEqual([expect.objectContaining({ status: 'resolved', resolved_by: 'system (recovered)' })]);
   });
 
+  it('stores a VaR that raises and resolves nothing in ONE write statement after the book read: no transaction round trips', async () => {
+    const p = await book(50);
+    await risk.calculate(p, { confidence: 99, lookback_days: 300 }, 'VAR'); // the aligned matrix cached
+    const { value: r, statements } = await statementsAbout(p, () => risk.calculate(p, { confidence: 99, lookback_days: 300 }, 'VAR'));
+    // The book, its series versions and limits (BookSnapshotRepository), then the result and its event (insertIfUnchanged).
+    expect(statements.map((s) => s.replace(/\s+/g, ' ').trim())).toEqual([expect.stringMatching(/^SELECT p\.id, p\.name, .* FROM portfolios p WHERE p\.id = \$1$/), expect.stringMatching(/^WITH p AS \(.* FOR UPDATE OF p\), r AS \( INSERT INTO var_results .*INSERT INTO outbox_events /)]);
+    expect(r.limit).toMatchObject({ max_var_percent: 50, status: 'ok', is_default: false });
+    expect((await risk.history(p, undefined, 1))[0]).toEqual(r);
+    const events = await fx.events(p);
+    expect(events.map((e) => e.subject)).toEqual(['risk.var.calculated', 'risk.var.calculated']);
+    expect(events[1].payload.data).toEqual({
+      result_id: r.id, kind: 'var', method: 'historical', confidence_level: 99, horizon_days: 1, scaling: r.scaling, var_return: r.var_return, var: r.var,
+      portfolio_value: '1000000.00', observations: 300, limit: r.limit,
+    });
+  });
+
+  it('assesses a VaR against the limit version in force when it is stored, when one was added after the book was read', async () => {
+    const p = await book(50);
+    const snapshots = moduleRef.get(BookSnapshotRepository);
+    const load = snapshots.load.bind(snapshots);
+    jest.spyOn(snapshots, 'load').mockImplementationOnce(async (id) => {
+      const read = await load(id);
+      await fx.limits(p, { maxVarPercent: 0.5 }); // a PUT …/limits between the read and the write
+      return read;
+    });
+    const r = await risk.calculate(p, { confidence: 99, lookback_days: 300 }, 'VAR');
+    expect(r.limit).toMatchObject({ max_var_percent: 0.5, status: 'critical' });
+    expect(await moduleRef.get(LimitBreachRepository).list(p)).toEqual([expect.objectContaining({ varResultId: r.id, severity: 'critical' })]);
+    expect((await fx.events(p)).map((e) => e.subject)).toEqual(['risk.var.calculated', 'risk.limit.breach']);
+  });
+
   it('says warning for a VaR between 80 % and 100 % of its limit, in the limit block and on the alert', async () => {
     const p = await book();
     const probe = await risk.calculate(p, { confidence: 99 }, 'VAR');
@@ -279,3 +310,26 @@ describe('PortfolioRiskService', () => {
     expect(await risk.history(p, undefined, 10)).toEqual([]);
   });
 });
+
+/**
+ * The SQL statements sent to PostgreSQL while `work` runs whose parameters name `portfolioId`, and
+ * every BEGIN / COMMIT / ROLLBACK sent meanwhile (nothing else in this module opens a transaction
+ * on its own: the outbox relay's statements stand alone), in the order they were sent.
+ */
+async function statementsAbout<T>(portfolioId: string, work: () => Promise<T>): Promise<{ value: T; statements: string[] }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const proto = (require('pg') as typeof import('pg')).Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const original = proto.query;
+  const statements: string[] = [];
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '');
+    const values = Array.isArray(args[1]) ? args[1] : ((args[0] as { values?: unknown[] })?.values ?? []);
+    if (/^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK)/i.test(text) || JSON.stringify(values).includes(portfolioId)) statements.push(text);
+    return original.apply(this, args);
+  };
+  try {
+    return { value: await work(), statements };
+  } finally {
+    proto.query = original;
+  }
+}

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Tx } from '../transaction-runner';
 import { TypeOrmTx } from './typeorm-tx';
@@ -12,6 +13,28 @@ export function managerOf(ds: DataSource, tx?: Tx): EntityManager {
 /** Runs multi-statement work atomically: inside the caller's transaction, else in a new one. */
 export function atomically<T>(ds: DataSource, tx: Tx | undefined, work: (m: EntityManager) => Promise<T>): Promise<T> {
   return tx ? work(managerOf(ds, tx)) : ds.transaction(work);
+}
+
+/**
+ * One statement outside any transaction (the hot paths: the stored VaR's book read and write, the
+ * outbox relay) as a named prepared statement on PostgreSQL, so that each connection parses and
+ * plans it once; TypeORM's query() sends every statement unnamed, parsed and planned at each call
+ * (≈ 0.5 ms of the book read). `name` must be unique to `text`. Errors arrive as QueryFailedError,
+ * as from query(). On PGlite (no named statements through typeorm-pglite) it is query().
+ */
+export async function preparedQuery<T>(ds: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const runner = ds.createQueryRunner();
+  try {
+    const client: unknown = await runner.connect();
+    if (!(client instanceof Client)) return await runner.query(text, values);
+    try {
+      return (await client.query({ name, text, values })).rows as T[];
+    } catch (err) {
+      throw new QueryFailedError(text, values, err as Error);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /** A pessimistic row lock needs a transaction: only taken when the caller passed one. */

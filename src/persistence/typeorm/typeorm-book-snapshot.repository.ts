@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BookSnapshot, BookSnapshotRepository } from '../book-snapshot.repository';
+import { preparedQuery } from './sql';
 
 type Row = {
   id: string;
@@ -38,7 +39,7 @@ export class TypeOrmBookSnapshotRepository extends BookSnapshotRepository {
   }
 
   async load(portfolioId: string): Promise<BookSnapshot | null> {
-    const rows: Row[] = await this.ds.query(SQL, [portfolioId]);
+    const rows = await preparedQuery<Row>(this.ds, 'book_snapshot', SQL, [portfolioId]);
     const r = rows[0];
     if (!r) return null;
     const l = r.lim;

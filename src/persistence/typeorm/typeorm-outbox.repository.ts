@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { OutboxEventEntity } from '../entities';
 import { NewOutboxEvent, OutboxEvent, OutboxRepository } from '../outbox.repository';
 import { Tx } from '../transaction-runner';
-import { managerOf } from './sql';
+import { managerOf, preparedQuery } from './sql';
 
 type ClaimedRow = { id: string; subject: string; payload: Record<string, unknown>; headers: Record<string, string>; correlation_id: string | null; traceparent: string | null; created_at: Date; attempts: number };
 
@@ -25,7 +25,9 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
    * relays never take the same row, and leases them until now + leaseMs. Oldest (seq) first.
    */
   async claimDue(limit: number, leaseMs: number): Promise<OutboxEvent[]> {
-    const rows: ClaimedRow[] = await this.ds.query(
+    const rows = await preparedQuery<ClaimedRow>(
+      this.ds,
+      'outbox_claim_due',
       `WITH claimed AS (
          UPDATE outbox_events SET claimed_until = clock_timestamp() + ($2::int * interval '1 millisecond')
           WHERE id IN (SELECT id FROM outbox_events
@@ -48,9 +50,17 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
     }));
   }
 
-  async markSent(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.ds.manager.update(OutboxEventEntity, { id: In(ids) }, { sentAt: () => 'clock_timestamp()', claimedUntil: null });
+  async markSent(ids: string[]): Promise<number> {
+    if (ids.length === 0) return this.countPending();
+    // The count reads the snapshot the UPDATE started from: the rows it marks are left out by id.
+    const [row] = await preparedQuery<{ pending: number }>(
+      this.ds,
+      'outbox_mark_sent',
+      `WITH sent AS (UPDATE outbox_events SET sent_at = clock_timestamp(), claimed_until = NULL WHERE id = ANY($1::uuid[]))
+       SELECT count(*)::int AS pending FROM outbox_events WHERE sent_at IS NULL AND id <> ALL($1::uuid[])`,
+      [ids],
+    );
+    return row.pending;
   }
 
   async markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void> {

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MoreThanOrEqual } from 'typeorm';
 import { VarResultEntity } from '../entities';
+import { normaliseDecimal } from '../entities/transformers';
+import { NewOutboxEvent } from '../outbox.repository';
 import { Tx } from '../transaction-runner';
 import { VarResult, VarResultRepository } from '../var-result.repository';
 import { DuplicateKeyError } from '../errors';
-import { isUniqueViolation, managerOf } from './sql';
+import { isUniqueViolation, managerOf, preparedQuery } from './sql';
 
 const toModel = (e: VarResultEntity): VarResult => ({
   id: e.id,
@@ -32,6 +34,36 @@ const toModel = (e: VarResultEntity): VarResult => ({
   runId: e.runId,
 });
 
+/**
+ * insertIfUnchanged: lock the portfolio row when the limit in force and the open alerts are as
+ * expected; insert the result from that row (nothing when there is none) and the outbox events
+ * from the inserted result (in their order: seq follows it). Parameters are cast where the
+ * INSERT … SELECT cannot infer them.
+ */
+const INSERT_IF_UNCHANGED = `
+WITH p AS (
+  SELECT p.id FROM portfolios p
+   WHERE p.id = $2
+     AND (SELECT l.id FROM risk_limits l WHERE l.portfolio_id = p.id AND l.effective_date <= $21::timestamptz
+           ORDER BY l.effective_date DESC, l.created_at DESC LIMIT 1) IS NOT DISTINCT FROM $23::uuid
+     AND ($24::text IS NULL OR NOT EXISTS (SELECT 1 FROM alerts a WHERE a.portfolio_id = p.id AND a.type = $24::text AND a.status <> 'resolved'))
+   FOR UPDATE OF p),
+r AS (
+  INSERT INTO var_results (id, portfolio_id, kind, method, confidence_level, horizon_days, scaling, var_return, var, cvar_return, cvar, portfolio_value,
+                           observations, from_date, to_date, contributions, lambda, sigma_forecast, limit_check, correlation_id, calculated_at, run_id)
+  SELECT $1::uuid, p.id, $3::text, $4::text, $5::float8, $6::int, $7::text, $8::float8, $9::numeric, $10::float8, $11::numeric, $12::numeric,
+         $13::int, $14::date, $15::date, $16::jsonb, $17::float8, $18::float8, $19::jsonb, $20::text, $21::timestamptz, $22::uuid FROM p
+  RETURNING id),
+o AS (
+  INSERT INTO outbox_events (id, subject, payload, headers, correlation_id, traceparent)
+  SELECT (e.x->>'id')::uuid, e.x->>'subject', e.x->'payload', e.x->'headers', e.x->>'correlation_id', e.x->>'traceparent'
+    FROM r, jsonb_array_elements($25::jsonb) WITH ORDINALITY AS e(x, n)
+   ORDER BY e.n)
+SELECT count(*)::int AS stored FROM r`;
+
+const money = (v: string | null) => (v === null ? null : normaliseDecimal(v));
+const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
+
 @Injectable()
 export class TypeOrmVarResultRepository extends VarResultRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {
@@ -42,8 +74,27 @@ export class TypeOrmVarResultRepository extends VarResultRepository {
     try {
       await managerOf(this.ds, tx).insert(VarResultEntity, { ...r });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateKeyError(`risk run ${r.runId} has a result for portfolio ${r.portfolioId} already`);
-      throw err;
+      throw this.duplicate(err, r);
+    }
+  }
+
+  /** A unique violation (a second result of one portfolio in one risk run) as DuplicateKeyError; any other error as is. */
+  private duplicate(err: unknown, r: VarResult): unknown {
+    return isUniqueViolation(err) ? new DuplicateKeyError(`risk run ${r.runId} has a result for portfolio ${r.portfolioId} already`) : err;
+  }
+
+  async insertIfUnchanged(r: VarResult, events: NewOutboxEvent[], expect: { limitId: string | null; noOpenAlert: string | null }): Promise<boolean> {
+    const params = [
+      r.id, r.portfolioId, r.kind, r.method, r.confidenceLevel, r.horizonDays, r.scaling, r.varReturn, money(r.var), r.cvarReturn, money(r.cvar), money(r.portfolioValue),
+      r.observations, r.fromDate, r.toDate, json(r.contributions), r.lambda, r.sigmaForecast, json(r.limitCheck), r.correlationId, r.calculatedAt, r.runId,
+      expect.limitId, expect.noOpenAlert,
+      JSON.stringify(events.map((e) => ({ id: e.id, subject: e.subject, payload: e.payload, headers: e.headers, correlation_id: e.correlationId, traceparent: e.traceparent ?? null }))),
+    ];
+    try {
+      const rows = await preparedQuery<{ stored: number }>(this.ds, 'var_result_insert_if_unchanged', INSERT_IF_UNCHANGED, params);
+      return rows[0]?.stored === 1;
+    } catch (err) {
+      throw this.duplicate(err, r);
     }
   }
 
