@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Xoshiro128 } from '../src/math';
 import { histogramOf, loadTest, LoadResult, pausedLoop, quantile, shareAbove, Target } from './http-load';
 import { ensureBuilt, ServiceProcess } from './service-process';
+import { runPreTradeBench } from './pretrade.bench';
 
 /** One figure measured on both servers. */
 export interface HttpBenchRow {
@@ -85,10 +86,39 @@ export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: 
       unit: '%', service: round((100 * http.above) / http.total), bare: NaN, ratio: NaN,
       detail: { observations: http.total, maths_histogram_over_1ms_percent: round((100 * maths.above) / maths.total), maths_observations: maths.total },
     });
+
+    // risk.pretrade.check as deployed (issue 14): the service in its own process, a plain `nats`
+    // client and a bare NATS echo (same message sizes) in this process, one request at a time.
+    const f = await preTradeFromOwnProcess(service, key);
+    for (const method of ['historical', 'parametric']) {
+      for (const q of ['p50', 'p99']) {
+        const s = f[`pretrade_${method}_${q}_us`];
+        const b = f[`nats_echo_${method}_${q}_us`];
+        rows.push({ figure: `risk.pretrade.check ${method}, 10 assets × 1,000 dates, warm (bare: NATS echo): ${q}`, unit: 'µs', service: round(s), bare: round(b), ratio: round(b / s) });
+      }
+    }
+    rows.push({ figure: 'risk.var.calculate over NATS, 20 returns (a Nest handler\'s floor): p50 / p99', unit: 'µs', service: round(f.nats_handler_floor_p50_us), bare: NaN, ratio: NaN, detail: { p99_us: round(f.nats_handler_floor_p99_us) } });
   } finally {
     await Promise.all([service.stop(), bare.stop()]);
   }
   return { rows, settings: { seconds_per_figure: seconds, loop_calls: loopCalls, service_log_level: process.env.LOG_LEVEL ?? 'info', database: 'PostgreSQL (DATABASE_URL), Redis (REDIS_URL), NATS (NATS_URL)', client: 'autocannon 8 in the bench process, keep-alive' } };
+}
+
+/** A 10-asset book of 1,000 dates stored through the service's REST API, then runPreTradeBench against it over NATS. */
+async function preTradeFromOwnProcess(service: ServiceProcess, key: string): Promise<Record<string, number>> {
+  const run = randomUUID().slice(0, 8);
+  const rest = async (method: 'POST' | 'PUT', path: string, body: unknown) => {
+    const res = await fetch(`${service.url}${path}`, { method, headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  };
+  const pid = `bench-pretrade-${run}`;
+  const assets = Array.from({ length: 10 }, (_, k) => `PT${k}-${run}`);
+  const rng = new Xoshiro128(7);
+  const day = (i: number) => new Date(Date.UTC(2000, 0, 3) + i * 86_400_000).toISOString().slice(0, 10);
+  await rest('POST', '/v1/portfolios', { id: pid, name: 'pre-trade bench' });
+  for (const a of assets) await rest('PUT', `/v1/assets/${a}/returns`, Array.from({ length: 1000 }, (_, i) => ({ date: day(i), return_pct: 0.0002 + 0.012 * rng.nextNormal() })));
+  await rest('PUT', `/v1/portfolios/${pid}/positions`, assets.map((a, k) => ({ asset_id: a, market_value: String(100_000 + k * 1000) })));
+  return (await runPreTradeBench(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', pid, assets, run)).figures;
 }
 
 function round(x: number): number {
