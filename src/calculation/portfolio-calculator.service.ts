@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { InvalidStateError, UnprocessableError } from '../common/errors';
-import { formatMoney, scaleMoney } from '../common/money';
+import { formatMoney, ratioOf, scaleMoney } from '../common/money';
 import { PortfolioRiskResult, portfolioReturns, VarMethod } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { EffectiveLimits } from '../limits/limits.service';
@@ -105,7 +105,7 @@ export class PortfolioCalculator {
     requirePositions(portfolioId, positions);
     const total = positions.reduce((acc, p) => acc.plus(p.marketValue), new Big(0));
     if (total.lte(0)) throw new InvalidStateError(`portfolio ${portfolioId} has a net market value of ${formatMoney(total)}: weights need a positive value`);
-    const weights = positions.map((p) => Number(new Big(p.marketValue).div(total)));
+    const weights = positions.map((p) => ratioOf(new Big(p.marketValue), total));
     const ids = positions.map((p) => p.assetId);
     const { dates, columns } = await this.books.aligned(ids, book, lookback);
     return { portfolio, limits: book.limits, positions, total, weights, ids, dates, columns };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Big from 'big.js';
 import { align, requirePositions } from '../calculation/portfolio-calculator.service';
 import { InvalidStateError, NotFoundError, UnprocessableError, ValidationError } from '../common/errors';
-import { formatMoney } from '../common/money';
+import { formatMoney, ratioOf } from '../common/money';
 import { compoundedReturn, historicalScenarioReturns, portfolioReturns, shockReturns, worstWindow } from '../math';
 import { InsufficientDataError } from '../math/errors';
 import { PortfolioRepository, PositionRepository } from '../persistence/repositories';
@@ -123,7 +123,7 @@ function scenarioReturns(book: StressBook, s: StressScenarioDto, field: string):
 function alignedHistory(book: StressBook): NonNullable<StressBook['aligned']> {
   if (!book.aligned) {
     const { dates, columns } = align(book.series!, Infinity);
-    const weights = book.values.map((v) => Number(v.div(book.total)));
+    const weights = book.values.map((v) => ratioOf(v, book.total));
     book.aligned = { dates, columns, portfolio: portfolioReturns(weights, columns) };
   }
   return book.aligned;

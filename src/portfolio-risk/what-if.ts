@@ -38,7 +38,6 @@ export interface WhatIfResult {
 /** Weights wᵢ = vᵢ / Σv of a book whose net value is positive, and that value (Σv when not given). */
 function book(values: readonly Big[], label: string, total = values.reduce((acc, v) => acc.plus(v), new Big(0))): { weights: number[]; total: Big } {
   if (total.lte(0)) throw new InvalidStateError(`the ${label} book has a net market value of ${formatMoney(total)}: weights need a positive value`);
-  // Number(v.div(total)), to the bit (ratioOf), as the stored VaR weighs a book.
   return { weights: values.map((v) => ratioOf(v, total)), total };
 }
 
