@@ -37,6 +37,21 @@ export async function preparedQuery<T>(ds: DataSource, name: string, text: strin
   }
 }
 
+/**
+ * `FROM … LIMIT 1` of the risk_limits version in force for `portfolio` at `at` (SQL expressions),
+ * as `alias`: the newest effective_date not after `at`, then the newest created_at (the index
+ * risk_limits_in_force). The one rule of the statements that read the limit in force.
+ */
+export function limitInForceFrom(portfolio: string, at: string, alias = 'l'): string {
+  return `FROM risk_limits ${alias} WHERE ${alias}.portfolio_id = ${portfolio} AND ${alias}.effective_date <= ${at}
+    ORDER BY ${alias}.effective_date DESC, ${alias}.created_at DESC LIMIT 1`;
+}
+
+/** Whether `portfolio` has an alert of type `type` not yet resolved (SQL expressions). */
+export function openAlertExists(portfolio: string, type: string): string {
+  return `EXISTS (SELECT 1 FROM alerts a WHERE a.portfolio_id = ${portfolio} AND a.type = ${type} AND a.status <> 'resolved')`;
+}
+
 /** A pessimistic row lock needs a transaction: only taken when the caller passed one. */
 export function lockIf(tx: Tx | undefined, wanted = true): { lock?: { mode: 'pessimistic_write' } } {
   return tx && wanted ? { lock: { mode: 'pessimistic_write' } } : {};

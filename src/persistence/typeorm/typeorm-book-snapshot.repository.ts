@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BookSnapshot, BookSnapshotRepository } from '../book-snapshot.repository';
-import { preparedQuery } from './sql';
+import { limitInForceFrom, preparedQuery } from './sql';
 
 type Row = {
   id: string;
@@ -27,8 +27,7 @@ SELECT p.id, p.name, p.base_currency, p.created_at, p.updated_at, now() AS at,
      FROM positions x LEFT JOIN asset_series_versions v ON v.asset_id = x.asset_id WHERE x.portfolio_id = p.id) AS book,
   (SELECT json_build_object('id', l.id, 'max_var', l.max_var_percent, 'max_dd', l.max_drawdown_percent, 'max_pos', l.max_position_size_percent,
                             'conf', l.confidence_level, 'horizon', l.horizon_days, 'eff', l.effective_date, 'created', l.created_at, 'by', l.created_by)
-     FROM risk_limits l WHERE l.portfolio_id = p.id AND l.effective_date <= now()
-    ORDER BY l.effective_date DESC, l.created_at DESC LIMIT 1) AS lim,
+     ${limitInForceFrom('p.id', 'now()')}) AS lim,
   (SELECT min(l.effective_date) FROM risk_limits l WHERE l.portfolio_id = p.id AND l.effective_date > now()) AS next_at
 FROM portfolios p WHERE p.id = $1`;
 

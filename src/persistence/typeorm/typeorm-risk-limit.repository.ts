@@ -4,7 +4,7 @@ import { DataSource, LessThanOrEqual } from 'typeorm';
 import { RiskLimitEntity } from '../entities';
 import { RiskLimit, RiskLimitRepository } from '../risk-limit.repository';
 import { Tx } from '../transaction-runner';
-import { managerOf } from './sql';
+import { limitInForceFrom, managerOf, openAlertExists } from './sql';
 
 const toModel = (e: RiskLimitEntity): RiskLimit => ({
   id: e.id,
@@ -42,11 +42,10 @@ export class TypeOrmRiskLimitRepository extends RiskLimitRepository {
   async lockPortfolioFindInForce(portfolioId: string, at: Date, alertType: string, tx: Tx): Promise<{ limit: RiskLimit | null; openAlert: boolean } | null> {
     const rows: Array<Record<string, any>> = await managerOf(this.ds, tx).query(
       `SELECT p.id AS portfolio_id,
-              EXISTS (SELECT 1 FROM alerts a WHERE a.portfolio_id = p.id AND a.type = $3 AND a.status <> 'resolved') AS open_alert, l.id, l.max_var_percent, l.max_drawdown_percent, l.max_position_size_percent, l.confidence_level,
+              ${openAlertExists('p.id', '$3')} AS open_alert, l.id, l.max_var_percent, l.max_drawdown_percent, l.max_position_size_percent, l.confidence_level,
               l.horizon_days, l.effective_date, l.created_at, l.created_by
          FROM portfolios p
-         LEFT JOIN LATERAL (SELECT * FROM risk_limits r WHERE r.portfolio_id = p.id AND r.effective_date <= $2
-                             ORDER BY r.effective_date DESC, r.created_at DESC LIMIT 1) l ON true
+         LEFT JOIN LATERAL (SELECT * ${limitInForceFrom('p.id', '$2', 'r')}) l ON true
         WHERE p.id = $1 FOR UPDATE OF p`,
       [portfolioId, at, alertType],
     );

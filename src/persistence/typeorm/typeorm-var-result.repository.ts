@@ -7,7 +7,7 @@ import { NewOutboxEvent } from '../outbox.repository';
 import { Tx } from '../transaction-runner';
 import { VarResult, VarResultRepository } from '../var-result.repository';
 import { DuplicateKeyError } from '../errors';
-import { isUniqueViolation, managerOf, preparedQuery } from './sql';
+import { isUniqueViolation, limitInForceFrom, managerOf, openAlertExists, preparedQuery } from './sql';
 
 const toModel = (e: VarResultEntity): VarResult => ({
   id: e.id,
@@ -44,9 +44,8 @@ const INSERT_IF_UNCHANGED = `
 WITH p AS (
   SELECT p.id FROM portfolios p
    WHERE p.id = $2
-     AND (SELECT l.id FROM risk_limits l WHERE l.portfolio_id = p.id AND l.effective_date <= $21::timestamptz
-           ORDER BY l.effective_date DESC, l.created_at DESC LIMIT 1) IS NOT DISTINCT FROM $23::uuid
-     AND ($24::text IS NULL OR NOT EXISTS (SELECT 1 FROM alerts a WHERE a.portfolio_id = p.id AND a.type = $24::text AND a.status <> 'resolved'))
+     AND (SELECT l.id ${limitInForceFrom('p.id', '$21::timestamptz')}) IS NOT DISTINCT FROM $23::uuid
+     AND ($24::text IS NULL OR NOT ${openAlertExists('p.id', '$24::text')})
    FOR UPDATE OF p),
 r AS (
   INSERT INTO var_results (id, portfolio_id, kind, method, confidence_level, horizon_days, scaling, var_return, var, cvar_return, cvar, portfolio_value,
