@@ -2,10 +2,13 @@ import { Logger } from '@nestjs/common';
 import { Context, context, trace } from '@opentelemetry/api';
 import type { Histogram } from 'prom-client';
 import { Observable } from 'rxjs';
-import { toErrorBody } from '../common/error-body';
+import { ErrorBody, toErrorBody } from '../common/error-body';
 import { contextFromHeaders, HeaderCarrier, recordFailure, SpanKind, tracer } from './trace-context';
 
 const logger = new Logger('NatsRequest');
+
+/** How a handler ended; a failure's error body when the caller has it already (else derived from `err`). */
+export type NatsRequestOutcome = { failed: false } | { failed: true; err: unknown; body?: ErrorBody };
 
 /** One NATS request being handled: its span's context, and the end of it. */
 export interface NatsRequestObservation {
@@ -16,7 +19,7 @@ export interface NatsRequestObservation {
    * `endedAt` (process.hrtime.bigint()): when the handler finished, so that a caller may answer
    * before it logs.
    */
-  finish(outcome: { failed: false } | { failed: true; err: unknown }, endedAt?: bigint): void;
+  finish(outcome: NatsRequestOutcome, endedAt?: bigint): void;
 }
 
 /**
@@ -36,14 +39,14 @@ export function startNatsRequest(subject: string, headers: HeaderCarrier | undef
   const finish: NatsRequestObservation['finish'] = (outcome, endedAt = process.hrtime.bigint()) => {
     const seconds = Number(endedAt - started) / 1e9;
     const durationMs = Math.round(seconds * 1e5) / 100;
-    const body = outcome.failed ? toErrorBody(outcome.err, correlationId) : undefined;
+    const body = outcome.failed ? (outcome.body ?? toErrorBody(outcome.err, correlationId)) : undefined;
     const statusCode = body ? body.status_code : 200;
     duration?.observe({ subject, status_code: String(statusCode) }, seconds);
     span.setAttribute('rpc.response.status_code', statusCode);
-    if (!body) {
+    if (!outcome.failed || !body) {
       logger.log({ subject, status_code: 200, duration_ms: durationMs, correlation_id: correlationId }, `NATS ${subject} 200 ${Math.round(durationMs)}ms`);
     } else {
-      recordFailure(span, (outcome as { err: unknown }).err);
+      recordFailure(span, outcome.err);
       const line = { subject, status_code: body.status_code, error_type: body.error_type, duration_ms: durationMs, correlation_id: correlationId };
       const text = `NATS ${subject} ${body.status_code} ${Math.round(durationMs)}ms`;
       if (body.status_code >= 500) logger.error(line, text);

@@ -13,7 +13,7 @@ import { natsAuthOptions } from '../events/nats-options';
 import { decodePayload, isNestEnvelope } from '../events/nats-serdes';
 import { HANDLER, QUEUE_GROUP } from '../events/subjects';
 import { METRIC } from '../observability/metrics';
-import { startNatsRequest } from '../observability/nats-request';
+import { NatsRequestOutcome, startNatsRequest } from '../observability/nats-request';
 import { PreTradeMessageDto } from './dto/what-if.dto';
 import { WhatIfService } from './what-if.service';
 
@@ -110,14 +110,15 @@ export class PreTradeResponder implements OnApplicationBootstrap, BeforeApplicat
     if (envelope && envelope.id === undefined) return;
     const request = startNatsRequest(SUBJECT, msg.headers, correlationId, this.duration);
     let reply: unknown;
-    let outcome: { failed: false } | { failed: true; err: unknown };
+    let outcome: NatsRequestOutcome;
     try {
       const result = await context.with(request.context, () => this.check(envelope ? envelope.data : decoded));
       outcome = { failed: false };
       reply = envelope ? { response: result, isDisposed: true, id: envelope.id } : result;
     } catch (err) {
-      outcome = { failed: true, err };
-      const error = { error: reportedErrorBody(err, correlationId) };
+      const body = reportedErrorBody(err, correlationId);
+      outcome = { failed: true, err, body };
+      const error = { error: body };
       reply = envelope ? { err: error, isDisposed: true, id: envelope.id } : error;
     }
     const endedAt = process.hrtime.bigint();
