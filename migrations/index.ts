@@ -7,6 +7,7 @@ import { OutboxTraceparent1732500000010 } from './1732500000010-outbox-tracepare
 import { RiskRuns1796093228623 } from './1796093228623-risk-runs';
 import { AnalystVocabulary1796093502260 } from './1796093502260-analyst-vocabulary';
 import { VolatilityModelResults1796100986138 } from './1796100986138-volatility-model-results';
+import { OutboxUnsentIndex1796200000000 } from './1796200000000-outbox-unsent-index';
 
 /**
  * Every migration, in order, listed explicitly (no glob) so that the same list serves the app
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RiskRuns1796093228623,
   AnalystVocabulary1796093502260,
   VolatilityModelResults1796100986138,
+  OutboxUnsentIndex1796200000000,
 ];

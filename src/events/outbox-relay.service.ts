@@ -11,10 +11,17 @@ import { OutboxEvent } from '../persistence/models';
 import { OutboxRepository } from '../persistence/repositories';
 import { NatsConnectionService } from './nats-connection.service';
 import { OutboxService } from './outbox.service';
+import { DUPLICATE_WINDOW_MS } from './subjects';
 
 const BATCH = 200;
 const LEASE_MS = 30_000;
 const codec = JSONCodec();
+/** Sent events are kept this long (to look at what was published), then deleted. */
+export const SENT_RETENTION_MS = DUPLICATE_WINDOW_MS;
+/** Housekeeping after this many events sent by this relay, or HOUSEKEEPING_MS after the last pass when any were. */
+export const HOUSEKEEPING_EVERY = 5000;
+const HOUSEKEEPING_MS = 60_000;
+const DELETE_BATCH = 10_000;
 
 /**
  * Publishes outbox events to JetStream with Nats-Msg-Id = event id, x-correlation-id and the W3C
@@ -32,6 +39,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private again = false;
   private stopped = false;
   private flushed?: Promise<void>;
+  private housekeeping?: Promise<void>;
+  private sentSinceHousekeeping = 0;
+  private lastHousekeeping = Date.now();
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -62,6 +72,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       this.stopped = true;
       if (this.timer) clearTimeout(this.timer);
       await bounded(this.running, 3000);
+      await bounded(this.housekeeping, 3000);
       await bounded(
         this.drain().catch((err: Error) => this.logger.warn(`final outbox flush failed: ${err.message}`)),
         3000,
@@ -89,10 +100,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       if (batch.length === 0) break;
       const delivered = await this.deliver(batch);
       total += delivered.sent;
+      this.sentSinceHousekeeping += delivered.sent;
       pending = delivered.pending;
       if (batch.length < BATCH) break;
     }
     this.pending.set(pending ?? (await this.outbox.countPending()));
+    this.maybeHousekeep();
     return total;
   }
 
@@ -115,6 +128,41 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     } catch (err) {
       this.logger.warn(`relay cycle failed: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * The outbox is a queue table: each event marked sent leaves a dead row version and index entry
+   * behind until a VACUUM (which the claim would otherwise read again at each cycle), and sent rows
+   * would pile up. After HOUSEKEEPING_EVERY events sent, or a minute after the last pass when any
+   * were, in the background of the relay: `housekeep`.
+   */
+  private maybeHousekeep(): void {
+    if (this.housekeeping || this.stopped || this.sentSinceHousekeeping === 0) return;
+    if (this.sentSinceHousekeeping < HOUSEKEEPING_EVERY && Date.now() - this.lastHousekeeping < HOUSEKEEPING_MS) return;
+    this.sentSinceHousekeeping = 0;
+    this.lastHousekeeping = Date.now();
+    this.housekeeping = this.housekeep()
+      .then(
+        () => undefined,
+        (err: Error) => this.logger.warn(`outbox housekeeping failed: ${err.message}`),
+      )
+      .finally(() => (this.housekeeping = undefined));
+  }
+
+  /**
+   * Deletes the events sent more than SENT_RETENTION_MS ago (in batches), then VACUUMs the table,
+   * whatever the server's autovacuum does (off on the CI's PostgreSQL, absent in PGlite; where it
+   * runs, the table's own thresholds of 1,000 rows apply too). Answers how many were deleted.
+   */
+  async housekeep(now = Date.now()): Promise<number> {
+    const sentBefore = new Date(now - SENT_RETENTION_MS);
+    let deleted = 0;
+    for (let n = DELETE_BATCH; n === DELETE_BATCH && !this.stopped;) {
+      n = await this.outbox.deleteSent(sentBefore, DELETE_BATCH);
+      deleted += n;
+    }
+    await this.outbox.vacuum();
+    return deleted;
   }
 
   /** Publishes in order; stops at the first failure so later events wait behind it. Answers how many were sent, and how many events are pending after it. */

@@ -32,4 +32,8 @@ export abstract class OutboxRepository {
   abstract markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void>;
   /** Not yet sent. */
   abstract countPending(): Promise<number>;
+  /** Deletes up to `limit` events sent before `sentBefore` (never one not yet sent); answers how many. */
+  abstract deleteSent(sentBefore: Date, limit: number): Promise<number>;
+  /** Reclaims the space and index entries of sent and deleted events (VACUUM); skipped while another vacuum of the table runs. */
+  abstract vacuum(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { Column, Entity, Generated, Index, PrimaryGeneratedColumn } from 'typeor
  * Nats-Msg-Id. `claimed_until` is a relay's lease: others skip the row until it lapses.
  */
 @Entity('outbox_events')
-@Index('outbox_pending', ['nextAttemptAt'], { where: 'sent_at IS NULL' })
+@Index('outbox_unsent', ['seq'], { where: 'sent_at IS NULL' })
 export class OutboxEventEntity {
   /** Given by the service; else the database's gen_random_uuid(). */
   @PrimaryGeneratedColumn('uuid')

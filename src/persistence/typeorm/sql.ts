@@ -38,6 +38,17 @@ export async function preparedQuery<T>(ds: DataSource, name: string, text: strin
 }
 
 /**
+ * A select-list item that commits the statement's own transaction without waiting for its WAL
+ * record to reach the disk (synchronous_commit off for that transaction only: set_config's
+ * is_local), for bookkeeping whose loss in a database crash repeats work and loses nothing (the
+ * outbox relay's lease and sent mark). Saves a disk flush per statement (≈ 0.4–0.6 ms here);
+ * visibility and crash consistency are unchanged, and a later durable commit flushes it too.
+ * Only evaluated when the statement returns a row: a statement that changed nothing has no
+ * commit record to wait for.
+ */
+export const COMMIT_WITHOUT_FLUSH = `set_config('synchronous_commit', 'off', true) AS commit_without_flush`;
+
+/**
  * `FROM … LIMIT 1` of the risk_limits version in force for `portfolio` at `at` (SQL expressions),
  * as `alias`: the newest effective_date not after `at`, then the newest created_at (the index
  * risk_limits_in_force). The one rule of the statements that read the limit in force.

@@ -4,7 +4,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { OutboxEventEntity } from '../entities';
 import { NewOutboxEvent, OutboxEvent, OutboxRepository } from '../outbox.repository';
 import { Tx } from '../transaction-runner';
-import { managerOf, preparedQuery } from './sql';
+import { COMMIT_WITHOUT_FLUSH, managerOf, preparedQuery } from './sql';
 
 type ClaimedRow = { id: string; subject: string; payload: Record<string, unknown>; headers: Record<string, string>; correlation_id: string | null; traceparent: string | null; created_at: Date; attempts: number };
 
@@ -23,6 +23,8 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
   /**
    * One UPDATE (its own short transaction): picks due rows with FOR UPDATE SKIP LOCKED, so two
    * relays never take the same row, and leases them until now + leaseMs. Oldest (seq) first.
+   * Committed without waiting for the WAL flush (COMMIT_WITHOUT_FLUSH): a lease lost in a
+   * database crash only lets the event be published again, which JetStream drops as a duplicate.
    */
   async claimDue(limit: number, leaseMs: number): Promise<OutboxEvent[]> {
     const rows = await preparedQuery<ClaimedRow>(
@@ -35,7 +37,7 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
                           AND (claimed_until IS NULL OR claimed_until < clock_timestamp())
                         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
           RETURNING seq, id, subject, payload, headers, correlation_id, traceparent, created_at, attempts)
-       SELECT * FROM claimed ORDER BY seq`,
+       SELECT *, ${COMMIT_WITHOUT_FLUSH} FROM claimed ORDER BY seq`,
       [limit, leaseMs],
     );
     return rows.map((r) => ({
@@ -50,6 +52,13 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
     }));
   }
 
+  /**
+   * Marks the events sent and counts those still pending, in one statement committed without
+   * waiting for the WAL flush (COMMIT_WITHOUT_FLUSH): a mark lost in a database crash only has
+   * the event published again after the restart, and JetStream drops it as a duplicate
+   * (Nats-Msg-Id within the stream's duplicate window). The events themselves were written with
+   * a durable commit.
+   */
   async markSent(ids: string[]): Promise<number> {
     if (ids.length === 0) return this.countPending();
     // The count reads the snapshot the UPDATE started from: the rows it marks are left out by id.
@@ -57,7 +66,7 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
       this.ds,
       'outbox_mark_sent',
       `WITH sent AS (UPDATE outbox_events SET sent_at = clock_timestamp(), claimed_until = NULL WHERE id = ANY($1::uuid[]))
-       SELECT count(*)::int AS pending FROM outbox_events WHERE sent_at IS NULL AND id <> ALL($1::uuid[])`,
+       SELECT count(*)::int AS pending, ${COMMIT_WITHOUT_FLUSH} FROM outbox_events WHERE sent_at IS NULL AND id <> ALL($1::uuid[])`,
       [ids],
     );
     return row.pending;
@@ -73,5 +82,18 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
 
   async countPending(): Promise<number> {
     return this.ds.manager.count(OutboxEventEntity, { where: { sentAt: IsNull() } });
+  }
+
+  async deleteSent(sentBefore: Date, limit: number): Promise<number> {
+    const [{ deleted }] = (await this.ds.query(
+      `WITH deleted AS (DELETE FROM outbox_events WHERE ctid = ANY(ARRAY(SELECT ctid FROM outbox_events WHERE sent_at < $1 LIMIT $2)) RETURNING 1)
+       SELECT count(*)::int AS deleted FROM deleted`,
+      [sentBefore, limit],
+    )) as Array<{ deleted: number }>;
+    return deleted;
+  }
+
+  async vacuum(): Promise<void> {
+    await this.ds.query('VACUUM (SKIP_LOCKED) outbox_events');
   }
 }
