@@ -86,6 +86,23 @@ async function loop(t: Target, goOn: (i: number) => boolean, pauseMs: number, wa
   return wire;
 }
 
+/** `warmup` calls not counted, then `calls` calls one after the other on one keep-alive connection: each call's wire time (µs). */
+export async function backToBack(t: Target, warmup: number, calls: number): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const wire: number[] = [];
+  try {
+    for (let i = 0; i < warmup + calls; i++) {
+      const t0 = process.hrtime.bigint();
+      const res = await call(agent, t);
+      if (i >= warmup) wire.push(Number(process.hrtime.bigint() - t0) / 1000);
+      if (res.status !== 200) throw new Error(`${t.method} ${t.path}: ${res.status} ${res.body.slice(0, 200)}`);
+    }
+  } finally {
+    agent.destroy();
+  }
+  return wire;
+}
+
 /** The p-quantile (0..1) of already sorted values, nearest rank. */
 export function quantile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];

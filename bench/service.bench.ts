@@ -79,7 +79,7 @@ export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Re
   // Issue 11's figure: 10 assets × 2,520 days, lookback 1,000, warm cache.
   for (const method of ['historical', 'parametric']) {
     const body = { method, confidence: 99, lookback_days: 1000 };
-    const row = await measureAsync('service', `stored ${method} VaR, lookback 1000, warm (10×2520)`, 1000, () => call('POST', `/v1/portfolios/${pid}/var`, body), 500, 20);
+    const row = await measureAsync('service', `stored ${method} VaR, lookback 1000, warm (10×2520), fetch client in process`, 1000, () => call('POST', `/v1/portfolios/${pid}/var`, body), 500, 20);
     rows.push(row);
     figures[`stored_var_${method}_lookback1000_p50_ms`] = Math.round(row.p50_us / 10) / 100;
     figures[`stored_var_${method}_lookback1000_p99_ms`] = Math.round(row.p99_us / 10) / 100;
