@@ -1,13 +1,19 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { connect, NatsConnection } from 'nats';
 import { BenchRow, measureAsync } from './harness';
 
 /**
  * risk.pretrade.check through a plain `nats` client (request / reply, one at a time, warm caches)
- * beside a bare NATS echo responder on its own connection in the same process, answering a reply
- * of the same size to a request of the same size: the difference is the service's own time; and
- * the floor of any Nest NATS handler (risk.var.calculate over 20 returns) in the same run.
+ * beside a bare NATS echo responder answering a reply of the same size to a request of the same
+ * size: the difference is the service's own time; and the floor of any Nest NATS handler
+ * (risk.var.calculate over 20 returns) in the same run. The echo runs where the service does: on
+ * its own connection in this process when the service is in this process (bench:service), in a
+ * process of its own (bench/nats-echo.ts) when the service is (`echoInOwnProcess`, bench:http), so
+ * that both pay the same hops between processes.
  */
-export async function runPreTradeBench(natsUrl: string, portfolioId: string, assets: string[], run: string): Promise<{ rows: BenchRow[]; figures: Record<string, number> }> {
+export async function runPreTradeBench(natsUrl: string, portfolioId: string, assets: string[], run: string, echoInOwnProcess = false): Promise<{ rows: BenchRow[]; figures: Record<string, number> }> {
   const rows: BenchRow[] = [];
   const figures: Record<string, number> = {};
   const client = await connect({ servers: natsUrl });
@@ -23,18 +29,17 @@ export async function runPreTradeBench(natsUrl: string, portfolioId: string, ass
       if (!text.includes('"incremental_var"')) throw new Error(`risk.pretrade.check answered ${text}`);
       const replySize = answer.data.length;
       const subject = `bench.echo.${run}.${method}`;
-      const reply = new Uint8Array(replySize).fill(0x20);
-      const sub = echo.subscribe(subject, { callback: (_err, m) => m.respond(reply) });
+      const stopEcho = echoInOwnProcess ? await echoProcess(natsUrl, subject, replySize) : echoHere(echo, subject, replySize);
       await echo.flush();
       const size = assets.length;
       const check = await measureAsync('service', `risk.pretrade.check ${method} (10 assets × 1,000 dates)`, size, () => client.request('risk.pretrade.check', request, { timeout: 5000 }), iterations, 500);
-      const bare = await measureAsync('baseline', `bare NATS echo, same sizes (${request.length} B → ${replySize} B)`, size, () => client.request(subject, request, { timeout: 5000 }), iterations, 500);
+      const bare = await measureAsync('baseline', `bare NATS echo${echoInOwnProcess ? ' in its own process' : ''}, same sizes (${request.length} B → ${replySize} B)`, size, () => client.request(subject, request, { timeout: 5000 }), iterations, 500);
       rows.push(check, bare);
       figures[`pretrade_${method}_p50_us`] = check.p50_us;
       figures[`pretrade_${method}_p99_us`] = check.p99_us;
       figures[`nats_echo_${method}_p50_us`] = bare.p50_us;
       figures[`nats_echo_${method}_p99_us`] = bare.p99_us;
-      sub.unsubscribe();
+      await stopEcho();
     }
     // The floor of a Nest NATS handler (deserializer, correlation / tracing interceptor, validation
     // pipe, serializer) with next to no work: a 20-return historical VaR.
@@ -47,4 +52,23 @@ export async function runPreTradeBench(natsUrl: string, portfolioId: string, ass
     await Promise.all([client, echo].map((nc: NatsConnection) => nc.close()));
   }
   return { rows, figures };
+}
+
+/** The echo on `nc` (this process); answers how to stop it. */
+function echoHere(nc: NatsConnection, subject: string, replySize: number): () => Promise<void> {
+  const reply = new Uint8Array(replySize).fill(0x20);
+  const sub = nc.subscribe(subject, { callback: (_err, m) => m.respond(reply) });
+  return async () => sub.unsubscribe();
+}
+
+/** The echo in a child process (dist/bench/nats-echo.js), subscribed when this resolves; answers how to stop it. */
+async function echoProcess(natsUrl: string, subject: string, replySize: number): Promise<() => Promise<void>> {
+  const child = spawn(process.execPath, [join(__dirname, 'nats-echo.js'), natsUrl, subject, String(replySize)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
+  const exited = once(child, 'exit');
+  const [line] = (await Promise.race([once(child.stdout!, 'data'), exited.then(() => [Buffer.from('exited')])])) as Buffer[];
+  if (!line.toString().startsWith('ready')) throw new Error(`the NATS echo process did not start: ${line.toString()}`);
+  return async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
 }
