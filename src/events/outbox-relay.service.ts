@@ -11,17 +11,18 @@ import { OutboxEvent } from '../persistence/models';
 import { OutboxRepository } from '../persistence/repositories';
 import { NatsConnectionService } from './nats-connection.service';
 import { OutboxService } from './outbox.service';
-import { DUPLICATE_WINDOW_MS } from './subjects';
 
 const BATCH = 200;
 const LEASE_MS = 30_000;
 const codec = JSONCodec();
-/** Sent events are kept this long (to look at what was published), then deleted. */
-export const SENT_RETENTION_MS = DUPLICATE_WINDOW_MS;
+/** Sent events are kept this long (to look at what was just published; the RISK stream keeps them), then deleted. */
+export const SENT_RETENTION_MS = 60 * 60 * 1000;
 /** Housekeeping after this many events sent by this relay, or HOUSEKEEPING_MS after the last pass when any were. */
 export const HOUSEKEEPING_EVERY = 5000;
 const HOUSEKEEPING_MS = 60_000;
-const DELETE_BATCH = 10_000;
+/** Rows per DELETE, and DELETEs per pass (a backlog is worked off over several passes, in short statements). */
+export const DELETE_BATCH = 1000;
+export const DELETE_BATCHES_PER_PASS = 100;
 
 /**
  * Publishes outbox events to JetStream with Nats-Msg-Id = event id, x-correlation-id and the W3C
@@ -72,11 +73,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       this.stopped = true;
       if (this.timer) clearTimeout(this.timer);
       await bounded(this.running, 3000);
-      await bounded(this.housekeeping, 3000);
       await bounded(
         this.drain().catch((err: Error) => this.logger.warn(`final outbox flush failed: ${err.message}`)),
         3000,
       );
+      // Housekeeping under way stops at its next step; the final publish did not wait for it.
+      await bounded(this.housekeeping, 1000);
     })();
     return this.flushed;
   }
@@ -132,9 +134,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   /**
    * The outbox is a queue table: each event marked sent leaves a dead row version and index entry
-   * behind until a VACUUM (which the claim would otherwise read again at each cycle), and sent rows
-   * would pile up. After HOUSEKEEPING_EVERY events sent, or a minute after the last pass when any
-   * were, in the background of the relay: `housekeep`.
+   * behind until a VACUUM, and sent rows would pile up. After HOUSEKEEPING_EVERY events sent, or a
+   * minute after the last pass when any were, in the background of the relay: `housekeep`.
    */
   private maybeHousekeep(): void {
     if (this.housekeeping || this.stopped || this.sentSinceHousekeeping === 0) return;
@@ -150,18 +151,22 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   }
 
   /**
-   * Deletes the events sent more than SENT_RETENTION_MS ago (in batches), then VACUUMs the table,
-   * whatever the server's autovacuum does (off on the CI's PostgreSQL, absent in PGlite; where it
-   * runs, the table's own thresholds of 1,000 rows apply too). Answers how many were deleted.
+   * Deletes the events sent more than SENT_RETENTION_MS ago, DELETE_BATCH rows per statement and
+   * at most DELETE_BATCHES_PER_PASS statements (a backlog goes over several passes, so that no
+   * statement holds the database long: on PGlite each one holds the event loop), then VACUUMs
+   * the table where the database does not by itself (PGlite; PostgreSQL with autovacuum off, as
+   * on the CI's): there, the table's own thresholds of 1,000 rows apply. Stops between steps once
+   * the relay stops. Answers how many were deleted.
    */
-  async housekeep(now = Date.now()): Promise<number> {
-    const sentBefore = new Date(now - SENT_RETENTION_MS);
+  async housekeep(): Promise<number> {
     let deleted = 0;
-    for (let n = DELETE_BATCH; n === DELETE_BATCH && !this.stopped;) {
-      n = await this.outbox.deleteSent(sentBefore, DELETE_BATCH);
+    for (let i = 0; i < DELETE_BATCHES_PER_PASS && !this.stopped; i++) {
+      const n = await this.outbox.deleteSent(SENT_RETENTION_MS, DELETE_BATCH);
       deleted += n;
+      if (n < DELETE_BATCH) break;
+      await new Promise((r) => setImmediate(r)); // requests go first between statements
     }
-    await this.outbox.vacuum();
+    if (!this.stopped && !(await this.outbox.autovacuumRuns())) await this.outbox.vacuum();
     return deleted;
   }
 

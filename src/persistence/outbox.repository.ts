@@ -32,8 +32,10 @@ export abstract class OutboxRepository {
   abstract markFailed(id: string, error: string, nextAttemptAt: Date): Promise<void>;
   /** Not yet sent. */
   abstract countPending(): Promise<number>;
-  /** Deletes up to `limit` events sent before `sentBefore` (never one not yet sent); answers how many. */
-  abstract deleteSent(sentBefore: Date, limit: number): Promise<number>;
+  /** Deletes up to `limit` of the events sent more than `olderThanMs` ago by the database's clock, oldest first (never one not yet sent); answers how many. */
+  abstract deleteSent(olderThanMs: number, limit: number): Promise<number>;
   /** Reclaims the space and index entries of sent and deleted events (VACUUM); skipped while another vacuum of the table runs. */
   abstract vacuum(): Promise<void>;
+  /** Whether the database vacuums the table by itself (PostgreSQL with autovacuum on; never PGlite, which has no autovacuum). */
+  abstract autovacuumRuns(): Promise<boolean>;
 }

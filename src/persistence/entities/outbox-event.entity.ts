@@ -6,6 +6,7 @@ import { Column, Entity, Generated, Index, PrimaryGeneratedColumn } from 'typeor
  */
 @Entity('outbox_events')
 @Index('outbox_unsent', ['seq'], { where: 'sent_at IS NULL' })
+@Index('outbox_sent_at', ['sentAt'], { where: 'sent_at IS NOT NULL' })
 export class OutboxEventEntity {
   /** Given by the service; else the database's gen_random_uuid(). */
   @PrimaryGeneratedColumn('uuid')

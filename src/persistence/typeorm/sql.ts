@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 import { Tx } from '../transaction-runner';
 import { TypeOrmTx } from './typeorm-tx';
 
@@ -35,6 +35,38 @@ export async function preparedQuery<T>(ds: DataSource, name: string, text: strin
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * Maintenance statements that may outlast the pool's statement timeout (an index built, a table
+ * vacuumed), one after the other on one connection outside any transaction: on PostgreSQL with
+ * statement_timeout and the client's read timeout raised to `timeoutMs` for them (and put back);
+ * on PGlite as they are (one in-process session, no timeout). Never inside a transaction.
+ */
+export async function maintenance(runner: QueryRunner, statements: string[], timeoutMs: number): Promise<void> {
+  const client: unknown = await runner.connect();
+  if (!(client instanceof Client)) {
+    for (const text of statements) await runner.query(text);
+    return;
+  }
+  const run = async (text: string) => {
+    try {
+      await client.query({ text, query_timeout: timeoutMs + 5000 } as unknown as string);
+    } catch (err) {
+      throw new QueryFailedError(text, [], err as Error);
+    }
+  };
+  await run(`SET statement_timeout = ${Math.trunc(timeoutMs)}`);
+  try {
+    for (const text of statements) await run(text);
+  } finally {
+    await run('RESET statement_timeout').catch(() => undefined);
+  }
+}
+
+/** Whether `runner` talks to PostgreSQL over node-postgres (else PGlite). */
+export async function isNodePostgres(runner: QueryRunner): Promise<boolean> {
+  return (await runner.connect()) instanceof Client;
 }
 
 /**

@@ -4,7 +4,10 @@ import { DataSource, IsNull } from 'typeorm';
 import { OutboxEventEntity } from '../entities';
 import { NewOutboxEvent, OutboxEvent, OutboxRepository } from '../outbox.repository';
 import { Tx } from '../transaction-runner';
-import { COMMIT_WITHOUT_FLUSH, managerOf, preparedQuery } from './sql';
+import { COMMIT_WITHOUT_FLUSH, isNodePostgres, maintenance, managerOf, preparedQuery } from './sql';
+
+/** A VACUUM of the outbox may take longer than a request's statement; not forever. */
+const VACUUM_TIMEOUT_MS = 10 * 60 * 1000;
 
 type ClaimedRow = { id: string; subject: string; payload: Record<string, unknown>; headers: Record<string, string>; correlation_id: string | null; traceparent: string | null; created_at: Date; attempts: number };
 
@@ -84,16 +87,37 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
     return this.ds.manager.count(OutboxEventEntity, { where: { sentAt: IsNull() } });
   }
 
-  async deleteSent(sentBefore: Date, limit: number): Promise<number> {
+  async deleteSent(olderThanMs: number, limit: number): Promise<number> {
+    // The partial index outbox_sent_at: the rows deleted are read, not the whole table.
     const [{ deleted }] = (await this.ds.query(
-      `WITH deleted AS (DELETE FROM outbox_events WHERE ctid = ANY(ARRAY(SELECT ctid FROM outbox_events WHERE sent_at < $1 LIMIT $2)) RETURNING 1)
+      `WITH deleted AS (
+         DELETE FROM outbox_events WHERE id IN (
+           SELECT id FROM outbox_events WHERE sent_at IS NOT NULL AND sent_at < clock_timestamp() - ($1::bigint * interval '1 millisecond')
+            ORDER BY sent_at LIMIT $2)
+         RETURNING 1)
        SELECT count(*)::int AS deleted FROM deleted`,
-      [sentBefore, limit],
+      [olderThanMs, limit],
     )) as Array<{ deleted: number }>;
     return deleted;
   }
 
   async vacuum(): Promise<void> {
-    await this.ds.query('VACUUM (SKIP_LOCKED) outbox_events');
+    const runner = this.ds.createQueryRunner();
+    try {
+      await maintenance(runner, ['VACUUM (SKIP_LOCKED) outbox_events'], VACUUM_TIMEOUT_MS);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  async autovacuumRuns(): Promise<boolean> {
+    const runner = this.ds.createQueryRunner();
+    try {
+      if (!(await isNodePostgres(runner))) return false;
+      const [{ on }] = (await runner.query(`SELECT current_setting('autovacuum') = 'on' AS on`)) as Array<{ on: boolean }>;
+      return on;
+    } finally {
+      await runner.release();
+    }
   }
 }
