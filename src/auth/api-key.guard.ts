@@ -32,21 +32,39 @@ export class ApiKeyGuard implements CanActivate {
     private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** The metadata of each handler (and its class), read once: @Public policy and @Roles. */
+  private readonly routes = new WeakMap<Function, WeakMap<Function, { policy: unknown; role: Role | undefined }>>();
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const policy = this.reflector.getAllAndOverride<unknown>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
-    if (isOpen(policy, this.config)) return true;
+    const route = this.routeOf(context.getHandler(), context.getClass());
+    if (isOpen(route.policy, this.config)) return true;
     const req = context.switchToHttp().getRequest<FastifyRequest>();
-    const found = authenticatedKey(req.raw) ?? (await this.keys.authenticateHeader(req.headers['x-api-key']));
+    const checked = authenticatedKey(req.raw);
+    if (checked) return this.authorize(req, checked, route.role);
+    return this.keys.authenticateHeader(req.headers['x-api-key']).then((found) => this.authorize(req, found, route.role));
+  }
+
+  private authorize(req: FastifyRequest, found: { name: string; role: Role; portfolios: string[] | null }, role: Role | undefined): boolean {
     setActor(found.name);
     setPortfolioScope(found.portfolios);
-    const needed =
-      this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, [context.getHandler(), context.getClass()]) ??
-      (req.method === 'GET' || req.method === 'HEAD' ? 'viewer' : 'analyst');
+    const needed = role ?? (req.method === 'GET' || req.method === 'HEAD' ? 'viewer' : 'analyst');
     if (ROLE_RANK[found.role] < ROLE_RANK[needed]) {
       throw new ForbiddenError(`this operation needs the ${needed} role; the key "${found.name}" is ${found.role}`);
     }
     if (PORTFOLIO_ROUTE.test(req.routeOptions.url ?? '')) assertPortfolioVisible((req.params as { id: string }).id);
     return true;
+  }
+
+  private routeOf(handler: Function, controller: Function): { policy: unknown; role: Role | undefined } {
+    let byClass = this.routes.get(handler);
+    if (!byClass) this.routes.set(handler, (byClass = new WeakMap()));
+    let route = byClass.get(controller);
+    if (!route) {
+      const targets = [handler, controller];
+      route = { policy: this.reflector.getAllAndOverride<unknown>(PUBLIC_ROUTE, targets), role: this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, targets) };
+      byClass.set(controller, route);
+    }
+    return route;
   }
 }
