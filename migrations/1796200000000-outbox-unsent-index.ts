@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { isNodePostgres, maintenance } from '../src/persistence/typeorm/sql';
+import { maintenance, nodePostgresClient } from '../src/persistence/typeorm/sql';
 
 /**
  * The outbox relay's claim reads the unsent events oldest first (ORDER BY seq LIMIT n). The index
@@ -56,5 +56,5 @@ export class OutboxUnsentIndex1796200000000 implements MigrationInterface {
 
 /** CONCURRENTLY on PostgreSQL outside a transaction (TypeORM reverts a migration inside one whatever it says; PGlite is one session). */
 async function concurrently(q: QueryRunner): Promise<string> {
-  return (await isNodePostgres(q)) && !q.isTransactionActive ? 'CONCURRENTLY ' : '';
+  return (await nodePostgresClient(q)) && !q.isTransactionActive ? 'CONCURRENTLY ' : '';
 }

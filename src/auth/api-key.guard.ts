@@ -5,7 +5,7 @@ import { setActor } from '../common/actor';
 import { ForbiddenError } from '../common/errors';
 import { assertPortfolioVisible, setPortfolioScope } from '../common/portfolio-scope';
 import { AppConfig } from '../config/app-config';
-import { Role } from '../persistence/models';
+import { ApiKey, Role } from '../persistence/models';
 import { authenticatedKey } from './api-key.hook';
 import { ApiKeysService } from './api-keys.service';
 import { isOpen, PUBLIC_ROUTE } from './public.decorator';
@@ -45,7 +45,7 @@ export class ApiKeyGuard implements CanActivate {
     return this.keys.authenticateHeader(req.headers['x-api-key']).then((found) => this.authorize(req, found, route.role));
   }
 
-  private authorize(req: FastifyRequest, found: { name: string; role: Role; portfolios: string[] | null }, role: Role | undefined): boolean {
+  private authorize(req: FastifyRequest, found: ApiKey, role: Role | undefined): boolean {
     setActor(found.name);
     setPortfolioScope(found.portfolios);
     const needed = role ?? (req.method === 'GET' || req.method === 'HEAD' ? 'viewer' : 'analyst');

@@ -15,6 +15,12 @@ export function atomically<T>(ds: DataSource, tx: Tx | undefined, work: (m: Enti
   return tx ? work(managerOf(ds, tx)) : ds.transaction(work);
 }
 
+/** The node-postgres client `runner` holds on PostgreSQL; null on PGlite. */
+export async function nodePostgresClient(runner: QueryRunner): Promise<Client | null> {
+  const client: unknown = await runner.connect();
+  return client instanceof Client ? client : null;
+}
+
 /**
  * One statement outside any transaction (the hot paths: the stored VaR's book read and write, the
  * outbox relay) as a named prepared statement on PostgreSQL, so that each connection parses and
@@ -25,8 +31,8 @@ export function atomically<T>(ds: DataSource, tx: Tx | undefined, work: (m: Enti
 export async function preparedQuery<T>(ds: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
   const runner = ds.createQueryRunner();
   try {
-    const client: unknown = await runner.connect();
-    if (!(client instanceof Client)) return await runner.query(text, values);
+    const client = await nodePostgresClient(runner);
+    if (!client) return await runner.query(text, values);
     try {
       return (await client.query({ name, text, values })).rows as T[];
     } catch (err) {
@@ -44,8 +50,8 @@ export async function preparedQuery<T>(ds: DataSource, name: string, text: strin
  * on PGlite as they are (one in-process session, no timeout). Never inside a transaction.
  */
 export async function maintenance(runner: QueryRunner, statements: string[], timeoutMs: number): Promise<void> {
-  const client: unknown = await runner.connect();
-  if (!(client instanceof Client)) {
+  const client = await nodePostgresClient(runner);
+  if (!client) {
     for (const text of statements) await runner.query(text);
     return;
   }
@@ -62,11 +68,6 @@ export async function maintenance(runner: QueryRunner, statements: string[], tim
   } finally {
     await run('RESET statement_timeout').catch(() => undefined);
   }
-}
-
-/** Whether `runner` talks to PostgreSQL over node-postgres (else PGlite). */
-export async function isNodePostgres(runner: QueryRunner): Promise<boolean> {
-  return (await runner.connect()) instanceof Client;
 }
 
 /**

@@ -4,7 +4,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { OutboxEventEntity } from '../entities';
 import { NewOutboxEvent, OutboxEvent, OutboxRepository } from '../outbox.repository';
 import { Tx } from '../transaction-runner';
-import { COMMIT_WITHOUT_FLUSH, isNodePostgres, maintenance, managerOf, preparedQuery } from './sql';
+import { COMMIT_WITHOUT_FLUSH, maintenance, managerOf, nodePostgresClient, preparedQuery } from './sql';
 
 /** A VACUUM of the outbox may take longer than a request's statement; not forever. */
 const VACUUM_TIMEOUT_MS = 10 * 60 * 1000;
@@ -113,7 +113,7 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
   async autovacuumRuns(): Promise<boolean> {
     const runner = this.ds.createQueryRunner();
     try {
-      if (!(await isNodePostgres(runner))) return false;
+      if (!(await nodePostgresClient(runner))) return false;
       const [{ on }] = (await runner.query(`SELECT current_setting('autovacuum') = 'on' AS on`)) as Array<{ on: boolean }>;
       return on;
     } finally {
