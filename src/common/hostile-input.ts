@@ -1,4 +1,5 @@
 import { ValidationError } from './errors';
+import { NOT_HANDLED, parseJsonFast } from './json-fast-path';
 
 /**
  * One layer for untrusted JSON, REST bodies and NATS payloads alike (api.md Hardening):
@@ -137,13 +138,16 @@ export function checkJsonStrings(root: unknown, label: string): void {
  * "payload").
  */
 export function parseUntrustedJson(bytes: Uint8Array, label: string): unknown {
-  if (nestsDeeperThan(bytes)) throw new ValidationError(`${label} is nested more than ${MAX_JSON_DEPTH} levels deep`);
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(`${label} is not valid JSON: ${(err as Error).message}`);
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (nestsDeeperThan(buf)) throw new ValidationError(`${label} is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  // Numeric bodies are read by the fast path; JSON.parse has the last word on anything else.
+  let value = parseJsonFast(buf);
+  if (value === NOT_HANDLED) {
+    try {
+      value = JSON.parse(buf.toString('utf8'));
+    } catch (err) {
+      throw new ValidationError(`${label} is not valid JSON: ${(err as Error).message}`);
+    }
   }
   checkJsonStrings(value, label);
   return value;

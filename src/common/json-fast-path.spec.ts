@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { NOT_HANDLED, parseJsonFast } from './json-fast-path';
+
+/** Same value, same number bits (-0 is not 0), same key order, plain prototypes: what JSON.parse builds. */
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' || typeof b === 'number') return Object.is(a, b);
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, (b as unknown[])[i]));
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+const bytes = (s: string) => Buffer.from(s, 'utf8');
+
+/** The fast path either declines or gives exactly what JSON.parse gives; it never accepts what JSON.parse refuses. */
+function agreesWithJsonParse(text: string): 'handled' | 'declined' {
+  const fast = parseJsonFast(bytes(text));
+  if (fast === NOT_HANDLED) return 'declined';
+  let expected: unknown;
+  try {
+    expected = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`fast path accepted ${JSON.stringify(text)}, which JSON.parse refuses: ${(err as Error).message}`);
+  }
+  if (!same(fast, expected)) throw new Error(`fast path read ${JSON.stringify(text)} differently from JSON.parse`);
+  return 'handled';
+}
+
+/** Decimal texts in JSON's number grammar, with the lengths and exponents that straddle the fast path's bounds. */
+const decimalText = fc
+  .tuple(
+    fc.boolean(),
+    fc.oneof(fc.constant('0'), fc.stringMatching(/^[1-9][0-9]{0,22}$/)),
+    fc.option(fc.stringMatching(/^[0-9]{1,24}$/), { nil: undefined }),
+    fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.stringMatching(/^[0-9]{1,4}$/)), { nil: undefined }),
+  )
+  .map(([neg, int, frac, exp]) => `${neg ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}${exp === undefined ? '' : exp.join('')}`);
+
+describe('parseJsonFast', () => {
+  it('reads every number of JSON\'s grammar to the double JSON.parse gives, bit for bit', () => {
+    let handled = 0;
+    fc.assert(
+      fc.property(decimalText, (text) => {
+        if (agreesWithJsonParse(text) === 'handled') handled++;
+        // Inside an array too (the path a body of returns takes).
+        agreesWithJsonParse(`[${text},${text}]`);
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(handled).toBe(20_000); // a number alone is never declined: short ones by the fast path, long ones through Number()
+  });
+
+  it('reads the shortest decimal of any double back to the same double', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        expect(parseJsonFast(bytes(JSON.stringify(x)))).toBe(JSON.parse(JSON.stringify(x)));
+        expect(Object.is(parseJsonFast(bytes(JSON.stringify([x]))) && (parseJsonFast(bytes(JSON.stringify([x]))) as number[])[0], JSON.parse(JSON.stringify(x)))).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('agrees with JSON.parse on any JSON document, in any layout, or declines it', () => {
+    let handled = 0;
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(undefined, 1, 2, '\t', ' \r\n'), (v, space) => {
+        if (agreesWithJsonParse(JSON.stringify(v, null, space)) === 'handled') handled++;
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(handled).toBeGreaterThan(1_000); // ASCII documents without escapes are the fast path's, and fc.jsonValue makes many
+  });
+
+  it('never accepts a broken document: mutations of valid JSON are declined or read as JSON.parse reads them', () => {
+    const alphabet = fc.constantFrom(...'[]{}",:0123456789-+.eE \t\n\rtruefalsnul\\\u0000é'.split(''));
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 3 }), fc.array(fc.tuple(fc.nat(), fc.nat(2), alphabet), { minLength: 1, maxLength: 4 }), (v, edits) => {
+        let text = JSON.stringify(v);
+        for (const [at, kind, ch] of edits) {
+          const i = text.length === 0 ? 0 : at % (text.length + 1);
+          text = kind === 0 ? text.slice(0, i) + ch + text.slice(i) : kind === 1 ? text.slice(0, i) + text.slice(i + 1) : text.slice(0, i) + ch + text.slice(i + 1);
+        }
+        agreesWithJsonParse(text);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('reads a body of returns and declines what only JSON.parse should decide', () => {
+    const body = { returns: [0.012345, -0.000001, -0, 1e-7, 2.5e3, 123456789012345680000], confidence: 99, portfolio_value: '1000000' };
+    const read = parseJsonFast(bytes(JSON.stringify(body)));
+    expect(read).not.toBe(NOT_HANDLED);
+    expect(same(read, JSON.parse(JSON.stringify(body)))).toBe(true);
+    expect(Object.is((read as { returns: number[] }).returns[2], 0)).toBe(true); // JSON.stringify(-0) is "0"
+    expect(Object.is(parseJsonFast(bytes('-0')), -0)).toBe(true);
+    for (const text of [
+      '{"__proto__":{"admin":true}}', // would set the prototype: JSON.parse makes it an own key, and the caller refuses it
+      '{"name":"caf\\u00e9"}', // escapes
+      '{"name":"café"}', // non-ASCII
+      '"a\u0000b"', // a control character
+      '\ufeff[1]', // a byte order mark
+      '[01]', '[1.]', '[.5]', '[1e]', '[+1]', '[1,]', '[,1]', '{"a":1,}', '{"a" 1}', '[1] x', '', ' ', 'tru', 'nul',
+    ]) {
+      expect([text, parseJsonFast(bytes(text))]).toEqual([text, NOT_HANDLED]);
+    }
+  });
+
+  it('declines a document nested too deep for its recursion instead of throwing', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    expect(parseJsonFast(bytes(deep))).toBe(NOT_HANDLED);
+    expect(same(parseJsonFast(bytes('[[[1]]]')), [[[1]]])).toBe(true); // and is usable afterwards
+  });
+});

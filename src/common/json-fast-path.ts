@@ -1,0 +1,230 @@
+/**
+ * A faster reading of the JSON bodies this service mostly receives (arrays of decimal numbers:
+ * returns, prices, NAVs), with JSON.parse as the arbiter of everything else.
+ *
+ * V8's JSON.parse converts each decimal number through a general string-to-double routine: a
+ * 1,000-return body (≈ 20 KB) takes ≈ 70 µs, a third of a POST /v1/var's CPU (issue 11). Here a
+ * number whose digits form an integer m below 2^53 with a decimal exponent of at most 22 in size is
+ * read as the exact integer m and scaled by an exact power of ten, `m / 10^k` or `m * 10^k`: one IEEE
+ * operation on two exact doubles, so the result is the correctly rounded value of the decimal, the
+ * double JSON.parse gives (Clinger's fast path, "How to read floating point numbers accurately",
+ * 1990). Longer numbers are converted by Number(), which rounds as JSON.parse does.
+ *
+ * The reader accepts only a plain subset of JSON: ASCII strings without escapes or control
+ * characters, no `__proto__` key. On anything else (an escape, a non-ASCII byte, a syntax error,
+ * trailing bytes) it answers NOT_HANDLED and the caller uses JSON.parse, so results, error
+ * messages and edge cases are JSON.parse's own; where it answers, the value equals JSON.parse's
+ * (json-fast-path.spec.ts compares both on generated documents and mutations of them).
+ * Nesting depth is bounded by the caller's scan (hostile-input.ts) before this runs.
+ */
+export const NOT_HANDLED: unique symbol = Symbol('json-fast-path: not handled');
+
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+const TWO_POW_53 = 9007199254740992;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+
+/** Thrown inside the reader to leave it; never escapes this module. */
+class Bail {}
+const BAIL = new Bail();
+
+const EMPTY = Buffer.alloc(0);
+let buf: Buffer = EMPTY;
+let pos = 0;
+let end = 0;
+
+/** The value of the JSON document in `bytes` (UTF-8), or NOT_HANDLED when JSON.parse must decide. */
+export function parseJsonFast(bytes: Buffer): unknown {
+  buf = bytes;
+  pos = 0;
+  end = bytes.length;
+  try {
+    skipSpace();
+    const value = readValue();
+    skipSpace();
+    return pos === end ? value : NOT_HANDLED;
+  } catch {
+    // BAIL, or anything unforeseen (a stack overflow): JSON.parse decides.
+    return NOT_HANDLED;
+  } finally {
+    buf = EMPTY;
+  }
+}
+
+function skipSpace(): void {
+  const b = buf;
+  let p = pos;
+  while (p < end) {
+    const c = b[p];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    p++;
+  }
+  pos = p;
+}
+
+function readValue(): unknown {
+  if (pos >= end) throw BAIL;
+  const c = buf[pos];
+  if (c === OPEN_ARRAY) return readArray();
+  if (c === OPEN_OBJECT) return readObject();
+  if (c === QUOTE) return readString();
+  if (c === MINUS || (c >= ZERO && c <= NINE)) return readNumber();
+  if (c === 0x74) return literal('true', true); // t
+  if (c === 0x66) return literal('false', false); // f
+  if (c === 0x6e) return literal('null', null); // n
+  throw BAIL;
+}
+
+function literal<T>(word: string, value: T): T {
+  if (pos + word.length > end) throw BAIL;
+  for (let k = 0; k < word.length; k++) if (buf[pos + k] !== word.charCodeAt(k)) throw BAIL;
+  pos += word.length;
+  return value;
+}
+
+function readArray(): unknown[] {
+  pos++; // [
+  const out: unknown[] = [];
+  skipSpace();
+  if (buf[pos] === CLOSE_ARRAY) {
+    pos++;
+    return out;
+  }
+  for (;;) {
+    let c = buf[pos];
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      skipSpace();
+      c = buf[pos];
+    }
+    // Numbers pushed as numbers keep the array's elements unboxed doubles, as JSON.parse's are.
+    if (c === MINUS || (c >= ZERO && c <= NINE)) out.push(readNumber());
+    else out.push(readValue());
+    c = buf[pos++];
+    if (c === COMMA) continue;
+    if (c === CLOSE_ARRAY) return out;
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      skipSpace();
+      c = buf[pos++];
+      if (c === COMMA) continue;
+      if (c === CLOSE_ARRAY) return out;
+    }
+    throw BAIL;
+  }
+}
+
+function readObject(): Record<string, unknown> {
+  pos++; // {
+  const out: Record<string, unknown> = {};
+  skipSpace();
+  if (buf[pos] === CLOSE_OBJECT) {
+    pos++;
+    return out;
+  }
+  for (;;) {
+    skipSpace();
+    if (buf[pos] !== QUOTE) throw BAIL;
+    const key = readString();
+    // The one key whose assignment is not a plain data property (it sets the prototype).
+    if (key === '__proto__') throw BAIL;
+    skipSpace();
+    if (buf[pos++] !== COLON) throw BAIL;
+    skipSpace();
+    out[key] = readValue();
+    skipSpace();
+    const c = buf[pos++];
+    if (c === COMMA) continue;
+    if (c === CLOSE_OBJECT) return out;
+    throw BAIL;
+  }
+}
+
+/** An ASCII string without escapes or control characters; anything else is JSON.parse's. */
+function readString(): string {
+  const start = ++pos;
+  while (pos < end) {
+    const c = buf[pos];
+    if (c === QUOTE) {
+      pos++;
+      return buf.toString('latin1', start, pos - 1);
+    }
+    if (c === BACKSLASH || c < 0x20 || c >= 0x80) throw BAIL;
+    pos++;
+  }
+  throw BAIL;
+}
+
+/** JSON's number grammar exactly: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+function readNumber(): number {
+  // Locals, not the module's `buf` / `pos`: this loop is the hot one.
+  const b = buf;
+  const start = pos;
+  let p = pos;
+  let negative = false;
+  if (b[p] === MINUS) {
+    negative = true;
+    p++;
+  }
+  // Every digit goes into mantissa; it is exact as long as it stays below 2^53, and once the
+  // exact value reaches 2^53 the computed one does too (each step rounds monotonically), so the
+  // test below sees it.
+  let mantissa = 0;
+  let c = b[p];
+  if (c === ZERO) {
+    c = b[++p];
+    if (c >= ZERO && c <= NINE) throw BAIL; // a leading zero
+  } else if (c >= ZERO && c <= NINE) {
+    do {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = b[++p];
+    } while (c >= ZERO && c <= NINE);
+  } else {
+    throw BAIL;
+  }
+  let scale = 0; // digits after the point
+  if (c === DOT) {
+    c = b[++p];
+    if (!(c >= ZERO && c <= NINE)) throw BAIL;
+    do {
+      mantissa = mantissa * 10 + (c - ZERO);
+      scale++;
+      c = b[++p];
+    } while (c >= ZERO && c <= NINE);
+  }
+  let exponent = 0;
+  if (c === 0x65 || c === 0x45) {
+    c = b[++p];
+    let expNegative = false;
+    if (c === MINUS || c === PLUS) {
+      expNegative = c === MINUS;
+      c = b[++p];
+    }
+    if (!(c >= ZERO && c <= NINE)) throw BAIL;
+    do {
+      if (exponent < 100_000) exponent = exponent * 10 + (c - ZERO);
+      c = b[++p];
+    } while (c >= ZERO && c <= NINE);
+    if (expNegative) exponent = -exponent;
+  }
+  pos = p;
+  const k = exponent - scale; // value = ±mantissa × 10^k
+  let value: number;
+  if (mantissa < TWO_POW_53 && k >= -22 && k <= 22) {
+    // mantissa and 10^|k| are exact doubles: one correctly rounded operation.
+    value = k < 0 ? mantissa / POW10[-k] : mantissa * POW10[k];
+  } else {
+    value = Number(b.toString('latin1', negative ? start + 1 : start, p));
+  }
+  return negative ? -value : value;
+}
