@@ -24,11 +24,14 @@ const returns = (n: number, seed: number) => {
  * `npm run bench:http`: the service (built, `node dist/src/main.js`, on PostgreSQL) and a bare
  * node:http server doing the same work (bench/bare-server.ts), each in its own process, loaded
  * one after the other by the same client in this process (autocannon; keep-alive). Prints both and
- * the ratio for each figure of issue 11. BENCH_HTTP_SECONDS (default 10) per throughput figure,
- * BENCH_HTTP_LOOP_CALLS (default 1,000) for the paced loop.
+ * the ratio for each figure of issue 11, the two servers alternating in BENCH_HTTP_ROUNDS rounds
+ * (default 3; the median round's figures and ratio are printed). BENCH_HTTP_SECONDS (default 5) per
+ * server and round for a throughput figure, BENCH_HTTP_LOOP_CALLS (default 1,000) per server for the
+ * paced loop, split over the rounds.
  */
 export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: Record<string, unknown> }> {
-  const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+  const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+  const rounds = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
   const loopCalls = Number(process.env.BENCH_HTTP_LOOP_CALLS ?? 1000);
   const key = `bench-${randomUUID()}`;
   ensureBuilt();
@@ -51,13 +54,21 @@ export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: 
     const target = (s: ServiceProcess, method: Target['method'], path: string, body?: unknown): Target => ({
       url: s.url, method, path, headers: s === service ? { 'x-api-key': key } : {}, body: body === undefined ? undefined : JSON.stringify(body),
     });
+    // Service and bare alternate in `rounds` rounds, each figure's ratio the median of the rounds'
+    // ratios: this machine's speed drifts by tens of percent within minutes, and two measurements a
+    // few seconds apart share the drift where two minutes apart do not.
     const both = async (figure: string, method: Target['method'], path: string, body: unknown, connections: number) => {
-      const s = await loadTest(target(service, method, path, body), connections, seconds);
-      const b = await loadTest(target(bare, method, path, body), connections, seconds);
-      for (const [name, r] of [['service', s], ['bare', b]] as Array<[string, LoadResult]>) {
-        if (r.non2xx > 0 || r.errors > 0) throw new Error(`${figure} on ${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+      const perRound: Array<{ service: LoadResult; bare: LoadResult; ratio: number }> = [];
+      for (let round = 0; round < rounds; round++) {
+        const s = await loadTest(target(service, method, path, body), connections, seconds);
+        const b = await loadTest(target(bare, method, path, body), connections, seconds);
+        for (const [name, r] of [['service', s], ['bare', b]] as Array<[string, LoadResult]>) {
+          if (r.non2xx > 0 || r.errors > 0) throw new Error(`${figure} on ${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+        }
+        perRound.push({ service: s, bare: b, ratio: s.requests_per_sec / b.requests_per_sec });
       }
-      rows.push({ figure, unit: 'req/s', service: s.requests_per_sec, bare: b.requests_per_sec, ratio: round(s.requests_per_sec / b.requests_per_sec), detail: { service: s, bare: b } });
+      const mid = median(perRound, (r) => r.ratio);
+      rows.push({ figure, unit: 'req/s', service: mid.service.requests_per_sec, bare: mid.bare.requests_per_sec, ratio: round(mid.ratio), detail: { service: mid.service, bare: mid.bare, rounds: perRound.map((r) => ({ service: r.service.requests_per_sec, bare: r.bare.requests_per_sec, ratio: round(r.ratio) })) } });
     };
     const var20 = { returns: returns(20, 1), confidence: 95, portfolio_value: '1000000' };
     const var1000 = { returns: returns(1000, 2), confidence: 99, portfolio_value: '1000000' };
@@ -72,14 +83,30 @@ export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: 
     const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
     const httpHist = (text: string) => histogramOf(text, 'http_request_duration_seconds', { method: 'POST', route: '/v1/var', status_code: '200' });
     const mathHist = (text: string) => histogramOf(text, 'risk_calculation_duration_seconds', { method: 'historical' });
-    let before = '';
-    const sWire = (await pausedLoop(target(service, 'POST', '/v1/var', var1000), loopCalls, 10, async () => (before = await metrics()))).sort((a, b) => a - b);
-    const after = await metrics();
-    const bWire = (await pausedLoop(target(bare, 'POST', '/v1/var', var1000), loopCalls, 10)).sort((a, b) => a - b);
-    const http = shareAbove(httpHist(before), httpHist(after), 0.001);
-    const maths = shareAbove(mathHist(before), mathHist(after), 0.001);
+    // Alternating rounds here too (loopCalls in all per server), the median round's ratio.
+    const loops: Array<{ service: number[]; bare: number[]; ratio: number }> = [];
+    let http = { above: 0, total: 0 };
+    let maths = { above: 0, total: 0 };
+    for (let r = 0; r < rounds; r++) {
+      const calls = Math.ceil(loopCalls / rounds);
+      let before = '';
+      const sWire = (await pausedLoop(target(service, 'POST', '/v1/var', var1000), calls, 10, async () => (before = await metrics()))).sort((a, b) => a - b);
+      const after = await metrics();
+      const bWire = (await pausedLoop(target(bare, 'POST', '/v1/var', var1000), calls, 10)).sort((a, b) => a - b);
+      loops.push({ service: sWire, bare: bWire, ratio: quantile(bWire, 0.5) / quantile(sWire, 0.5) });
+      const h = shareAbove(httpHist(before), httpHist(after), 0.001);
+      const m = shareAbove(mathHist(before), mathHist(after), 0.001);
+      http = { above: http.above + h.above, total: http.total + h.total };
+      maths = { above: maths.above + m.above, total: maths.total + m.total };
+    }
+    const midLoop = median(loops, (l) => l.ratio);
+    const sWire = loops.flatMap((l) => l.service).sort((a, b) => a - b);
+    const bWire = loops.flatMap((l) => l.bare).sort((a, b) => a - b);
     const over = (w: number[]) => w.filter((x) => x > 1000).length / w.length;
-    rows.push({ figure: 'paced loop (1 client, 10 ms pause, 1,000 returns): wire p50', unit: 'µs', service: round(quantile(sWire, 0.5)), bare: round(quantile(bWire, 0.5)), ratio: round(quantile(bWire, 0.5) / quantile(sWire, 0.5)), detail: { calls: loopCalls, service_p99_us: round(quantile(sWire, 0.99)), bare_p99_us: round(quantile(bWire, 0.99)) } });
+    rows.push({
+      figure: 'paced loop (1 client, 10 ms pause, 1,000 returns): wire p50', unit: 'µs', service: round(quantile(midLoop.service, 0.5)), bare: round(quantile(midLoop.bare, 0.5)), ratio: round(midLoop.ratio),
+      detail: { calls: sWire.length, all_rounds_service_p50_us: round(quantile(sWire, 0.5)), all_rounds_bare_p50_us: round(quantile(bWire, 0.5)), service_p99_us: round(quantile(sWire, 0.99)), bare_p99_us: round(quantile(bWire, 0.99)), rounds: loops.map((l) => ({ service_p50_us: round(quantile(l.service, 0.5)), bare_p50_us: round(quantile(l.bare, 0.5)), ratio: round(l.ratio) })) },
+    });
     rows.push({ figure: 'paced loop: share of calls over 1 ms on the wire', unit: '%', service: round(100 * over(sWire)), bare: round(100 * over(bWire)), ratio: NaN });
     rows.push({
       figure: 'paced loop: share over 1 ms by the service\'s http_request_duration_seconds',
@@ -122,7 +149,7 @@ export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: 
   } finally {
     await Promise.all([service.stop(), bare.stop()]);
   }
-  return { rows, settings: { seconds_per_figure: seconds, loop_calls: loopCalls, service_log_level: process.env.LOG_LEVEL ?? 'info', database: 'PostgreSQL (DATABASE_URL), Redis (REDIS_URL), NATS (NATS_URL)', client: 'autocannon 8 in the bench process, keep-alive' } };
+  return { rows, settings: { seconds_per_figure_and_round: seconds, rounds, loop_calls: loopCalls, service_log_level: process.env.LOG_LEVEL ?? 'info', database: 'PostgreSQL (DATABASE_URL), Redis (REDIS_URL), NATS (NATS_URL)', client: 'autocannon 8 in the bench process, keep-alive' } };
 }
 
 /**
@@ -167,6 +194,11 @@ async function storedVarFromOwnProcess(service: ServiceProcess, key: string): Pr
     out.push([method, await backToBack(target, 200, calls)]);
   }
   return out;
+}
+
+/** The element whose key is the median (the lower middle one for an even count). */
+function median<T>(items: T[], key: (x: T) => number): T {
+  return items.slice().sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)];
 }
 
 function round(x: number): number {
