@@ -1,6 +1,7 @@
 import { ClsServiceManager } from 'nestjs-cls';
 
-const ACTOR_KEY = 'actor';
+// A symbol: nestjs-cls reads a string key as a dotted path (split and walked on every get and set).
+const ACTOR_KEY = Symbol('actor');
 
 /** Who is acting (the API key's name), for the audit log and acknowledgements. */
 export function currentActor(): string {

@@ -1,7 +1,8 @@
 import { ClsServiceManager } from 'nestjs-cls';
 import { ForbiddenError, NotFoundError } from './errors';
 
-const SCOPE_KEY = 'portfolio-scope';
+// A symbol: nestjs-cls reads a string key as a dotted path (split and walked on every get and set).
+const SCOPE_KEY = Symbol('portfolio-scope');
 
 /**
  * The portfolios the caller's API key may see (api.md Hardening, key scoping), kept in the
