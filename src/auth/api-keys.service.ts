@@ -1,8 +1,9 @@
-import { hash as digest, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
+import { keyDigest } from '../common/key-digest';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { ApiKey, Role } from '../persistence/models';
@@ -12,10 +13,11 @@ import { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key-respo
 /**
  * SHA-256 of the key: keys are 256-bit random, so a fast hash is enough to make a stolen table
  * useless. crypto.hash (one call, no Hash object) rather than createHash().update().digest(): a
- * third of the time, on every authenticated request (issue 11).
+ * third of the time, on every authenticated request (issue 11); the rate limit's digest of the
+ * same key is this one (keyDigest remembers the last).
  */
 export function hashKey(key: string): string {
-  return digest('sha256', key, 'hex');
+  return keyDigest(key);
 }
 
 /** API keys: stored hashed, shown once at creation, revocable. Lookups are cached for 10 s. */

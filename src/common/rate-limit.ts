@@ -1,10 +1,10 @@
-import { hash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../config/app-config';
 import { RateLimitedError } from './errors';
+import { keyDigest } from './key-digest';
 import { LocalRateWindows, RateDecision as Decision } from './local-rate-windows';
 
 const WINDOW_MS = 60_000;
@@ -170,7 +170,7 @@ export function registerRateLimit(app: NestFastifyApplication): void {
     const header = request.headers['x-api-key'];
     const apiKey = Array.isArray(header) ? header[0] : header;
     if (!apiKey) return;
-    const key = `risk:ratelimit:${hash('sha256', apiKey, 'hex').slice(0, 32)}`;
+    const key = `risk:ratelimit:${keyDigest(apiKey).slice(0, 32)}`;
     const decision = await count(key);
     if (decision.isBlocked) {
       throw new RateLimitedError(`more than ${limit} requests in a minute with this API key (RATE_LIMIT_PER_MINUTE): retry in ${decision.retryAfter} s`, decision.retryAfter);
