@@ -41,15 +41,48 @@ export function measure(suite: string, name: string, size: number, fn: () => unk
 export async function measureAsync(suite: string, name: string, size: number, fn: () => Promise<unknown>, iterations: number, warmup = 3): Promise<BenchRow> {
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
+  await timeAsync(fn, iterations, samples);
+  return rowOf(suite, name, size, samples);
+}
+
+export interface AsyncCase {
+  suite: string;
+  name: string;
+  fn: () => Promise<unknown>;
+}
+
+/**
+ * Two async operations timed in turns: `rounds` rounds of iterations / rounds calls of `a`, then
+ * of `b` (after `warmup` calls of each); each row pools its rounds. Two operations compared this
+ * way share the machine's drift, which on a shared 2-core machine moves figures by tens of percent
+ * within minutes; timed one after the other, the second would carry it alone.
+ */
+export async function measureAlternating(a: AsyncCase, b: AsyncCase, size: number, iterations: number, rounds = 5, warmup = 3): Promise<[BenchRow, BenchRow]> {
+  for (let i = 0; i < warmup; i++) await a.fn();
+  for (let i = 0; i < warmup; i++) await b.fn();
+  const sa: number[] = [];
+  const sb: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const n = Math.ceil(iterations / rounds);
+    await timeAsync(a.fn, n, sa);
+    await timeAsync(b.fn, n, sb);
+  }
+  return [rowOf(a.suite, a.name, size, sa), rowOf(b.suite, b.name, size, sb)];
+}
+
+async function timeAsync(fn: () => Promise<unknown>, n: number, samples: number[]): Promise<void> {
+  for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     await fn();
     samples.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
-  samples.sort((a, b) => a - b);
+}
+
+function rowOf(suite: string, name: string, size: number, samples: number[]): BenchRow {
+  samples.sort((x, y) => x - y);
   const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  return { suite, name, size, iterations, p50_us: round(pct(0.5)), p99_us: round(pct(0.99)), mean_us: round(mean), ops_per_sec: Math.round(1e6 / mean) };
+  const mean = samples.reduce((x, y) => x + y, 0) / samples.length;
+  return { suite, name, size, iterations: samples.length, p50_us: round(pct(0.5)), p99_us: round(pct(0.99)), mean_us: round(mean), ops_per_sec: Math.round(1e6 / mean) };
 }
 
 function round(x: number): number {

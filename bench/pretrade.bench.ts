@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { connect, NatsConnection } from 'nats';
-import { BenchRow, measureAsync } from './harness';
+import { BenchRow, measureAlternating, measureAsync } from './harness';
 
 /**
  * risk.pretrade.check through a plain `nats` client (request / reply, one at a time, warm caches)
@@ -32,8 +32,15 @@ export async function runPreTradeBench(natsUrl: string, portfolioId: string, ass
       const stopEcho = echoInOwnProcess ? await echoProcess(natsUrl, subject, replySize) : echoHere(echo, subject, replySize);
       await echo.flush();
       const size = assets.length;
-      const check = await measureAsync('service', `risk.pretrade.check ${method} (10 assets × 1,000 dates)`, size, () => client.request('risk.pretrade.check', request, { timeout: 5000 }), iterations, 500);
-      const bare = await measureAsync('baseline', `bare NATS echo${echoInOwnProcess ? ' in its own process' : ''}, same sizes (${request.length} B → ${replySize} B)`, size, () => client.request(subject, request, { timeout: 5000 }), iterations, 500);
+      // In turns (5 rounds of 1,000 each), so that the machine's drift falls on both alike.
+      const [check, bare] = await measureAlternating(
+        { suite: 'service', name: `risk.pretrade.check ${method} (10 assets × 1,000 dates)`, fn: () => client.request('risk.pretrade.check', request, { timeout: 5000 }) },
+        { suite: 'baseline', name: `bare NATS echo${echoInOwnProcess ? ' in its own process' : ''}, same sizes (${request.length} B → ${replySize} B)`, fn: () => client.request(subject, request, { timeout: 5000 }) },
+        size,
+        iterations,
+        5,
+        500,
+      );
       rows.push(check, bare);
       figures[`pretrade_${method}_p50_us`] = check.p50_us;
       figures[`pretrade_${method}_p99_us`] = check.p99_us;
