@@ -52,10 +52,11 @@ export interface AsyncCase {
 }
 
 /**
- * Two async operations timed in turns: `rounds` rounds of iterations / rounds calls of `a`, then
- * of `b` (after `warmup` calls of each); each row pools its rounds. Two operations compared this
- * way share the machine's drift, which on a shared 2-core machine moves figures by tens of percent
- * within minutes; timed one after the other, the second would carry it alone.
+ * Two async operations timed in turns: `rounds` rounds of iterations / rounds calls of `a` and
+ * of `b`, the first of the two alternating (after `warmup` calls of each); each row pools its
+ * rounds. Two operations compared this way share the machine's drift, which on a shared 2-core
+ * machine moves figures by tens of percent within minutes; timed one after the other, the second
+ * would carry it alone.
  */
 export async function measureAlternating(a: AsyncCase, b: AsyncCase, size: number, iterations: number, rounds = 5, warmup = 3): Promise<[BenchRow, BenchRow]> {
   for (let i = 0; i < warmup; i++) await a.fn();
@@ -64,8 +65,14 @@ export async function measureAlternating(a: AsyncCase, b: AsyncCase, size: numbe
   const sb: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const n = Math.ceil(iterations / rounds);
-    await timeAsync(a.fn, n, sa);
-    await timeAsync(b.fn, n, sb);
+    // ABBA…: the one timed first changes from round to round.
+    if (r % 2 === 0) {
+      await timeAsync(a.fn, n, sa);
+      await timeAsync(b.fn, n, sb);
+    } else {
+      await timeAsync(b.fn, n, sb);
+      await timeAsync(a.fn, n, sa);
+    }
   }
   return [rowOf(a.suite, a.name, size, sa), rowOf(b.suite, b.name, size, sb)];
 }
