@@ -52,6 +52,23 @@ describe('parseJsonFast', () => {
     expect(handled).toBe(20_000); // a number alone is never declined: short ones by the fast path, long ones through Number()
   });
 
+  it('reads numbers at the edges of the fast path as JSON.parse does', () => {
+    const zeros = (n: number) => '0'.repeat(n);
+    for (const text of [
+      // The mantissa bound: 2^53 - 1 is exact, 2^53 + 1 is not a double (it must round, not be read as 2^53).
+      '9007199254740991', '9007199254740992', '9007199254740993', '9007199254740993e-16', '9007199254740991e-16', '-9007199254740993e-22',
+      '900719925474099.3', '0.9007199254740993', '18014398509481985e-5',
+      // The exponent range: 10^22 is the largest exact power of ten, 10^23 is not.
+      '1e22', '1e23', '1e-22', '1e-23', '123456789e22', '123456789e-30',
+      // Exponents too large to accumulate, with fractions long enough to bring `k` back into range.
+      `0.${zeros(99_999)}1e1000000`, `-0.${zeros(99_999)}1e1000000`, `[0.${zeros(99_999)}5e1000000]`, `1${zeros(99_999)}e-1000000`,
+      `0.${zeros(99_995)}1e100000`, `1e${'9'.repeat(30)}`, `1e-${'9'.repeat(30)}`, '0e999999', '1e400', '-1e-400',
+    ]) {
+      const fast = parseJsonFast(bytes(text));
+      expect([text.slice(0, 40), same(fast, JSON.parse(text))]).toEqual([text.slice(0, 40), true]);
+    }
+  });
+
   it('reads the shortest decimal of any double back to the same double', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {

@@ -22,6 +22,8 @@ export const NOT_HANDLED: unique symbol = Symbol('json-fast-path: not handled');
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 const TWO_POW_53 = 9007199254740992;
+/** Exponent digits stop being accumulated here (any exponent this large takes the Number() path). */
+const EXPONENT_CAP = 100_000;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -212,7 +214,9 @@ function readNumber(): number {
     }
     if (!(c >= ZERO && c <= NINE)) throw BAIL;
     do {
-      if (exponent < 100_000) exponent = exponent * 10 + (c - ZERO);
+      // Capped (and the number then left to Number()): an exponent past the cap is not its value,
+      // and a long fraction could otherwise bring `k` back into the fast range (0.000…01e1000000).
+      if (exponent < EXPONENT_CAP) exponent = exponent * 10 + (c - ZERO);
       c = b[++p];
     } while (c >= ZERO && c <= NINE);
     if (expNegative) exponent = -exponent;
@@ -220,7 +224,7 @@ function readNumber(): number {
   pos = p;
   const k = exponent - scale; // value = ±mantissa × 10^k
   let value: number;
-  if (mantissa < TWO_POW_53 && k >= -22 && k <= 22) {
+  if (mantissa < TWO_POW_53 && k >= -22 && k <= 22 && exponent < EXPONENT_CAP && exponent > -EXPONENT_CAP) {
     // mantissa and 10^|k| are exact doubles: one correctly rounded operation.
     value = k < 0 ? mantissa / POW10[-k] : mantissa * POW10[k];
   } else {

@@ -120,6 +120,15 @@ describe('hostile input', () => {
       expect(res.body.message[0]).toMatch(/^\[0\]: return_pct/);
     });
 
+    it('answers a JSON number too large for a double (0.000…01e1000000 is Infinity) with 400 naming the element', async () => {
+      // JSON.parse reads it as Infinity; the fast reader must not read a capped exponent as its value (review of json-fast-path.ts).
+      const returns = Array.from({ length: 30 }, (_, i) => ((i % 7) - 3) / 100);
+      const text = JSON.stringify({ returns, confidence: 95 }).replace('[', `[0.${'0'.repeat(99_999)}1e1000000,`);
+      const res = await postRaw('/v1/var', text);
+      expectErrorBody(res, 400);
+      expect(res.body.message).toEqual([expect.stringMatching(/^returns\[0\] must be a finite number/)]);
+    });
+
     it('answers a 200,000-digit return in CSV with 400 naming the line', async () => {
       // The streaming reader refuses a record over 4,096 bytes before its value is looked at.
       const res = await a.putCsv(`/v1/assets/${asset}/returns`, `date,return_pct\n2024-01-02,0.01\n2024-01-03,0.${'1'.repeat(200_000)}`);
