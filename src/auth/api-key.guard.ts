@@ -42,7 +42,7 @@ export class ApiKeyGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const checked = authenticatedKey(req.raw);
     if (checked) return this.authorize(req, checked, route.role);
-    return this.keys.authenticateHeader(req.headers['x-api-key']).then((found) => this.authorize(req, found, route.role));
+    return this.keys.authenticateHeader(req.headers['x-api-key'], req.raw).then((found) => this.authorize(req, found, route.role));
   }
 
   private authorize(req: FastifyRequest, found: ApiKey, role: Role | undefined): boolean {

@@ -41,6 +41,6 @@ export function registerApiKeyHook(app: NestFastifyApplication): void {
   fastify.addHook('onRequest', async (request) => {
     const routeConfig = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
     if (isOpen(routeConfig?.[PUBLIC_ROUTE], config)) return;
-    authenticated.set(request.raw, await keys.authenticateHeader(request.headers['x-api-key']));
+    authenticated.set(request.raw, await keys.authenticateHeader(request.headers['x-api-key'], request.raw));
   });
 }

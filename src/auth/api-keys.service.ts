@@ -13,11 +13,11 @@ import { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key-respo
 /**
  * SHA-256 of the key: keys are 256-bit random, so a fast hash is enough to make a stolen table
  * useless. crypto.hash (one call, no Hash object) rather than createHash().update().digest(): a
- * third of the time, on every authenticated request (issue 11); the rate limit's digest of the
- * same key is this one (keyDigest remembers the last).
+ * third of the time, on every authenticated request (issue 11). Given the raw request, computed once
+ * for it (the rate limit counts the same digest).
  */
-export function hashKey(key: string): string {
-  return keyDigest(key);
+export function hashKey(key: string, request?: object): string {
+  return keyDigest(key, request);
 }
 
 /** API keys: stored hashed, shown once at creation, revocable. Lookups are cached for 10 s. */
@@ -50,8 +50,9 @@ export class ApiKeysService implements OnApplicationBootstrap {
     this.logger.warn('created the initial admin API key (printed once on stdout)');
   }
 
-  async authenticate(key: string): Promise<ApiKey | null> {
-    const hash = hashKey(key);
+  /** `request` (the raw request, when there is one) lets its rate limit reuse the key's digest. */
+  async authenticate(key: string, request?: object): Promise<ApiKey | null> {
+    const hash = hashKey(key, request);
     const cached = this.cache.get(hash);
     if (cached !== undefined) return cached || null;
     // Requests arriving together with a key not (or no longer) cached share one lookup: when the
@@ -73,10 +74,10 @@ export class ApiKeysService implements OnApplicationBootstrap {
   }
 
   /** The key an `x-api-key` header names; UnauthorizedError when it is missing, unknown or revoked. */
-  async authenticateHeader(header: string | string[] | undefined): Promise<ApiKey> {
+  async authenticateHeader(header: string | string[] | undefined, request?: object): Promise<ApiKey> {
     const key = Array.isArray(header) ? header[0] : header;
     if (!key) throw new UnauthorizedError('x-api-key header is required');
-    const found = await this.authenticate(key);
+    const found = await this.authenticate(key, request);
     if (!found) throw new UnauthorizedError('x-api-key is not a valid key');
     return found;
   }

@@ -170,7 +170,7 @@ export function registerRateLimit(app: NestFastifyApplication): void {
     const header = request.headers['x-api-key'];
     const apiKey = Array.isArray(header) ? header[0] : header;
     if (!apiKey) return;
-    const key = `risk:ratelimit:${keyDigest(apiKey).slice(0, 32)}`;
+    const key = `risk:ratelimit:${keyDigest(apiKey, request.raw).slice(0, 32)}`;
     const decision = await count(key);
     if (decision.isBlocked) {
       throw new RateLimitedError(`more than ${limit} requests in a minute with this API key (RATE_LIMIT_PER_MINUTE): retry in ${decision.retryAfter} s`, decision.retryAfter);
