@@ -23,7 +23,7 @@ const CLOSE_OBJECT = 0x7d;
 
 /** True when the JSON text nests arrays / objects more than `max` levels deep (brackets inside strings do not count). */
 export function nestsDeeperThan(bytes: Uint8Array, max = MAX_JSON_DEPTH): boolean {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = asBuffer(bytes);
   if (opensAtMost(buf, max)) return false;
   let depth = 0;
   for (let i = 0, n = buf.length; i < n; i++) {
@@ -44,6 +44,11 @@ export function nestsDeeperThan(bytes: Uint8Array, max = MAX_JSON_DEPTH): boolea
     }
   }
   return false;
+}
+
+/** The same bytes as a Buffer (a view, not a copy): NATS payloads are plain Uint8Arrays. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -138,7 +143,7 @@ export function checkJsonStrings(root: unknown, label: string): void {
  * "payload").
  */
 export function parseUntrustedJson(bytes: Uint8Array, label: string): unknown {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = asBuffer(bytes);
   if (nestsDeeperThan(buf)) throw new ValidationError(`${label} is nested more than ${MAX_JSON_DEPTH} levels deep`);
   // Numeric bodies are read by the fast path; JSON.parse has the last word on anything else.
   let value = parseJsonFast(buf);
