@@ -116,9 +116,9 @@ function compile(metatype: new () => object): FastValidator | null {
       for (const { metadata, validators } of rule.checks) {
         if (metadata.validateIf && !metadata.validateIf(instance, value)) continue;
         const args: ValidationArguments = { targetName, property: metadata.propertyName, object: instance, value, constraints: metadata.constraints };
+        const each = metadata.each && (Array.isArray(value) || value instanceof Set || value instanceof Map);
+        const items = each ? Array.from(value instanceof Map ? value.values() : (value as Iterable<unknown>)) : [value];
         for (const validator of validators) {
-          const each = metadata.each && (Array.isArray(value) || value instanceof Set || value instanceof Map);
-          const items = each ? Array.from(value instanceof Map ? value.values() : (value as Iterable<unknown>)) : [value];
           for (const item of items) {
             const ok = validator.validate(item, args);
             // A promise (an async check) or a failure: class-validator decides and words the error.
