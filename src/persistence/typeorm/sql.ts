@@ -28,16 +28,23 @@ export async function nodePostgresClient(runner: QueryRunner): Promise<Client | 
  * (≈ 0.5 ms of the book read). `name` must be unique to `text`. Errors arrive as QueryFailedError,
  * as from query(). On PGlite (no named statements through typeorm-pglite) it is query().
  */
-export async function preparedQuery<T>(ds: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
-  const runner = ds.createQueryRunner();
-  try {
+export function preparedQuery<T>(ds: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
+  return withRunner(ds, async (runner) => {
     const client = await nodePostgresClient(runner);
-    if (!client) return await runner.query(text, values);
+    if (!client) return (await runner.query(text, values)) as T[];
     try {
       return (await client.query({ name, text, values })).rows as T[];
     } catch (err) {
       throw new QueryFailedError(text, values, err as Error);
     }
+  });
+}
+
+/** `work` on a connection of the pool taken for it alone, released whatever happens. */
+export async function withRunner<T>(ds: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = ds.createQueryRunner();
+  try {
+    return await work(runner);
   } finally {
     await runner.release();
   }

@@ -4,7 +4,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { OutboxEventEntity } from '../entities';
 import { NewOutboxEvent, OutboxEvent, OutboxRepository } from '../outbox.repository';
 import { Tx } from '../transaction-runner';
-import { COMMIT_WITHOUT_FLUSH, maintenance, managerOf, nodePostgresClient, preparedQuery } from './sql';
+import { COMMIT_WITHOUT_FLUSH, maintenance, managerOf, nodePostgresClient, preparedQuery, withRunner } from './sql';
 
 /** A VACUUM of the outbox may take longer than a request's statement; not forever. */
 const VACUUM_TIMEOUT_MS = 10 * 60 * 1000;
@@ -101,23 +101,15 @@ export class TypeOrmOutboxRepository extends OutboxRepository {
     return deleted;
   }
 
-  async vacuum(): Promise<void> {
-    const runner = this.ds.createQueryRunner();
-    try {
-      await maintenance(runner, ['VACUUM (SKIP_LOCKED) outbox_events'], VACUUM_TIMEOUT_MS);
-    } finally {
-      await runner.release();
-    }
+  vacuum(): Promise<void> {
+    return withRunner(this.ds, (runner) => maintenance(runner, ['VACUUM (SKIP_LOCKED) outbox_events'], VACUUM_TIMEOUT_MS));
   }
 
-  async autovacuumRuns(): Promise<boolean> {
-    const runner = this.ds.createQueryRunner();
-    try {
+  autovacuumRuns(): Promise<boolean> {
+    return withRunner(this.ds, async (runner) => {
       if (!(await nodePostgresClient(runner))) return false;
       const [{ on }] = (await runner.query(`SELECT current_setting('autovacuum') = 'on' AS on`)) as Array<{ on: boolean }>;
       return on;
-    } finally {
-      await runner.release();
-    }
+    });
   }
 }
