@@ -63,18 +63,22 @@ export async function measureAlternating(a: AsyncCase, b: AsyncCase, size: numbe
   for (let i = 0; i < warmup; i++) await b.fn();
   const sa: number[] = [];
   const sb: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const n = Math.ceil(iterations / rounds);
-    // ABBA…: the one timed first changes from round to round.
-    if (r % 2 === 0) {
-      await timeAsync(a.fn, n, sa);
-      await timeAsync(b.fn, n, sb);
-    } else {
-      await timeAsync(b.fn, n, sb);
-      await timeAsync(a.fn, n, sa);
-    }
-  }
+  const n = Math.ceil(iterations / rounds);
+  for (let r = 0; r < rounds; r++) await inTurns(r, () => timeAsync(a.fn, n, sa), () => timeAsync(b.fn, n, sb));
   return [rowOf(a.suite, a.name, size, sa), rowOf(b.suite, b.name, size, sb)];
+}
+
+/**
+ * `a` then `b` in even rounds, `b` then `a` in odd ones (ABBA…), so that neither is always the one
+ * measured first; answers both results.
+ */
+export async function inTurns<A, B>(round: number, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  if (round % 2 === 0) {
+    const first = await a();
+    return [first, await b()];
+  }
+  const first = await b();
+  return [await a(), first];
 }
 
 async function timeAsync(fn: () => Promise<unknown>, n: number, samples: number[]): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Xoshiro128 } from '../src/math';
 import { backToBack, histogramOf, loadTest, LoadResult, pausedLoop, quantile, shareAbove, Target } from './http-load';
+import { inTurns } from './harness';
 import { ensureBuilt, ServiceProcess } from './service-process';
 import { runPreTradeBench } from './pretrade.bench';
 
@@ -25,9 +26,9 @@ const returns = (n: number, seed: number) => {
  * node:http server doing the same work (bench/bare-server.ts), each in its own process, loaded
  * one after the other by the same client in this process (autocannon; keep-alive). Prints both and
  * the ratio for each figure of issue 11, the two servers alternating in BENCH_HTTP_ROUNDS rounds
- * (default 5, the first server alternating; the median round's figures and ratio are printed). BENCH_HTTP_SECONDS (default 5) per
- * server and round for a throughput figure, BENCH_HTTP_LOOP_CALLS (default 1,000) per server for the
- * paced loop, split over the rounds.
+ * (default 5, the first server alternating; the median round's figures and ratio are printed).
+ * BENCH_HTTP_SECONDS (default 5) per server and round for a throughput figure,
+ * BENCH_HTTP_LOOP_CALLS (default 1,000) per server for the paced loop, split over the rounds.
  */
 export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: Record<string, unknown> }> {
   const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
@@ -60,17 +61,8 @@ export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: 
     const both = async (figure: string, method: Target['method'], path: string, body: unknown, connections: number) => {
       const perRound: Array<{ service: LoadResult; bare: LoadResult; ratio: number }> = [];
       for (let round = 0; round < rounds; round++) {
-        // The server measured first changes from round to round (ABBA…).
-        const one = (server: ServiceProcess) => loadTest(target(server, method, path, body), connections, seconds);
-        let s: LoadResult;
-        let b: LoadResult;
-        if (round % 2 === 0) {
-          s = await one(service);
-          b = await one(bare);
-        } else {
-          b = await one(bare);
-          s = await one(service);
-        }
+        const one = (server: ServiceProcess) => () => loadTest(target(server, method, path, body), connections, seconds);
+        const [s, b] = await inTurns(round, one(service), one(bare));
         for (const [name, r] of [['service', s], ['bare', b]] as Array<[string, LoadResult]>) {
           if (r.non2xx > 0 || r.errors > 0) throw new Error(`${figure} on ${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
         }
@@ -106,15 +98,7 @@ export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: 
         return wire.sort((a, b) => a - b);
       };
       const bareLoop = async () => (await pausedLoop(target(bare, 'POST', '/v1/var', var1000), calls, 10)).sort((a, b) => a - b);
-      let sWire: number[];
-      let bWire: number[];
-      if (r % 2 === 0) {
-        sWire = await serviceLoop();
-        bWire = await bareLoop();
-      } else {
-        bWire = await bareLoop();
-        sWire = await serviceLoop();
-      }
+      const [sWire, bWire] = await inTurns(r, serviceLoop, bareLoop);
       loops.push({ service: sWire, bare: bWire, ratio: quantile(bWire, 0.5) / quantile(sWire, 0.5) });
       const h = shareAbove(httpHist(before), httpHist(after), 0.001);
       const m = shareAbove(mathHist(before), mathHist(after), 0.001);
