@@ -52,9 +52,12 @@ export class CalculationPool implements OnApplicationShutdown {
   portfolio(input: PortfolioRiskInput & { method: EulerVarMethod }): Promise<PortfolioRiskResult & EulerFigures>;
   portfolio(input: PortfolioRiskInput): Promise<PortfolioRiskResult>;
   portfolio(input: PortfolioRiskInput): Promise<PortfolioRiskResult> {
-    const size = input.assetReturns.reduce((n, s) => n + s.length, 0);
-    const onPool = input.method === 'monte_carlo' || size >= INLINE_MAX_WORK;
-    return this.run({ kind: 'portfolio', input }, onPool) as Promise<PortfolioRiskResult>;
+    return this.run({ kind: 'portfolio', input }, portfolioOnPool(input)) as Promise<PortfolioRiskResult>;
+  }
+
+  /** Its VaR alone (portfolioVarReturn: the same figure), where as portfolio. */
+  portfolioVar(input: PortfolioRiskInput): Promise<number> {
+    return this.run({ kind: 'portfolio-var', input }, portfolioOnPool(input)) as Promise<number>;
   }
 
   /** Backtests always run on the pool (rolling forecasts cost n × window). */
@@ -100,4 +103,9 @@ function workerFile(): string {
   return extname(__filename) === '.ts'
     ? resolve(__dirname, 'worker/ts-worker-loader.js')
     : resolve(__dirname, 'worker/calculation.worker.js');
+}
+
+/** Monte Carlo, or assets × dates over the threshold. */
+function portfolioOnPool(input: PortfolioRiskInput): boolean {
+  return input.method === 'monte_carlo' || input.assetReturns.reduce((n, s) => n + s.length, 0) >= INLINE_MAX_WORK;
 }

@@ -24,7 +24,7 @@ export type { RiskOptions } from './validation';
 export { computeRisk, minObservations } from './var';
 export type { RiskInput, RiskResult, VolatilityModel } from './var';
 export type { EulerFigures } from './euler-contributions';
-export { portfolioReturns, portfolioRisk } from './portfolio-risk';
+export { portfolioReturns, portfolioRisk, portfolioVarReturn } from './portfolio-risk';
 export { marginalVar } from './marginal-var';
 export { compoundedReturn, historicalScenarioReturns, shockReturns, worstWindow } from './stress';
 export type { AssetHistory, WorstWindow } from './stress';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { expectRel, loadQuantReference, loadReference, simpleReturns } from '../../test/support/reference';
 import { syntheticAssets } from '../../test/support/synthetic-returns';
-import { portfolioReturns, portfolioRisk } from './portfolio-risk';
+import { portfolioReturns, portfolioRisk, portfolioVarReturn } from './portfolio-risk';
 import { Xoshiro128 } from './prng';
-import { EulerVarMethod } from './types';
+import { EulerVarMethod, VarMethod } from './types';
 import { computeRisk } from './var';
 
 const reference = loadReference();
@@ -152,5 +152,79 @@ describe('portfolioRisk with a volatility model', () => {
     const flat = new Float64Array(50);
     const p = portfolioRisk({ weights: [0.5, 0.5], assetReturns: [flat, flat], confidence: 99, method: 'ewma' });
     expect([p.varReturn, ...p.varComponents, ...p.cvarComponents]).toEqual([0, 0, 0, 0, 0]);
+  });
+});
+
+describe('portfolioVarReturn (the VaR of portfolioRisk alone)', () => {
+  // Monte Carlo is portfolioRisk's own figure (the same call).
+  const methods: VarMethod[] = ['historical', 'parametric', 'cornish_fisher', 'ewma', 'filtered_historical', 'monte_carlo'];
+
+  it.each(methods.filter((m) => m !== 'monte_carlo'))('%s: the same figure as portfolioRisk, bit for bit, for random books, shorts, horizons and ties included', (method) => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 100, max: 700 }),
+        fc.integer({ min: 0, max: 1e9 }),
+        fc.constantFrom(90, 95, 97.5, 99),
+        fc.constantFrom(1, 5, 10),
+        fc.constantFrom(0.9, 0.94, 0.97),
+        fc.boolean(),
+        (k, n, seed, confidence, horizonDays, lambda, rounded) => {
+          // Rounded returns (to 0.1 %) make ties among the portfolio's returns, where order statistics could disagree.
+          const R = syntheticAssets(k, n, seed).map((s) => (rounded ? s.map((r) => Math.round(r * 1000) / 1000) : s));
+          const rng = new Xoshiro128(seed + 1);
+          const raw = Array.from({ length: k }, () => rng.nextDouble() * 2 - 0.5);
+          const total = raw.reduce((a, b) => a + b, 0) || 1;
+          const input = { weights: raw.map((x) => x / total), assetReturns: R, confidence, method, horizonDays, lambda, seed, simulations: 500 };
+          expect(Object.is(portfolioVarReturn(input), portfolioRisk(input).varReturn)).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each(methods)('%s: a book without dispersion (constant returns) gives the same figure', (method) => {
+    const input = { weights: [0.5, 0.5], assetReturns: [new Array(200).fill(0.001), new Array(200).fill(-0.002)], confidence: 99, method, seed: 3, simulations: 500 };
+    expect(Object.is(portfolioVarReturn(input), portfolioRisk(input).varReturn)).toBe(true);
+  });
+
+  it('refuses what portfolioRisk refuses, with the same message', () => {
+    const bad = [
+      { weights: [NaN, 1], assetReturns: [smi, cac], confidence: 95, method: 'parametric' as const },
+      { weights: [1], assetReturns: [smi, cac], confidence: 95, method: 'historical' as const },
+      { weights: [0.5, 0.5], assetReturns: [smi, cac.slice(1)], confidence: 95, method: 'historical' as const },
+      { weights: [0.5, 0.5], assetReturns: [smi, [...cac.slice(0, -1), NaN]], confidence: 95, method: 'ewma' as const },
+      { weights: [0.5, 0.5], assetReturns: [smi.slice(0, 50), cac.slice(0, 50)], confidence: 99, method: 'historical' as const },
+      { weights: [1], assetReturns: [smi], confidence: 0.99, method: 'historical' as const },
+    ];
+    for (const input of bad) {
+      const expected = (() => {
+        try {
+          portfolioRisk(input);
+        } catch (err) {
+          return (err as Error).message;
+        }
+        throw new Error('portfolioRisk accepted a bad input');
+      })();
+      expect(() => portfolioVarReturn(input)).toThrow(expected);
+    }
+  });
+});
+
+describe('portfolioReturns', () => {
+  it('sums in asset order, bit for bit as one asset per pass, for any number of assets (groups of four and the rest)', () => {
+    for (let k = 1; k <= 9; k++) {
+      const R = syntheticAssets(k, 257, k);
+      const rng = new Xoshiro128(k);
+      const w = Array.from({ length: k }, () => rng.nextDouble() * 3 - 1);
+      const expected = new Float64Array(257);
+      for (let i = 0; i < k; i++) for (let t = 0; t < 257; t++) expected[t] += w[i] * R[i][t];
+      for (const columns of [R, R.map((s) => Float64Array.from(s))]) {
+        const rp = portfolioReturns(w, columns);
+        expect(rp.length).toBe(257);
+        for (let t = 0; t < 257; t++) if (!Object.is(rp[t], expected[t])) throw new Error(`k = ${k}, t = ${t}: ${rp[t]} ≠ ${expected[t]}`);
+      }
+    }
+    expect(portfolioReturns([], []).length).toBe(0);
   });
 });

@@ -1,10 +1,14 @@
 import { cornishFisherContributions, EulerFigures, ewmaContributions, historicalContributions, parametricContributions } from './euler-contributions';
 import { InvalidInputError } from './errors';
 import { filteredHistoricalFigures } from './filtered-historical-var';
-import { horizonScaling } from './horizon';
+import { cornishFisherVarFromMoments } from './cornish-fisher-var';
+import { ewmaRecursion } from './ewma-var';
+import { horizonScaling, sqrtTimeScale } from './horizon';
 import { drawSeed, MonteCarloRun } from './monte-carlo-var';
 import { centralMoments, Moments, momentsFromCentral } from './moments';
+import { gaussianVar } from './parametric-var';
 import { portfolioMonteCarlo } from './portfolio-monte-carlo';
+import { quantileType7 } from './quantile';
 import { EulerVarMethod, Scaling, Series, VarMethod } from './types';
 import { assertReturns, requireObservations, RiskOptions, riskOptions, tailProbability } from './validation';
 import { minObservations, VAR_LABEL, VolatilityModel } from './var';
@@ -63,28 +67,7 @@ export function portfolioRisk(input: PortfolioRiskInput & { method: EulerVarMeth
 export function portfolioRisk(input: PortfolioRiskInput): PortfolioRiskResult;
 export function portfolioRisk(input: PortfolioRiskInput): PortfolioRiskResult {
   const { weights, assetReturns, confidence, method } = input;
-  const { horizonDays, simulations, distribution, lambda } = riskOptions(input);
-  const k = weights.length;
-  if (k < 1) throw new InvalidInputError('weights must hold at least one asset', 'weights');
-  for (let i = 0; i < k; i++) {
-    const w = weights[i];
-    if (typeof w !== 'number' || !Number.isFinite(w)) throw new InvalidInputError(`weights[${i}] must be a finite number`, `weights[${i}]`);
-  }
-  if (assetReturns.length !== k) {
-    throw new InvalidInputError(`a portfolio needs one weight per asset: ${k} weights for ${assetReturns.length} asset return series`, 'weights');
-  }
-  const n = assetReturns[0].length;
-  for (let i = 0; i < k; i++) {
-    if (assetReturns[i].length !== n) {
-      throw new InvalidInputError(
-        `asset_returns[${i}] has ${assetReturns[i].length} returns but asset_returns[0] has ${n}: the series must be aligned on the same dates`,
-        `asset_returns[${i}]`,
-      );
-    }
-    assertReturns(assetReturns[i], `asset_returns[${i}]`);
-  }
-  requireObservations(n, minObservations(method, confidence, distribution), VAR_LABEL[method], confidence, 'aligned dates', 'asset_returns');
-
+  const { horizonDays, simulations, distribution, lambda } = checkedPortfolio(input);
   const rp = portfolioReturns(weights, assetReturns);
   const central = centralMoments(rp);
   const statistics = momentsFromCentral(central);
@@ -94,7 +77,7 @@ export function portfolioRisk(input: PortfolioRiskInput): PortfolioRiskResult {
     confidenceLevel: confidence,
     horizonDays,
     scaling: horizonScaling(method, horizonDays),
-    observations: n,
+    observations: rp.length,
     portfolioReturns: rp,
     statistics,
   };
@@ -127,11 +110,87 @@ export function portfolioRisk(input: PortfolioRiskInput): PortfolioRiskResult {
   }
 }
 
-/** r_p,t = Σ wᵢ rᵢ,t over the n aligned dates (a new array; inputs as for portfolioRisk, not validated). */
+/**
+ * The VaR of portfolioRisk alone, the same figure bit for bit (each method's VaR of r_p, computed
+ * by the same calls), without the contributions, the CVaR and the moments it does not need: a
+ * what-if's new book, whose answer is its VaR only (for a 10-asset book over 1,000 dates ≈ 4×
+ * less work). Same input, validation and errors as portfolioRisk; Monte Carlo is portfolioRisk's.
+ */
+export function portfolioVarReturn(input: PortfolioRiskInput): number {
+  const { weights, assetReturns, confidence, method } = input;
+  if (method === 'monte_carlo') return portfolioRisk(input).varReturn;
+  const { horizonDays, lambda } = checkedPortfolio(input);
+  const rp = portfolioReturns(weights, assetReturns);
+  const alpha = tailProbability(confidence);
+  switch (method) {
+    case 'historical':
+      // The value of quantileWithIndices (historicalContributions): the same two order statistics, the same interpolation.
+      return sqrtTimeScale(quantileType7(rp, alpha), horizonDays);
+    case 'parametric': {
+      const m = momentsFromCentral(centralMoments(rp));
+      return gaussianVar(m.mean, m.stdDev, alpha, horizonDays);
+    }
+    case 'cornish_fisher': {
+      const m = momentsFromCentral(centralMoments(rp));
+      return sqrtTimeScale(cornishFisherVarFromMoments(m.mean, m.stdDev, m.skewness, m.excessKurtosis, alpha), horizonDays);
+    }
+    case 'ewma':
+      return gaussianVar(0, Math.sqrt(ewmaRecursion(rp, rp, lambda)), alpha, horizonDays);
+    case 'filtered_historical':
+      return filteredHistoricalFigures(rp, alpha, lambda, horizonDays).varReturn;
+  }
+}
+
+/** portfolioRisk's checks of its input (weights, aligned finite returns, enough dates); answers the options with their defaults. */
+function checkedPortfolio(input: PortfolioRiskInput): ReturnType<typeof riskOptions> {
+  const { weights, assetReturns, confidence, method } = input;
+  const options = riskOptions(input);
+  const k = weights.length;
+  if (k < 1) throw new InvalidInputError('weights must hold at least one asset', 'weights');
+  for (let i = 0; i < k; i++) {
+    const w = weights[i];
+    if (typeof w !== 'number' || !Number.isFinite(w)) throw new InvalidInputError(`weights[${i}] must be a finite number`, `weights[${i}]`);
+  }
+  if (assetReturns.length !== k) {
+    throw new InvalidInputError(`a portfolio needs one weight per asset: ${k} weights for ${assetReturns.length} asset return series`, 'weights');
+  }
+  const n = assetReturns[0].length;
+  for (let i = 0; i < k; i++) {
+    if (assetReturns[i].length !== n) {
+      throw new InvalidInputError(
+        `asset_returns[${i}] has ${assetReturns[i].length} returns but asset_returns[0] has ${n}: the series must be aligned on the same dates`,
+        `asset_returns[${i}]`,
+      );
+    }
+    assertReturns(assetReturns[i], `asset_returns[${i}]`);
+  }
+  requireObservations(n, minObservations(method, confidence, options.distribution), VAR_LABEL[method], confidence, 'aligned dates', 'asset_returns');
+  return options;
+}
+
+/**
+ * r_p,t = Σ wᵢ rᵢ,t over the n aligned dates (a new array; inputs as for portfolioRisk, not
+ * validated). Summed in asset order, ((w₀r₀ + w₁r₁) + w₂r₂) + …, four assets per pass over the
+ * dates (a quarter of the loads and stores of r_p; the same additions in the same order, so the
+ * same bits as one asset per pass).
+ */
 export function portfolioReturns(weights: Series, assetReturns: readonly Series[]): Float64Array {
-  const n = assetReturns.length ? assetReturns[0].length : 0;
+  const k = assetReturns.length;
+  const n = k ? assetReturns[0].length : 0;
   const rp = new Float64Array(n);
-  for (let i = 0; i < assetReturns.length; i++) {
+  let i = 0;
+  for (; i + 4 <= k; i += 4) {
+    const w0 = weights[i];
+    const w1 = weights[i + 1];
+    const w2 = weights[i + 2];
+    const w3 = weights[i + 3];
+    const r0 = assetReturns[i];
+    const r1 = assetReturns[i + 1];
+    const r2 = assetReturns[i + 2];
+    const r3 = assetReturns[i + 3];
+    for (let t = 0; t < n; t++) rp[t] = rp[t] + w0 * r0[t] + w1 * r1[t] + w2 * r2[t] + w3 * r3[t];
+  }
+  for (; i < k; i++) {
     const w = weights[i];
     const r = assetReturns[i];
     for (let t = 0; t < n; t++) rp[t] += w * r[t];

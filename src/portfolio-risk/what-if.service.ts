@@ -109,8 +109,9 @@ export class WhatIfService {
         return { varReturn: r.varReturn, varComponents: r.varComponents, monteCarlo: r.monteCarlo };
       };
       const before = method === 'monte_carlo' ? await priceNow() : await memo(book, `before|${assetKey}|${method}|${confidence}|${horizonDays}|${lookbackDays}`, priceNow);
-      const after = await this.pool.portfolio({ ...options, seed: before.monteCarlo?.seed ?? options.seed, weights: books.next.weights });
-      result = whatIfFrom(assetIds, books, before, after);
+      // The new book's VaR alone (the same figure as its stored VaR, without contributions or CVaR).
+      const after = await this.pool.portfolioVar({ ...options, seed: before.monteCarlo?.seed ?? options.seed, weights: books.next.weights });
+      result = whatIfFrom(assetIds, books, before, { varReturn: after });
     } catch (err) {
       if (err instanceof InsufficientDataError) throw new UnprocessableError(`${err.message} (the assets share ${dates.length} dates within lookback_days ${lookbackDays})`);
       throw err;

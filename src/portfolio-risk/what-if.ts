@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { InvalidStateError } from '../common/errors';
 import { formatMoney, ratioOf, scaleMoney } from '../common/money';
-import { marginalVar, portfolioRisk, PortfolioRiskResult, RiskOptions, Series } from '../math';
+import { marginalVar, portfolioRisk, PortfolioRiskResult, portfolioVarReturn, RiskOptions, Series } from '../math';
 
 export interface WhatIfInput {
   /** Every asset of the current or the new book, in one order. */
@@ -59,8 +59,8 @@ export function whatIf(input: WhatIfInput): WhatIfResult {
   }
   const books = whatIfBooks(marketValues, changes);
   const before = portfolioRisk({ ...options, weights: books.now.weights, assetReturns });
-  const after = portfolioRisk({ ...options, seed: before.monteCarlo?.seed ?? options.seed, weights: books.next.weights, assetReturns });
-  return whatIfFrom(assetIds, books, before, after);
+  const after = portfolioVarReturn({ ...options, seed: before.monteCarlo?.seed ?? options.seed, weights: books.next.weights, assetReturns });
+  return whatIfFrom(assetIds, books, before, { varReturn: after });
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   drawdownStats,
   portfolioRisk,
   PortfolioRiskInput,
+  portfolioVarReturn,
   RiskInput,
   Series,
   underwater,
@@ -24,6 +25,7 @@ import { InsufficientDataError, InvalidInputError, RiskMathError } from '../../m
 export type CalculationTask =
   | { kind: 'risk'; input: RiskInput }
   | { kind: 'portfolio'; input: PortfolioRiskInput }
+  | { kind: 'portfolio-var'; input: PortfolioRiskInput }
   | { kind: 'backtest'; input: BacktestInput }
   | { kind: 'drawdown'; input: DrawdownInput };
 
@@ -59,6 +61,8 @@ function run(task: CalculationTask): unknown {
       return computeRisk(task.input);
     case 'portfolio':
       return portfolioRisk(task.input);
+    case 'portfolio-var':
+      return portfolioVarReturn(task.input);
     case 'backtest':
       return backtest(task.input);
     case 'drawdown':
