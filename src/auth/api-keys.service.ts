@@ -4,21 +4,12 @@ import { LRUCache } from 'lru-cache';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { keyDigest } from '../common/key-digest';
+import { headerValue } from '../common/request-parts.decorator';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { ApiKey, Role } from '../persistence/models';
 import { ApiKeyRepository, AuditLogRepository, TransactionRunner } from '../persistence/repositories';
 import { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key-response.dto';
-
-/**
- * SHA-256 of the key: keys are 256-bit random, so a fast hash is enough to make a stolen table
- * useless. crypto.hash (one call, no Hash object) rather than createHash().update().digest(): a
- * third of the time, on every authenticated request (issue 11). Given the raw request, computed once
- * for it (the rate limit counts the same digest).
- */
-export function hashKey(key: string, request?: object): string {
-  return keyDigest(key, request);
-}
 
 /** API keys: stored hashed, shown once at creation, revocable. Lookups are cached for 10 s. */
 @Injectable()
@@ -39,12 +30,12 @@ export class ApiKeysService implements OnApplicationBootstrap {
   /** Seeds ADMIN_API_KEY; with no key at all, creates an admin key and prints it once. */
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.adminApiKey) {
-      await this.keys.insert({ id: randomUUID(), name: 'admin (ADMIN_API_KEY)', role: 'admin', keyHash: hashKey(this.config.adminApiKey), keyPrefix: this.config.adminApiKey.slice(0, 6), createdAt: new Date(), createdBy: 'config', revokedAt: null, portfolios: null });
+      await this.keys.insert({ id: randomUUID(), name: 'admin (ADMIN_API_KEY)', role: 'admin', keyHash: keyDigest(this.config.adminApiKey), keyPrefix: this.config.adminApiKey.slice(0, 6), createdAt: new Date(), createdBy: 'config', revokedAt: null, portfolios: null });
       return;
     }
     if ((await this.keys.countActive()) > 0) return;
     const key = newKey();
-    await this.keys.insert({ id: randomUUID(), name: 'initial admin', role: 'admin', keyHash: hashKey(key), keyPrefix: key.slice(0, 6), createdAt: new Date(), createdBy: 'first start', revokedAt: null, portfolios: null });
+    await this.keys.insert({ id: randomUUID(), name: 'initial admin', role: 'admin', keyHash: keyDigest(key), keyPrefix: key.slice(0, 6), createdAt: new Date(), createdBy: 'first start', revokedAt: null, portfolios: null });
     // Printed once, on the first start only: the service keeps only its hash.
     process.stdout.write(`\n  No API key was configured: created an admin key (shown once, keep it safe):\n\n    x-api-key: ${key}\n\n`);
     this.logger.warn('created the initial admin API key (printed once on stdout)');
@@ -52,7 +43,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
 
   /** `request` (the raw request, when there is one) lets its rate limit reuse the key's digest. */
   async authenticate(key: string, request?: object): Promise<ApiKey | null> {
-    const hash = hashKey(key, request);
+    const hash = keyDigest(key, request);
     const cached = this.cache.get(hash);
     if (cached !== undefined) return cached || null;
     // Requests arriving together with a key not (or no longer) cached share one lookup: when the
@@ -75,7 +66,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
 
   /** The key an `x-api-key` header names; UnauthorizedError when it is missing, unknown or revoked. */
   async authenticateHeader(header: string | string[] | undefined, request?: object): Promise<ApiKey> {
-    const key = Array.isArray(header) ? header[0] : header;
+    const key = headerValue(header);
     if (!key) throw new UnauthorizedError('x-api-key header is required');
     const found = await this.authenticate(key, request);
     if (!found) throw new UnauthorizedError('x-api-key is not a valid key');
@@ -89,7 +80,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
     const key = newKey();
     const record: ApiKey = { id: randomUUID(), name, role, keyPrefix: key.slice(0, 6), createdAt: new Date(), createdBy: currentActor(), revokedAt: null, portfolios };
     await this.tx.run(async (t) => {
-      await this.keys.insert({ ...record, keyHash: hashKey(key) }, t);
+      await this.keys.insert({ ...record, keyHash: keyDigest(key) }, t);
       await this.audit.append({ actor: currentActor(), action: 'api_key.create', entity: 'api_key', entityId: record.id, details: { name, role, portfolios }, correlationId: currentCorrelationId() }, t);
     });
     return { ...toResponse(record), key };

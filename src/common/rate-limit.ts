@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../config/app-config';
 import { RateLimitedError } from './errors';
 import { keyDigest } from './key-digest';
+import { headerValue } from './request-parts.decorator';
 import { LocalRateWindows, RateDecision as Decision } from './local-rate-windows';
 
 const WINDOW_MS = 60_000;
@@ -167,8 +168,7 @@ export function registerRateLimit(app: NestFastifyApplication): void {
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request) => {
-    const header = request.headers['x-api-key'];
-    const apiKey = Array.isArray(header) ? header[0] : header;
+    const apiKey = headerValue(request.headers['x-api-key']);
     if (!apiKey) return;
     const key = `risk:ratelimit:${keyDigest(apiKey, request.raw).slice(0, 32)}`;
     const decision = await count(key);
