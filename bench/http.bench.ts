@@ -4,6 +4,7 @@ import { backToBack, histogramOf, loadTest, LoadResult, pausedLoop, quantile, sh
 import { inTurns } from './harness';
 import { ensureBuilt, ServiceProcess } from './service-process';
 import { runPreTradeBench } from './pretrade.bench';
+import { restCaller, storeBook } from './books';
 
 /** One figure measured on both servers. */
 export interface HttpBenchRow {
@@ -158,31 +159,9 @@ export async function runHttpBench(): Promise<{ rows: HttpBenchRow[]; settings: 
   return { rows, settings: { seconds_per_figure_and_round: seconds, rounds, loop_calls: loopCalls, service_log_level: process.env.LOG_LEVEL ?? 'info', database: 'PostgreSQL (DATABASE_URL), Redis (REDIS_URL), NATS (NATS_URL)', client: 'autocannon 8 in the bench process, keep-alive' } };
 }
 
-/**
- * A 10-asset book stored through the service's REST API: `dates` daily returns per asset (seeded
- * normal draws) from `firstDay`, positions of 100,000 + 1,000 k, and `limits` when given. Answers
- * the portfolio id and the asset ids.
- */
-async function storeBook(service: ServiceProcess, key: string, book: { prefix: string; name: string; dates: number; firstDay: number; seed: number; limits?: object }): Promise<{ pid: string; assets: string[]; run: string }> {
-  const run = randomUUID().slice(0, 8);
-  const rest = async (method: 'POST' | 'PUT', path: string, body: unknown) => {
-    const res = await fetch(`${service.url}${path}`, { method, headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  };
-  const pid = `bench-${book.prefix}-${run}`;
-  const assets = Array.from({ length: 10 }, (_, k) => `${book.prefix.toUpperCase()}${k}-${run}`);
-  const rng = new Xoshiro128(book.seed);
-  const day = (i: number) => new Date(book.firstDay + i * 86_400_000).toISOString().slice(0, 10);
-  await rest('POST', '/v1/portfolios', { id: pid, name: book.name });
-  for (const a of assets) await rest('PUT', `/v1/assets/${a}/returns`, Array.from({ length: book.dates }, (_, i) => ({ date: day(i), return_pct: 0.0002 + 0.012 * rng.nextNormal() })));
-  await rest('PUT', `/v1/portfolios/${pid}/positions`, assets.map((a, k) => ({ asset_id: a, market_value: String(100_000 + k * 1000) })));
-  if (book.limits) await rest('PUT', `/v1/portfolios/${pid}/limits`, book.limits);
-  return { pid, assets, run };
-}
-
 /** A 10-asset book of 1,000 dates (storeBook), then runPreTradeBench against it over NATS. */
 async function preTradeFromOwnProcess(service: ServiceProcess, key: string): Promise<Record<string, number>> {
-  const { pid, assets, run } = await storeBook(service, key, { prefix: 'pt', name: 'pre-trade bench', dates: 1000, firstDay: Date.UTC(2000, 0, 3), seed: 7 });
+  const { pid, assets, run } = await storeBook(restCaller(service.url, key), { prefix: 'pt', name: 'pre-trade bench', dates: 1000, firstDay: Date.UTC(2000, 0, 3), seed: 7 });
   return (await runPreTradeBench(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', pid, assets, run, true)).figures;
 }
 
@@ -192,7 +171,7 @@ async function preTradeFromOwnProcess(service: ServiceProcess, key: string): Pro
  * BENCH_STORED_VAR_CALLS (default 1,000) measured, per method.
  */
 async function storedVarFromOwnProcess(service: ServiceProcess, key: string): Promise<Array<[string, number[]]>> {
-  const { pid } = await storeBook(service, key, { prefix: 'sv', name: 'stored VaR bench', dates: 2520, firstDay: Date.UTC(1990, 0, 1), seed: 11, limits: { max_var_percent: 50 } });
+  const { pid } = await storeBook(restCaller(service.url, key), { prefix: 'sv', name: 'stored VaR bench', dates: 2520, firstDay: Date.UTC(1990, 0, 1), seed: 11, limits: { max_var_percent: 50 } });
   const calls = Number(process.env.BENCH_STORED_VAR_CALLS ?? 1000);
   const out: Array<[string, number[]]> = [];
   for (const method of ['historical', 'parametric']) {

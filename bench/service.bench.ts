@@ -7,6 +7,7 @@ import { startBenchApp } from './bench-app';
 import { BenchRow, measureAsync } from './harness';
 import { runPreTradeBench } from './pretrade.bench';
 import { freshNavDurable, measureNav } from './nav.bench';
+import { storeBook } from './books';
 
 const json = JSONCodec();
 
@@ -61,12 +62,7 @@ export async function runServiceBench(): Promise<{ rows: BenchRow[]; figures: Re
   figures.body_24mb_authenticated_parsed_413_ms = await timeBigBody({ 'x-api-key': key }, 413);
 
   // Stored-portfolio VaR: 10 assets × 2,520 days.
-  const pid = `bench-${run}`;
-  await call('POST', '/v1/portfolios', { id: pid, name: 'bench' });
-  const assets = Array.from({ length: 10 }, (_, k) => `B${k}-${run}`);
-  for (const a of assets) await call('PUT', `/v1/assets/${a}/returns`, Array.from({ length: 2520 }, (_, i) => ({ date: day(i), return_pct: 0.0002 + 0.012 * rng.nextNormal() })));
-  await call('PUT', `/v1/portfolios/${pid}/positions`, assets.map((a, k) => ({ asset_id: a, market_value: String(100_000 + k * 1000) })));
-  await call('PUT', `/v1/portfolios/${pid}/limits`, { max_var_percent: 50 });
+  const { pid, assets } = await storeBook(call, { prefix: 'b', name: 'bench', dates: 2520, firstDay: Date.UTC(1800, 0, 1), seed: 11, limits: { max_var_percent: 50 }, run });
   const cache = app.get(ReturnSeriesCache);
   for (const method of ['historical', 'parametric', 'cornish_fisher']) {
     const body = { method, confidence: 99, lookback_days: 2520 };

@@ -220,9 +220,12 @@ describe('portfolioReturns', () => {
       const expected = new Float64Array(257);
       for (let i = 0; i < k; i++) for (let t = 0; t < 257; t++) expected[t] += w[i] * R[i][t];
       for (const columns of [R, R.map((s) => Float64Array.from(s))]) {
-        const rp = portfolioReturns(w, columns);
-        expect(rp.length).toBe(257);
-        for (let t = 0; t < 257; t++) if (!Object.is(rp[t], expected[t])) throw new Error(`k = ${k}, t = ${t}: ${rp[t]} ≠ ${expected[t]}`);
+        // Into a new array, and into a used one of the same length (what portfolioVarReturn does).
+        const used = new Float64Array(257).fill(0.5);
+        for (const rp of [portfolioReturns(w, columns), portfolioReturns(w, columns, used)]) {
+          expect(rp.length).toBe(257);
+          for (let t = 0; t < 257; t++) if (!Object.is(rp[t], expected[t])) throw new Error(`k = ${k}, t = ${t}: ${rp[t]} ≠ ${expected[t]}`);
+        }
       }
     }
     expect(portfolioReturns([], []).length).toBe(0);
