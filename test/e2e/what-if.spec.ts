@@ -84,6 +84,25 @@ describe('what-if and the pre-trade check', () => {
     },
   );
 
+  it.each(VAR_METHODS.map((m) => [m]))(
+    '%s: before and after are, to the bit, the stored VaR of the current book and of the new book (Monte Carlo with the seed given, on a worker thread)',
+    async (method) => {
+      const options = { method, confidence: 99, horizon_days: 5, lookback_days: SMI.length, ...(method === 'monte_carlo' ? { seed: 42, simulations: 5000 } : {}) };
+      const pid = await book();
+      const r = (await a.post(`/v1/portfolios/${pid}/what-if`, { trades: trades(), ...options })).body;
+      // The new book, stored: SMI 600,000, CAC 400,000 + 250,000.
+      const next = await book();
+      expect((await a.put(`/v1/portfolios/${next}/positions`, [{ asset_id: smiId, market_value: '600000' }, { asset_id: cacId, market_value: '650000' }])).status).toBe(200);
+      const storedVar = async (id: string) => {
+        const res = await a.post(`/v1/portfolios/${id}/var`, options);
+        expect(res.status).toBe(200);
+        return res.body.var_return as number;
+      };
+      expect(r.before.var_return).toBe(await storedVar(pid));
+      expect(r.after.var_return).toBe(await storedVar(next));
+    },
+  );
+
   it('checks the new book against the VaR limit (scaled to the horizon) and the position-size limit on the one status scale', async () => {
     const pid = await book({ max_var_percent: 1, max_position_size_percent: 50 });
     const r = (await a.post(`/v1/portfolios/${pid}/what-if`, { trades: trades(), confidence: 95, horizon_days: 4, lookback_days: SMI.length })).body;
