@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../src/app.factory';
+import { restCaller } from './books';
 
 /** The app as the service benches run it (the real stack; loopback defaults), listening on a free port, and a JSON caller. */
 export async function startBenchApp() {
@@ -15,10 +16,6 @@ export async function startBenchApp() {
   const address = app.getHttpServer().address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const key = process.env.ADMIN_API_KEY!;
-  const call = async (method: string, path: string, body?: unknown, type = 'application/json') => {
-    const res = await fetch(base + path, { method, headers: { 'x-api-key': key, 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<any>;
-  };
+  const call = restCaller(base, key);
   return { app, base, key, call };
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Xoshiro128 } from '../src/math';
 
-/** A JSON call to the service (throws on an answer that is not 2xx). */
-export type BenchCall = (method: 'POST' | 'PUT', path: string, body: unknown) => Promise<unknown>;
+/** A call to the service: a JSON body (or a string sent as it is, of `type`), the JSON answer; throws on an answer that is not 2xx. */
+export type BenchCall = (method: string, path: string, body?: unknown, type?: string) => Promise<any>;
 
 /** BenchCall to the service at `url` with the API key `key`. */
 export function restCaller(url: string, key: string): BenchCall {
-  return async (method, path, body) => {
-    const res = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
+  return async (method, path, body, type = 'application/json') => {
+    const res = await fetch(`${url}${path}`, { method, headers: { 'x-api-key': key, 'content-type': type }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   };

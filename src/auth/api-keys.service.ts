@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { currentActor } from '../common/actor';
 import { currentCorrelationId } from '../common/correlation-id';
 import { keyDigest } from '../common/key-digest';
-import { headerValue } from '../common/request-parts.decorator';
+import { headerValue } from '../common/header-value';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { ApiKey, Role } from '../persistence/models';

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { CLS_ID, ClsServiceManager } from 'nestjs-cls';
+import { headerValue } from './header-value';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The caller's correlation ID when well-formed (≤ 128 chars of [A-Za-z0-9._:-]), else a new UUID. */
 export function resolveCorrelationId(candidate: unknown): string {
-  const value = Array.isArray(candidate) ? candidate[0] : candidate;
+  const value = headerValue(candidate);
   return typeof value === 'string' && WELL_FORMED.test(value) ? value : randomUUID();
 }
 

@@ -5,7 +5,7 @@ import { LRUCache } from 'lru-cache';
 import { AppConfig } from '../config/app-config';
 import { RateLimitedError } from './errors';
 import { keyDigest } from './key-digest';
-import { headerValue } from './request-parts.decorator';
+import { headerValue } from './header-value';
 import { LocalRateWindows, RateDecision as Decision } from './local-rate-windows';
 
 const WINDOW_MS = 60_000;

@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { headerValue } from './header-value';
 
 /**
  * The Content-Type header of the request. Unlike `@Headers('content-type')` it does not show in
@@ -7,11 +8,6 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 export const ContentType = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined =>
   headerValue(ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers['content-type']),
 );
-
-/** A request header's value: the first when the header was sent more than once. */
-export function headerValue(header: string | string[] | undefined): string | undefined {
-  return Array.isArray(header) ? header[0] : header;
-}
 
 /**
  * The body as the content parsers left it (a JSON value, or the text of a CSV), for an operation

@@ -124,7 +124,9 @@ export function portfolioVarReturn(input: PortfolioRiskInput): number {
   const alpha = tailProbability(confidence);
   switch (method) {
     case 'historical':
-      // The value of quantileWithIndices (historicalContributions): the same two order statistics, the same interpolation.
+      // The value of quantileWithIndices (historicalContributions): the same two order statistics, the
+      // same interpolation. The two could differ only between −0 and +0 (quantileWithIndices breaks ties
+      // by index, selection does not), and r_p never holds −0 (portfolioReturns).
       return sqrtTimeScale(quantileType7(rp, alpha), horizonDays);
     case 'parametric': {
       const m = momentsFromCentral(centralMoments(rp));
@@ -148,8 +150,8 @@ export function portfolioVarReturn(input: PortfolioRiskInput): number {
  */
 let scratch = new Float64Array(0);
 function rpScratch(n: number): Float64Array {
-  if (scratch.length !== n) scratch = new Float64Array(n);
-  return scratch;
+  if (scratch.length < n) scratch = new Float64Array(n);
+  return scratch.length === n ? scratch : scratch.subarray(0, n);
 }
 
 /** portfolioRisk's checks of its input (weights, aligned finite returns, enough dates); answers the options with their defaults. */
@@ -180,10 +182,12 @@ function checkedPortfolio(input: PortfolioRiskInput): ReturnType<typeof riskOpti
 }
 
 /**
- * r_p,t = Σ wᵢ rᵢ,t over the n aligned dates (a new array, or `into` when it has n elements;
- * inputs as for portfolioRisk, not validated). Summed in asset order, ((w₀r₀ + w₁r₁) + w₂r₂) + …, four assets per pass over the
- * dates (a quarter of the loads and stores of r_p; the same additions in the same order, so the
- * same bits as one asset per pass).
+ * r_p,t = Σ wᵢ rᵢ,t over the n aligned dates (a new array, or `into` when it has n elements, which
+ * must not be one of the series; inputs as for portfolioRisk, not validated). Summed in asset
+ * order from +0, ((0 + w₀r₀) + w₁r₁) + …, four assets per pass over the dates (a quarter of the
+ * loads and stores of r_p; the same additions in the same order, so the same bits as one asset per
+ * pass). Starting from +0 keeps −0 out of r_p (+0 + −0 = +0), which the historical figures rely on
+ * (portfolioVarReturn).
  */
 export function portfolioReturns(weights: Series, assetReturns: readonly Series[], into?: Float64Array): Float64Array {
   const k = assetReturns.length;

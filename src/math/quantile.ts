@@ -126,7 +126,8 @@ function assertProbability(n: number, p: number): void {
  * must hold no NaN (validate first). Example: quantileType7([1, 2, 3, 4], 0.1) = 1.3.
  * A shallow low tail (k + 2 ≤ 48 smallest values, n ≤ 8192: e.g. 99 % of 1,000 returns) is taken
  * in one pass without a copy (lowTailQuantile); otherwise Floyd–Rivest on a scratch copy. Both
- * find the same order statistics, so the result is identical.
+ * find the same order statistics, so the result is identical, and equal to quantileWithIndices'
+ * value, but for the sign of a zero when x holds both −0 and +0 (selection does not order them).
  */
 export function quantileType7(x: Series, p: number): number {
   const n = x.length;

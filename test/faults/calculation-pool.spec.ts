@@ -2,7 +2,8 @@ import { Test } from '@nestjs/testing';
 import { CalculationPool } from '../../src/calculation/calculation-pool.service';
 import { CalculationTimeoutError } from '../../src/common/errors';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { computeRisk, InsufficientDataError } from '../../src/math';
+import { computeRisk, InsufficientDataError, portfolioRisk, VarMethod } from '../../src/math';
+import { syntheticAssets } from '../support/synthetic-returns';
 
 const returns = Float64Array.from({ length: 500 }, (_, i) => 0.01 * Math.sin(i * 1.7) - 0.0004);
 
@@ -24,6 +25,15 @@ describe('calculation worker pool', () => {
     const input = { returns, confidence: 99, method: 'monte_carlo' as const, simulations: 50_000, seed: 7, horizonDays: 5, wantCvar: true };
     expect(await pool.risk(input)).toEqual(computeRisk(input));
   });
+
+  it.each<VarMethod>(['historical', 'parametric', 'cornish_fisher', 'ewma', 'filtered_historical', 'monte_carlo'])(
+    '%s: a book past the inline threshold gets its VaR alone on a worker thread, the figure portfolioRisk gives in process',
+    async (method) => {
+      // 10 assets × 10,001 dates: over INLINE_MAX_WORK, so on the pool.
+      const input = { weights: [0.3, 0.2, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.03, 0.02], assetReturns: syntheticAssets(10, 10_001, 5).map((r) => Float64Array.from(r)), confidence: 97.5, method, horizonDays: 3, seed: 9, simulations: 2000 };
+      expect(Object.is(await pool.portfolioVar(input), portfolioRisk(input).varReturn)).toBe(true);
+    },
+  );
 
   it('rebuilds a maths error raised on a worker thread with its class and message', async () => {
     const input = { returns: returns.subarray(0, 50), confidence: 99, method: 'monte_carlo' as const, distribution: 'bootstrap' as const, seed: 1 };
