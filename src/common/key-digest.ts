@@ -6,10 +6,11 @@ const perRequest = new WeakMap<object, { key: string; digest: string }>();
 /**
  * SHA-256 (hex) of an API key, as stored (api-keys.service.ts) and as the rate limit counts it
  * (rate-limit.ts). Keys are 256-bit random, so a fast hash is enough to make a stolen table
- * useless; crypto.hash (one call, no Hash object) takes a third of createHash().update().digest(). Given the raw request, the digest is computed once for that request: its key
- * hook and its rate limit both ask for it, one after the other (the second SHA-256 was ≈ 0.7 % of a
- * POST /v1/var's CPU). Nothing outlives the request, and a key is only ever compared with the same
- * request's own header.
+ * useless; crypto.hash (one call, no Hash object) takes a third of createHash().update().digest().
+ * Given the raw request, the digest is computed once for that request: its key hook and its rate
+ * limit both ask for it, one after the other (the second SHA-256 was ≈ 0.7 % of a POST /v1/var's
+ * CPU). Nothing outlives the request, and a key is only ever compared with the same request's own
+ * header.
  */
 export function keyDigest(key: string, request?: object): string {
   if (request) {
