@@ -124,6 +124,29 @@ describe('parseJsonFast', () => {
     }
   });
 
+  it('reads arrays of numbers of any length, numbers followed by other values, and numbers nested in them', () => {
+    // The numbers at the head of an array go through a scratch buffer that grows (from 1,024) and
+    // is copied before any other value is read: lengths across its growth, tails of other values,
+    // nested arrays of numbers that reuse the scratch while the outer array is being read.
+    // (Values the fast path reads: plain ASCII strings, no escapes.)
+    const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
+    const other = fc.oneof(fc.boolean(), fc.constant(null), fc.stringMatching(/^[a-z ]{0,8}$/), fc.array(finite, { maxLength: 50 }), fc.dictionary(fc.stringMatching(/^[a-z]{1,5}$/), finite));
+    fc.assert(
+      fc.property(fc.array(finite, { maxLength: 3_000 }), fc.array(other, { maxLength: 4 }), fc.array(finite, { maxLength: 20 }), (head, tail, after) => {
+        expect(agreesWithJsonParse(JSON.stringify([...head, ...tail, ...after]))).toBe('handled');
+        expect(agreesWithJsonParse(JSON.stringify({ a: [head, tail], b: head }))).toBe('handled');
+      }),
+      { numRuns: 300 },
+    );
+    // Past the size kept between parses (65,536), then a small body: both read as JSON.parse reads them.
+    const big = Array.from({ length: 100_000 }, (_, i) => (i % 7 === 0 ? -i / 1e6 : i / 3));
+    expect(agreesWithJsonParse(JSON.stringify({ returns: big }))).toBe('handled');
+    expect(agreesWithJsonParse('[1, 2.5 ,-0 , 3e-5]')).toBe('handled');
+    // A parse that bails in the middle of a numeric array leaves nothing behind for the next one.
+    expect(parseJsonFast(bytes('[1,2,3,4x]'))).toBe(NOT_HANDLED);
+    expect(same(parseJsonFast(bytes('[5,6]')), [5, 6])).toBe(true);
+  });
+
   it('declines a document nested too deep for its recursion instead of throwing', () => {
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
     expect(parseJsonFast(bytes(deep))).toBe(NOT_HANDLED);
