@@ -63,9 +63,12 @@ describe('parseJsonFast', () => {
       // Exponents too large to accumulate, with fractions long enough to bring `k` back into range.
       `0.${zeros(99_999)}1e1000000`, `-0.${zeros(99_999)}1e1000000`, `[0.${zeros(99_999)}5e1000000]`, `1${zeros(99_999)}e-1000000`,
       `0.${zeros(99_995)}1e100000`, `1e${'9'.repeat(30)}`, `1e-${'9'.repeat(30)}`, '0e999999', '1e400', '-1e-400',
+      // Decimals without an exponent around the 22 that 10^k can take exactly (the inlined form's bound).
+      `0.${zeros(21)}1`, `0.${zeros(22)}1`, `-0.${zeros(22)}123`, `0.${zeros(30)}7`, `12.${zeros(20)}34`,
     ]) {
-      const fast = parseJsonFast(bytes(text));
-      expect([text.slice(0, 40), same(fast, JSON.parse(text))]).toEqual([text.slice(0, 40), true]);
+      for (const doc of [text, `[${text},${text}]`]) {
+        expect([doc.slice(0, 40), same(parseJsonFast(bytes(doc)), JSON.parse(doc))]).toEqual([doc.slice(0, 40), true]);
+      }
     }
   });
 

@@ -216,11 +216,50 @@ function readString(): string {
 }
 
 /**
- * JSON's number grammar exactly: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, its value written
- * to `into[at]` (not returned: a returned double is boxed when this is not inlined).
+ * A number's value written to `into[at]` (not returned: a returned double is boxed when the call is
+ * not inlined). This is the common form, `-?(0|[1-9][0-9]*)(\.[0-9]+)?` with at most 22 decimals
+ * and fewer than 2^53 in its digits, small enough for V8 to inline into readArray's loop; anything
+ * else (an exponent, more digits, a syntax error) is read again from its start by readAnyNumberInto.
  */
 function readNumberInto(into: number[], at: number): void {
-  // Locals, not the module's `buf` / `pos`: this loop is the hot one.
+  const b = buf;
+  let p = pos;
+  const negative = b[p] === MINUS;
+  if (negative) p++;
+  let mantissa = 0;
+  let c = b[p];
+  if (c === ZERO) c = b[++p];
+  else if (c >= ZERO && c <= NINE) {
+    do {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = b[++p];
+    } while (c >= ZERO && c <= NINE);
+  } else return readAnyNumberInto(into, at);
+  let scale = 0;
+  if (c === DOT) {
+    c = b[++p];
+    while (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO);
+      scale++;
+      c = b[++p];
+    }
+  }
+  // An exponent, a digit after a leading zero, a point without digits, or beyond the exact range.
+  if (c === 0x65 || c === 0x45 || (c >= ZERO && c <= NINE) || b[p - 1] === DOT || mantissa >= TWO_POW_53 || scale > 22) {
+    return readAnyNumberInto(into, at);
+  }
+  pos = p;
+  // mantissa and 10^scale are exact doubles: one correctly rounded division (Clinger's fast path).
+  const value = mantissa / POW10[scale];
+  into[at] = negative ? -value : value;
+}
+
+/**
+ * JSON's number grammar exactly: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, read from `pos`,
+ * its value written to `into[at]`.
+ */
+function readAnyNumberInto(into: number[], at: number): void {
+  // Locals, not the module's `buf` / `pos` (as in readNumberInto).
   const b = buf;
   const start = pos;
   let p = pos;
