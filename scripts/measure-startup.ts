@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeResults } from '../bench/harness';
 import { loadTest, Target } from '../bench/http-load';
-import { ensureBuilt, ServiceProcess } from '../bench/service-process';
+import { ensureBuilt, ServiceProcess, ServiceProcessOptions } from '../bench/service-process';
 import { Xoshiro128 } from '../src/math';
 
 /**
@@ -50,35 +50,47 @@ async function main(): Promise<void> {
   const unlimited = { RATE_LIMIT_PER_MINUTE: '1000000000' };
   const embedded = { DATABASE_URL: undefined, REDIS_URL: undefined, NATS_URL: undefined, DATA_DIR: dataDir, ADMIN_API_KEY: key, LOG_LEVEL: 'warn', ...unlimited };
   try {
-    let s = await ServiceProcess.start('pglite-first', { env: embedded });
-    rows.push(await idle(s, 'PGlite, first start (empty DATA_DIR: initdb + migrations)'));
-    await s.stop();
-
-    s = await ServiceProcess.start('pglite-later', { env: embedded });
-    rows.push(await idle(s, 'PGlite, later start (existing DATA_DIR)'));
-    rows.push(await underLoad(s, 'PGlite, during load'));
-    await s.stop();
-
+    await withService('pglite-first', { env: embedded }, async (s) => {
+      rows.push(await idle(s, 'PGlite, first start (empty DATA_DIR: initdb + migrations)'));
+    });
+    await withService('pglite-later', { env: embedded }, async (s) => {
+      rows.push(await idle(s, 'PGlite, later start (existing DATA_DIR)'));
+      rows.push(await underLoad(s, 'PGlite, during load'));
+    });
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    s = await ServiceProcess.start('npm-start', { command: npm, args: ['start', '--silent'], env: embedded });
-    rows.push({ scenario: '`npm start`, existing DATA_DIR, up-to-date build', ready_ms: Math.round(s.readyMs), rss_mb: null, note: 'npm + build check + start; RSS is the service\'s (rows above)' });
-    await s.stop();
+    await withService('npm-start', { command: npm, args: ['start', '--silent'], env: embedded }, async (s) => {
+      rows.push({ scenario: '`npm start`, existing DATA_DIR, up-to-date build', ready_ms: Math.round(s.readyMs), rss_mb: null, note: 'npm + build check + start; RSS is the service\'s (rows above)' });
+    });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 
   if (process.env.DATABASE_URL) {
     const postgres = { DATABASE_URL: process.env.DATABASE_URL, ADMIN_API_KEY: key, LOG_LEVEL: 'warn', ...unlimited };
-    const s = await ServiceProcess.start('postgres', { env: postgres });
-    rows.push(await idle(s, 'PostgreSQL, idle after start'));
-    rows.push(await underLoad(s, 'PostgreSQL, during load'));
-    await s.stop();
+    await withService('postgres', { env: postgres }, async (s) => {
+      rows.push(await idle(s, 'PostgreSQL, idle after start'));
+      rows.push(await underLoad(s, 'PostgreSQL, during load'));
+    });
   } else {
     rows.push({ scenario: 'PostgreSQL', ready_ms: null, rss_mb: null, note: 'skipped: DATABASE_URL is not set' });
   }
 
   print(rows);
   console.log(`\nwritten to ${writeResults({ startup: { rows, load_seconds: loadSeconds, warmup_seconds: warmupSeconds, measured_at: new Date().toISOString() } })}`);
+}
+
+/**
+ * Starts a service, runs `measure` on it, and stops it whatever happens: a measurement that throws
+ * must not leave the service running (its own process group outlives this one) nor, on PGlite, have
+ * its DATA_DIR removed under it.
+ */
+async function withService(name: string, opts: ServiceProcessOptions, measure: (s: ServiceProcess) => Promise<void>): Promise<void> {
+  const s = await ServiceProcess.start(name, opts);
+  try {
+    await measure(s);
+  } finally {
+    await s.stop();
+  }
 }
 
 /** Ready time, and RSS two seconds after ready (start-up work settled). */
@@ -101,7 +113,7 @@ async function underLoad(s: ServiceProcess, scenario: string): Promise<Row> {
     clearInterval(timer);
     // A load that is refused measures an idle service: stop rather than print its RSS as "during load".
     for (const [what, r] of [['POST /v1/var', a], ['stored VaR', b]] as const) {
-      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${scenario}: ${what} answered ${r.non2xx} non-2xx and ${r.errors} errors of ${r.completed + r.non2xx} calls`);
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${scenario}: ${what} answered ${r.non2xx} non-2xx and ${r.errors} errors besides ${r.completed} 2xx`);
     }
     return { a, b, samples };
   };
