@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
 import { NOT_HANDLED, parseJsonFast } from './json-fast-path';
 
 /** Same value, same number bits (-0 is not 0), same key order, plain prototypes: what JSON.parse builds. */
@@ -148,6 +149,21 @@ describe('parseJsonFast', () => {
     // A parse that bails in the middle of a numeric array leaves nothing behind for the next one.
     expect(parseJsonFast(bytes('[1,2,3,4x]'))).toBe(NOT_HANDLED);
     expect(same(parseJsonFast(bytes('[5,6]')), [5, 6])).toBe(true);
+  });
+
+  it('answers an array of numbers packed, with its doubles unboxed (what readNumericArray reads without allocating)', () => {
+    // V8's own view of the arrays answered (natives syntax, enabled for this isolate): a HOLEY array
+    // (new Array(n) filled in a loop) would pass every value test above, and box each double again
+    // when read.
+    setFlagsFromString('--allow-natives-syntax');
+    const holey = new Function('a', 'return %HasHoleyElements(a)') as (a: unknown) => boolean;
+    const doubles = new Function('a', 'return %HasDoubleElements(a)') as (a: unknown) => boolean;
+    const big = JSON.stringify(Array.from({ length: 70_000 }, (_, i) => i / 7));
+    for (const text of ['[0.5,-0.25,3]', '{"returns":[1,2,3]}', big, '[1.5, 2.5]', '[[1.5,2],[3]]']) {
+      const read = parseJsonFast(bytes(text)) as unknown[] | { returns: unknown[] };
+      const arrays = Array.isArray(read) ? (Array.isArray(read[0]) ? (read as unknown[][]) : [read]) : [read.returns];
+      for (const a of arrays) expect([text.slice(0, 20), holey(a), doubles(a)]).toEqual([text.slice(0, 20), false, true]);
+    }
   });
 
   it('declines a document nested too deep for its recursion instead of throwing', () => {
