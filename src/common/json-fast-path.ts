@@ -105,11 +105,14 @@ function literal<T>(word: string, value: T): T {
  * The numbers at the head of an array are written into this scratch, a JS array of doubles
  * (PACKED_DOUBLE_ELEMENTS: it only ever holds numbers and grows by push), and the array answered is
  * `numbers.slice(0, n)`: one copy at its final length, packed as JSON.parse's arrays are.
- * Pushing each number onto a new array instead boxed it (readNumber returned a double) and copied
+ * Pushing each number onto a new array instead boxed it (the reader returned a double) and copied
  * the array at every growth: ≈ 44 KB of garbage for 1,000 returns, against the 8 KB answered here;
  * an array made by `new Array(n)` is HOLEY, and reading a holey array's doubles boxes them again
- * (readNumericArray: 16 KB). Dropped after a parse that grew it past SCRATCH_KEPT, so that one
- * large body does not hold megabytes for the process's life.
+ * (readNumericArray: 16 KB). `slice` answers a packed array while V8's array fast paths are on for
+ * the process; code that puts an element on Object.prototype (even briefly) or redefines
+ * Array.prototype.constructor turns them off for good, and slice then answers HOLEY arrays: the
+ * same values, only the boxing comes back. The scratch is dropped after a parse that grew it past
+ * SCRATCH_KEPT, so that one large body does not hold megabytes for the process's life.
  */
 const SCRATCH_INITIAL = 1024;
 const SCRATCH_KEPT = 65_536;
