@@ -19,11 +19,20 @@ export interface LoadResult {
   errors: number;
 }
 
-/** `connections` keep-alive connections for `seconds` (autocannon), after a 2 s warm-up that is not counted. */
+/**
+ * `connections` keep-alive connections for `seconds` (autocannon), after a 2 s warm-up that is not
+ * counted. Throws when any call of either is answered other than 2xx or fails: a refused load (429,
+ * 503) measures a server that is not doing the work.
+ */
 export async function loadTest(t: Target, connections: number, seconds: number): Promise<LoadResult> {
   const opts = { url: t.url + t.path, method: t.method, headers: { 'content-type': 'application/json', ...t.headers }, body: t.body, connections, pipelining: 1, timeout: 30 };
-  await autocannon({ ...opts, duration: 2 });
-  const r = await autocannon({ ...opts, duration: seconds });
+  const answered = (r: autocannon.Result) => {
+    const failed = r.errors + r.timeouts;
+    if (r.non2xx > 0 || failed > 0) throw new Error(`${t.method} ${t.url}${t.path}: ${r.non2xx} non-2xx answers and ${failed} errors besides ${r['2xx']} 2xx`);
+    return r;
+  };
+  answered(await autocannon({ ...opts, duration: 2 }));
+  const r = answered(await autocannon({ ...opts, duration: seconds }));
   return {
     requests_per_sec: Math.round(r['2xx'] / r.duration),
     p50_ms: r.latency.p50,

@@ -99,7 +99,11 @@ async function idle(s: ServiceProcess, scenario: string): Promise<Row> {
   return { scenario, ready_ms: Math.round(s.readyMs), rss_mb: mb(s.rssBytes()), peak_rss_mb: mb(s.peakRssBytes()) };
 }
 
-/** RSS every second under MEASURE_LOAD_SECONDS of mixed load; the note gives the growth between the first and last third. */
+/**
+ * RSS every second under MEASURE_LOAD_SECONDS of mixed load; the note gives the growth between the
+ * first and last third. A refused load (loadTest throws) stops the measurement: it would be an idle
+ * service's RSS.
+ */
 async function underLoad(s: ServiceProcess, scenario: string): Promise<Row> {
   const portfolio = await book(s);
   const headers = { 'x-api-key': key };
@@ -111,10 +115,6 @@ async function underLoad(s: ServiceProcess, scenario: string): Promise<Row> {
     const timer = setInterval(() => samples.push(mb(s.rssBytes())), 1000);
     const [a, b] = await Promise.all([loadTest(calc, 4, seconds), loadTest(stored, 4, seconds)]);
     clearInterval(timer);
-    // A load that is refused measures an idle service: stop rather than print its RSS as "during load".
-    for (const [what, r] of [['POST /v1/var', a], ['stored VaR', b]] as const) {
-      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${scenario}: ${what} answered ${r.non2xx} non-2xx and ${r.errors} errors besides ${r.completed} 2xx`);
-    }
     return { a, b, samples };
   };
   const warm = warmupSeconds > 0 ? await sampled(warmupSeconds) : null;
