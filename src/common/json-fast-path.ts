@@ -145,36 +145,27 @@ function readArray(): unknown[] {
     if (!(c === MINUS || (c >= ZERO && c <= NINE))) break; // another kind of value: the general loop below
     if (n === numbers.length) numbers.push(0.5);
     readNumberInto(numbers, n++);
-    c = buf[pos++];
-    if (c === COMMA) continue;
-    if (isSpace(c)) {
-      skipSpace();
-      c = buf[pos++];
-      if (c === COMMA) continue;
-    }
-    if (c === CLOSE_ARRAY) return numbers.slice(0, n);
-    throw BAIL;
+    if (!nextElement()) return numbers.slice(0, n);
   }
   // The general case: the numbers read so far, then any values (nested arrays may use the scratch).
   const out: unknown[] = numbers.slice(0, n);
   for (;;) {
-    let c = buf[pos];
-    if (isSpace(c)) {
-      skipSpace();
-      c = buf[pos];
-    }
+    skipSpace();
     out.push(readValue());
-    c = buf[pos++];
-    if (c === COMMA) continue;
-    if (c === CLOSE_ARRAY) return out;
-    if (isSpace(c)) {
-      skipSpace();
-      c = buf[pos++];
-      if (c === COMMA) continue;
-      if (c === CLOSE_ARRAY) return out;
-    }
-    throw BAIL;
+    if (!nextElement()) return out;
   }
+}
+
+/** After an array's element: true past a ',' (another element follows), false past the closing ']'. */
+function nextElement(): boolean {
+  let c = buf[pos++];
+  if (isSpace(c)) {
+    skipSpace();
+    c = buf[pos++];
+  }
+  if (c === COMMA) return true;
+  if (c === CLOSE_ARRAY) return false;
+  throw BAIL;
 }
 
 function readObject(): Record<string, unknown> {
